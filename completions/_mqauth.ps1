@@ -1,0 +1,199 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'mqauth'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'mqauth' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('pki', 'pki', [CompletionResultType]::ParameterValue, 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;pki' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA and an intermediate issuing CA')
+            [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Issue a broker (server) certificate with subject alternative names')
+            [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue client certificates, one key per device (CN = device ID)')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a certificate signing request whose key was made elsewhere (a secure element)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the certificates in index.json')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;pki;init' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Common Name of the root CA (the intermediate gets "<NAME> Intermediate")')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key type of the CAs, and the default for keys issued later')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the root CA (e.g. 3650d, 10y)')
+            [CompletionResult]::new('--intermediate-days', '--intermediate-days', [CompletionResultType]::ParameterName, 'Lifetime of the intermediate CA')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--no-intermediate', '--no-intermediate', [CompletionResultType]::ParameterName, 'Issue leaves directly from the root (no intermediate CA)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;pki;broker' {
+            [CompletionResult]::new('--dns', '--dns', [CompletionResultType]::ParameterName, 'DNS name clients use to reach the broker (repeatable)')
+            [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'IP address clients use to reach the broker (repeatable)')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key type for new keys [default: the PKI''s key type]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files and supersede a certificate already in force for the name')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;pki;client' {
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Issue a numbered batch of N devices named by --template')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Name template for --count; {n} is the number, {n:04} pads it to 4 digits')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'First number of the batch')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key type for new keys [default: the PKI''s key type]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files and supersede a certificate already in force for the name')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;pki;sign' {
+            [CompletionResult]::new('--csr', '--csr', [CompletionResultType]::ParameterName, 'The certificate signing request (PEM or DER)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Certificate profile to issue')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name (CN and file name) [default: the CSR''s CN]')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime [default: 365d for clients, 825d for brokers]')
+            [CompletionResult]::new('--dns', '--dns', [CompletionResultType]::ParameterName, 'Extra DNS name for a broker certificate (repeatable)')
+            [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'Extra IP address for a broker certificate (repeatable)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing certificate file and supersede the one in force')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;pki;list' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;pki;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA and an intermediate issuing CA')
+            [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Issue a broker (server) certificate with subject alternative names')
+            [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue client certificates, one key per device (CN = device ID)')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a certificate signing request whose key was made elsewhere (a secure element)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the certificates in index.json')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;pki;help;init' {
+            break
+        }
+        'mqauth;pki;help;broker' {
+            break
+        }
+        'mqauth;pki;help;client' {
+            break
+        }
+        'mqauth;pki;help;sign' {
+            break
+        }
+        'mqauth;pki;help;list' {
+            break
+        }
+        'mqauth;pki;help;help' {
+            break
+        }
+        'mqauth;help' {
+            [CompletionResult]::new('pki', 'pki', [CompletionResultType]::ParameterValue, 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;help;pki' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA and an intermediate issuing CA')
+            [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Issue a broker (server) certificate with subject alternative names')
+            [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue client certificates, one key per device (CN = device ID)')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a certificate signing request whose key was made elsewhere (a secure element)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the certificates in index.json')
+            break
+        }
+        'mqauth;help;pki;init' {
+            break
+        }
+        'mqauth;help;pki;broker' {
+            break
+        }
+        'mqauth;help;pki;client' {
+            break
+        }
+        'mqauth;help;pki;sign' {
+            break
+        }
+        'mqauth;help;pki;list' {
+            break
+        }
+        'mqauth;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

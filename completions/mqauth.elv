@@ -1,0 +1,172 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[mqauth] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'mqauth'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'mqauth'= {
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand pki 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;pki'= {
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create a root CA and an intermediate issuing CA'
+            cand broker 'Issue a broker (server) certificate with subject alternative names'
+            cand client 'Issue client certificates, one key per device (CN = device ID)'
+            cand sign 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
+            cand list 'List the certificates in index.json'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;pki;init'= {
+            cand --name 'Common Name of the root CA (the intermediate gets "<NAME> Intermediate")'
+            cand --key 'Key type of the CAs, and the default for keys issued later'
+            cand --days 'Lifetime of the root CA (e.g. 3650d, 10y)'
+            cand --intermediate-days 'Lifetime of the intermediate CA'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --no-intermediate 'Issue leaves directly from the root (no intermediate CA)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;pki;broker'= {
+            cand --dns 'DNS name clients use to reach the broker (repeatable)'
+            cand --ip 'IP address clients use to reach the broker (repeatable)'
+            cand --days 'Lifetime'
+            cand --key 'Key type for new keys [default: the PKI''s key type]'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --force 'Replace existing files and supersede a certificate already in force for the name'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;pki;client'= {
+            cand --count 'Issue a numbered batch of N devices named by --template'
+            cand --template 'Name template for --count; {n} is the number, {n:04} pads it to 4 digits'
+            cand --start 'First number of the batch'
+            cand --days 'Lifetime'
+            cand --key 'Key type for new keys [default: the PKI''s key type]'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --force 'Replace existing files and supersede a certificate already in force for the name'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;pki;sign'= {
+            cand --csr 'The certificate signing request (PEM or DER)'
+            cand --profile 'Certificate profile to issue'
+            cand --name 'Name (CN and file name) [default: the CSR''s CN]'
+            cand --days 'Lifetime [default: 365d for clients, 825d for brokers]'
+            cand --dns 'Extra DNS name for a broker certificate (repeatable)'
+            cand --ip 'Extra IP address for a broker certificate (repeatable)'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --force 'Replace an existing certificate file and supersede the one in force'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;pki;list'= {
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --json 'Print JSON instead of a table'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;pki;help'= {
+            cand init 'Create a root CA and an intermediate issuing CA'
+            cand broker 'Issue a broker (server) certificate with subject alternative names'
+            cand client 'Issue client certificates, one key per device (CN = device ID)'
+            cand sign 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
+            cand list 'List the certificates in index.json'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;pki;help;init'= {
+        }
+        &'mqauth;pki;help;broker'= {
+        }
+        &'mqauth;pki;help;client'= {
+        }
+        &'mqauth;pki;help;sign'= {
+        }
+        &'mqauth;pki;help;list'= {
+        }
+        &'mqauth;pki;help;help'= {
+        }
+        &'mqauth;help'= {
+            cand pki 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;help;pki'= {
+            cand init 'Create a root CA and an intermediate issuing CA'
+            cand broker 'Issue a broker (server) certificate with subject alternative names'
+            cand client 'Issue client certificates, one key per device (CN = device ID)'
+            cand sign 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
+            cand list 'List the certificates in index.json'
+        }
+        &'mqauth;help;pki;init'= {
+        }
+        &'mqauth;help;pki;broker'= {
+        }
+        &'mqauth;help;pki;client'= {
+        }
+        &'mqauth;help;pki;sign'= {
+        }
+        &'mqauth;help;pki;list'= {
+        }
+        &'mqauth;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,141 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mqauth_global_optspecs
+    string join \n q/quiet color= h/help V/version
+end
+
+function __fish_mqauth_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mqauth_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mqauth_using_subcommand
+    set -l cmd (__fish_mqauth_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mqauth -n "__fish_mqauth_needs_command" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_needs_command" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqauth -n "__fish_mqauth_needs_command" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase (encrypts them at init, unlocks them when signing)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -f -a "sign" -d 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -f -a "list" -d 'List the certificates in index.json'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l name -d 'Common Name of the root CA (the intermediate gets "<NAME> Intermediate")' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l key -d 'Key type of the CAs, and the default for keys issued later' -r -f -a "p256\t''
+p384\t''
+ed25519\t''
+rsa2048\t''
+rsa3072\t''
+rsa4096\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l days -d 'Lifetime of the root CA (e.g. 3650d, 10y)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l intermediate-days -d 'Lifetime of the intermediate CA' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase (encrypts them at init, unlocks them when signing)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l no-intermediate -d 'Issue leaves directly from the root (no intermediate CA)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l dns -d 'DNS name clients use to reach the broker (repeatable)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l ip -d 'IP address clients use to reach the broker (repeatable)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l days -d 'Lifetime' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l key -d 'Key type for new keys [default: the PKI\'s key type]' -r -f -a "p256\t''
+p384\t''
+ed25519\t''
+rsa2048\t''
+rsa3072\t''
+rsa4096\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase (encrypts them at init, unlocks them when signing)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l force -d 'Replace existing files and supersede a certificate already in force for the name'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l count -d 'Issue a numbered batch of N devices named by --template' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l template -d 'Name template for --count; {n} is the number, {n:04} pads it to 4 digits' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l start -d 'First number of the batch' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l days -d 'Lifetime' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l key -d 'Key type for new keys [default: the PKI\'s key type]' -r -f -a "p256\t''
+p384\t''
+ed25519\t''
+rsa2048\t''
+rsa3072\t''
+rsa4096\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase (encrypts them at init, unlocks them when signing)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l force -d 'Replace existing files and supersede a certificate already in force for the name'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l csr -d 'The certificate signing request (PEM or DER)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l profile -d 'Certificate profile to issue' -r -f -a "client\t''
+broker\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l name -d 'Name (CN and file name) [default: the CSR\'s CN]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l days -d 'Lifetime [default: 365d for clients, 825d for brokers]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l dns -d 'Extra DNS name for a broker certificate (repeatable)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l ip -d 'Extra IP address for a broker certificate (repeatable)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase (encrypts them at init, unlocks them when signing)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l force -d 'Replace an existing certificate file and supersede the one in force'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase (encrypts them at init, unlocks them when signing)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the certificates in index.json'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "sign" -d 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "list" -d 'List the certificates in index.json'

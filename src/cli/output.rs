@@ -1,0 +1,24 @@
+//! Writing data to stdout: JSON documents, tables, dates as people read them.
+
+use super::CliError;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+pub fn print_json(value: &impl Serialize) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::stdout(std::io::Error::other(e)))?;
+    print_line(&text)
+}
+
+pub fn print_line(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(CliError::stdout)
+}
+
+pub fn date(t: OffsetDateTime) -> String {
+    let d = t.date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}

@@ -1,0 +1,9 @@
+//! mqauth: PKI and PSK toolkit for MQTT device fleets.
+//!
+//! The library holds all the work and never prints; the `mqauth` binary parses arguments,
+//! calls into it and formats results.
+
+pub mod atomic;
+pub mod lifetime;
+pub mod names;
+pub mod pki;

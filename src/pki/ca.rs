@@ -1,0 +1,244 @@
+//! The certificate authorities: creating the root and intermediate, and loading the one that
+//! signs.
+
+use super::error::PkiError;
+use super::index::{Entry, Index, Status};
+use super::keys::{KeyAlgorithm, key_from_pem, key_to_pem};
+use super::passphrase::Passphrase;
+use super::profile::{CertSpec, Profile};
+use super::serial::Serial;
+use super::store::Pki;
+use crate::atomic::{Batch, FileError, Mode};
+use crate::lifetime::Lifetime;
+use rcgen::{Issuer, KeyPair};
+use std::path::{Path, PathBuf};
+use time::{Duration, OffsetDateTime};
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+/// Certificates start a few minutes in the past so devices with a slightly slow clock accept them.
+pub const BACKDATE: Duration = Duration::minutes(5);
+
+pub const DEFAULT_CA_NAME: &str = "mqauth Root CA";
+
+#[derive(Debug)]
+pub struct InitOptions<'a> {
+    pub name: String,
+    pub key: KeyAlgorithm,
+    pub root_lifetime: Lifetime,
+    pub intermediate_lifetime: Lifetime,
+    pub intermediate: bool,
+    pub passphrase: Option<&'a Passphrase>,
+}
+
+/// The current time at the precision certificates record (whole seconds), so index.json says
+/// exactly what the certificates say.
+pub fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+/// The start of a validity period that begins now.
+pub fn not_before(now: OffsetDateTime) -> OffsetDateTime {
+    now - BACKDATE
+}
+
+/// The Common Name of the intermediate for a root named `root_name`.
+pub fn intermediate_name(root_name: &str) -> String {
+    format!("{root_name} Intermediate")
+}
+
+/// Creates a root CA (and an intermediate signed by it) in `dir`, which must not hold a PKI.
+pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
+    if opts.root_lifetime.is_zero() || opts.intermediate_lifetime.is_zero() {
+        return Err(PkiError::ZeroLifetime);
+    }
+    let mut pki = Pki::create(dir, Index::new(opts.key))?;
+    let layout = pki.layout().clone();
+    let now = now();
+    let start = not_before(now);
+
+    let root_key = opts.key.generate()?;
+    let root_serial = Serial::random();
+    let root_spec = CertSpec {
+        profile: Profile::Root,
+        common_name: &opts.name,
+        sans: &[],
+        serial: &root_serial,
+        not_before: start,
+        not_after: now + opts.root_lifetime.duration(),
+        key: opts.key,
+    };
+    let root_params = root_spec.params(&root_key)?;
+    let root_cert = root_params.self_signed(&root_key)?;
+    let root_entry = ca_entry(&root_spec, &opts.name, opts.key);
+
+    let files = Batch::new(false);
+    files.stage(
+        &layout.ca_key(),
+        key_to_pem(&root_key, opts.passphrase)?.as_bytes(),
+        Mode::Secret,
+    )?;
+    files.stage(&layout.ca_cert(), root_cert.pem().as_bytes(), Mode::Public)?;
+    pki.index.certificates.push(root_entry);
+
+    let mut chain = String::new();
+    if opts.intermediate {
+        let root_issuer = Issuer::new(root_params, root_key);
+        let key = opts.key.generate()?;
+        let serial = Serial::random_unique(&pki.index.serials());
+        let name = intermediate_name(&opts.name);
+        let spec = CertSpec {
+            profile: Profile::Intermediate,
+            common_name: &name,
+            sans: &[],
+            serial: &serial,
+            not_before: start,
+            // An intermediate that outlives its root would fail verification anyway.
+            not_after: (now + opts.intermediate_lifetime.duration()).min(root_spec.not_after),
+            key: opts.key,
+        };
+        let cert = spec.params(&key)?.signed_by(&key, &root_issuer)?;
+        files.stage(
+            &layout.intermediate_key(),
+            key_to_pem(&key, opts.passphrase)?.as_bytes(),
+            Mode::Secret,
+        )?;
+        files.stage(
+            &layout.intermediate_cert(),
+            cert.pem().as_bytes(),
+            Mode::Public,
+        )?;
+        pki.index
+            .certificates
+            .push(ca_entry(&spec, &opts.name, opts.key));
+        chain.push_str(&cert.pem());
+    }
+    chain.push_str(&root_cert.pem());
+    files.stage(&layout.chain(), chain.as_bytes(), Mode::Public)?;
+    pki.commit_with_index(files)?;
+    Ok(pki)
+}
+
+fn ca_entry(spec: &CertSpec<'_>, issuer_cn: &str, key: KeyAlgorithm) -> Entry {
+    Entry {
+        serial: spec.serial.clone(),
+        name: spec.profile.id().to_string(),
+        profile: spec.profile,
+        subject: format!("CN={}", spec.common_name),
+        issuer: format!("CN={issuer_cn}"),
+        sans: Vec::new(),
+        key,
+        not_before: spec.not_before,
+        not_after: spec.not_after,
+        status: Status::Valid,
+        revoked_at: None,
+        reason: None,
+        superseded_by: None,
+    }
+}
+
+/// A CA certificate with its private key, ready to sign.
+pub struct SigningCa {
+    pub profile: Profile,
+    pub cert_path: PathBuf,
+    pub cert_pem: String,
+    pub subject: String,
+    pub not_after: OffsetDateTime,
+    pub key_identifier: Vec<u8>,
+    pub issuer: Issuer<'static, KeyPair>,
+}
+
+impl std::fmt::Debug for SigningCa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningCa")
+            .field("profile", &self.profile)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SigningCa {
+    /// Loads a CA from its certificate and key files, checking that they belong together.
+    pub fn load(
+        profile: Profile,
+        cert_path: &Path,
+        key_path: &Path,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<SigningCa, PkiError> {
+        let cert_pem = read_text(cert_path)?;
+        let key_pem = zeroize::Zeroizing::new(read_text(key_path)?);
+        let bad_cert = |message: String| PkiError::Certificate {
+            path: cert_path.to_path_buf(),
+            message,
+        };
+        let block =
+            pem::parse(&cert_pem).map_err(|e| bad_cert(format!("not a PEM certificate: {e}")))?;
+        let (_, cert) = X509Certificate::from_der(block.contents())
+            .map_err(|e| bad_cert(format!("cannot parse certificate: {e}")))?;
+        let key = key_from_pem(&key_pem, key_path, passphrase)?;
+        if cert.public_key().subject_public_key.data.as_ref() != key.public_key_raw() {
+            return Err(bad_cert(format!(
+                "its public key does not match {}",
+                key_path.display()
+            )));
+        }
+        let subject = cert.subject().to_string();
+        let not_after = cert.validity().not_after.to_datetime();
+        let key_identifier = cert
+            .iter_extensions()
+            .find_map(|ext| match ext.parsed_extension() {
+                x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(id) => {
+                    Some(id.0.to_vec())
+                }
+                _ => None,
+            })
+            .ok_or_else(|| bad_cert("the CA certificate has no subject key identifier".into()))?;
+        let issuer = Issuer::from_ca_cert_pem(&cert_pem, key)?;
+        Ok(SigningCa {
+            profile,
+            cert_path: cert_path.to_path_buf(),
+            cert_pem,
+            subject,
+            not_after,
+            key_identifier,
+            issuer,
+        })
+    }
+
+    /// The CA that issues leaf certificates: the intermediate, or the root when there is none.
+    pub fn issuing(pki: &Pki, passphrase: Option<&Passphrase>) -> Result<SigningCa, PkiError> {
+        let layout = pki.layout();
+        if layout.intermediate_cert().exists() {
+            SigningCa::load(
+                Profile::Intermediate,
+                &layout.intermediate_cert(),
+                &layout.intermediate_key(),
+                passphrase,
+            )
+        } else {
+            SigningCa::root(pki, passphrase)
+        }
+    }
+
+    pub fn root(pki: &Pki, passphrase: Option<&Passphrase>) -> Result<SigningCa, PkiError> {
+        let layout = pki.layout();
+        SigningCa::load(
+            Profile::Root,
+            &layout.ca_cert(),
+            &layout.ca_key(),
+            passphrase,
+        )
+    }
+
+    /// What servers send after their own certificate: the intermediate, or nothing.
+    pub fn chain_for_leaves(&self) -> &str {
+        match self.profile {
+            Profile::Intermediate => &self.cert_pem,
+            _ => "",
+        }
+    }
+}
+
+pub(super) fn read_text(path: &Path) -> Result<String, PkiError> {
+    std::fs::read_to_string(path).map_err(|e| PkiError::File(FileError::io("read", path, e)))
+}

@@ -1,0 +1,62 @@
+use super::index::IndexError;
+use super::keys::KeyError;
+use super::passphrase::PassphraseError;
+use super::profile::SanError;
+use super::serial::Serial;
+use crate::atomic::FileError;
+use crate::names::{NameError, TemplateError};
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PkiError {
+    #[error("no PKI in {} ({} is missing); create one with `mqauth pki init --dir {}`", dir.display(), file.display(), dir.display())]
+    Missing { dir: PathBuf, file: PathBuf },
+    #[error("{} already holds a PKI ({} exists); refusing to overwrite it", dir.display(), file.display())]
+    AlreadyInitialised { dir: PathBuf, file: PathBuf },
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Passphrase(#[from] PassphraseError),
+    #[error("invalid name: {0}")]
+    Name(#[from] NameError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    San(#[from] SanError),
+    #[error("{}: {message}", path.display())]
+    Certificate { path: PathBuf, message: String },
+    #[error("{}: {message}", path.display())]
+    Csr { path: PathBuf, message: String },
+    #[error(
+        "broker certificate {name:?} needs at least one --dns or --ip: clients check the broker against its subject alternative names, not its name"
+    )]
+    NoSan { name: String },
+    #[error(
+        "{name} already has a valid certificate (serial {serial}); use --force to issue a new one, or `mqauth pki renew {name}`"
+    )]
+    AlreadyIssued { name: String, serial: Serial },
+    #[error("{name} is named twice")]
+    DuplicateName { name: String },
+    #[error("nothing to issue: name at least one ID, or use --count")]
+    NothingToIssue,
+    #[error("certificate lifetime must be at least one hour")]
+    ZeroLifetime,
+    #[error("cannot sign: {0}")]
+    Sign(String),
+    #[error("cannot lock {}: {source}", path.display())]
+    Lock {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl From<rcgen::Error> for PkiError {
+    fn from(e: rcgen::Error) -> Self {
+        PkiError::Sign(e.to_string())
+    }
+}

@@ -1,0 +1,192 @@
+//! Issuing leaf certificates (brokers and clients), one or ten thousand at a time.
+
+use super::ca::{SigningCa, not_before, now};
+use super::error::PkiError;
+use super::index::{Entry, Status};
+use super::keys::{KeyAlgorithm, key_to_pem};
+use super::profile::{CertSpec, Profile, San};
+use super::serial::Serial;
+use super::store::Pki;
+use crate::atomic::{self, Batch, Mode};
+use crate::lifetime::Lifetime;
+use crate::names;
+use rayon::prelude::*;
+use std::collections::HashSet;
+
+/// Where the subject's key comes from.
+#[derive(Debug, Clone)]
+pub enum LeafKey {
+    /// Generate a fresh key pair and write it to `private/NAME.key`.
+    Generate(KeyAlgorithm),
+    /// A public key made elsewhere (a CSR from a secure element, or a certificate being
+    /// renewed without rekeying); no key file is written.
+    Public {
+        spki_der: Vec<u8>,
+        algorithm: KeyAlgorithm,
+    },
+}
+
+impl LeafKey {
+    fn algorithm(&self) -> KeyAlgorithm {
+        match self {
+            LeafKey::Generate(alg) => *alg,
+            LeafKey::Public { algorithm, .. } => *algorithm,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LeafRequest {
+    pub name: String,
+    pub profile: Profile,
+    pub sans: Vec<San>,
+    pub key: LeafKey,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct IssueOptions {
+    pub lifetime: Lifetime,
+    /// Replace existing files and supersede the name's certificate in force.
+    pub force: bool,
+}
+
+/// Issues certificates for `requests` with `ca`, in parallel, and records them in the index.
+/// Every refusal (bad name, existing file, certificate in force) happens before any work;
+/// files and index land together or not at all.
+pub fn issue(
+    pki: &mut Pki,
+    ca: &SigningCa,
+    requests: &[LeafRequest],
+    opts: IssueOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Entry>, PkiError> {
+    check_requests(pki, requests, opts)?;
+    let now = now();
+    let start = not_before(now);
+    let end = (now + opts.lifetime.duration()).min(ca.not_after);
+
+    let mut taken = pki.index.serials();
+    let serials: Vec<Serial> = requests
+        .iter()
+        .map(|_| {
+            let s = Serial::random_unique(&taken);
+            taken.insert(s.clone());
+            s
+        })
+        .collect();
+
+    let layout = pki.layout.clone();
+    let files = Batch::new(opts.force);
+    let entries: Vec<Entry> = requests
+        .par_iter()
+        .zip(serials.par_iter())
+        .map(|(req, serial)| {
+            let spec = CertSpec {
+                profile: req.profile,
+                common_name: &req.name,
+                sans: &req.sans,
+                serial,
+                not_before: start,
+                not_after: end,
+                key: req.key.algorithm(),
+            };
+            let cert = match &req.key {
+                LeafKey::Generate(alg) => {
+                    let key = alg.generate()?;
+                    let cert = spec.params(&key)?.signed_by(&key, &ca.issuer)?;
+                    let pem = key_to_pem(&key, None)?;
+                    files.stage(&layout.leaf_key(&req.name), pem.as_bytes(), Mode::Secret)?;
+                    cert
+                }
+                LeafKey::Public { spki_der, .. } => {
+                    let spki = rcgen::SubjectPublicKeyInfo::from_der(spki_der)?;
+                    spec.params(&spki)?.signed_by(&spki, &ca.issuer)?
+                }
+            };
+            let pem = cert.pem();
+            files.stage(&layout.leaf_cert(&req.name), pem.as_bytes(), Mode::Public)?;
+            if req.profile == Profile::Broker {
+                let full = format!("{pem}{}", ca.chain_for_leaves());
+                files.stage(
+                    &layout.leaf_fullchain(&req.name),
+                    full.as_bytes(),
+                    Mode::Public,
+                )?;
+            }
+            progress(1);
+            Ok(Entry {
+                serial: serial.clone(),
+                name: req.name.clone(),
+                profile: req.profile,
+                subject: format!("CN={}", req.name),
+                issuer: ca.subject.clone(),
+                sans: req.sans.clone(),
+                key: req.key.algorithm(),
+                not_before: start,
+                not_after: end,
+                status: Status::Valid,
+                revoked_at: None,
+                reason: None,
+                superseded_by: None,
+            })
+        })
+        .collect::<Result<_, PkiError>>()?;
+
+    let current = pki.index.current_leaves();
+    let superseded: Vec<(usize, Serial)> = entries
+        .iter()
+        .filter_map(|e| current.get(e.name.as_str()).map(|i| (*i, e.serial.clone())))
+        .collect();
+    for (i, by) in superseded {
+        let old = &mut pki.index.certificates[i];
+        old.status = Status::Superseded;
+        old.superseded_by = Some(by);
+    }
+    pki.index.certificates.extend(entries.iter().cloned());
+    pki.commit_with_index(files)?;
+    Ok(entries)
+}
+
+fn check_requests(pki: &Pki, requests: &[LeafRequest], opts: IssueOptions) -> Result<(), PkiError> {
+    if requests.is_empty() {
+        return Err(PkiError::NothingToIssue);
+    }
+    if opts.lifetime.duration() < time::Duration::hours(1) {
+        return Err(PkiError::ZeroLifetime);
+    }
+    let mut seen = HashSet::with_capacity(requests.len());
+    for req in requests {
+        names::validate(&req.name)?;
+        if !seen.insert(req.name.as_str()) {
+            return Err(PkiError::DuplicateName {
+                name: req.name.clone(),
+            });
+        }
+        if req.profile == Profile::Broker && req.sans.is_empty() {
+            return Err(PkiError::NoSan {
+                name: req.name.clone(),
+            });
+        }
+    }
+    if opts.force {
+        return Ok(());
+    }
+    let current = pki.index.current_leaves();
+    let layout = &pki.layout;
+    for req in requests {
+        if let Some(i) = current.get(req.name.as_str()) {
+            return Err(PkiError::AlreadyIssued {
+                name: req.name.clone(),
+                serial: pki.index.certificates[*i].serial.clone(),
+            });
+        }
+        atomic::ensure_absent(&layout.leaf_cert(&req.name), false)?;
+        if matches!(req.key, LeafKey::Generate(_)) {
+            atomic::ensure_absent(&layout.leaf_key(&req.name), false)?;
+        }
+        if req.profile == Profile::Broker {
+            atomic::ensure_absent(&layout.leaf_fullchain(&req.name), false)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! Where each file of a PKI directory lives (CONTRACT.md, "PKI").
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Layout {
+    root: PathBuf,
+}
+
+impl Layout {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Layout { root: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn ca_cert(&self) -> PathBuf {
+        self.root.join("ca.crt")
+    }
+    pub fn ca_key(&self) -> PathBuf {
+        self.root.join("ca.key")
+    }
+    pub fn intermediate_cert(&self) -> PathBuf {
+        self.root.join("intermediate.crt")
+    }
+    pub fn intermediate_key(&self) -> PathBuf {
+        self.root.join("intermediate.key")
+    }
+    pub fn chain(&self) -> PathBuf {
+        self.root.join("chain.pem")
+    }
+    pub fn index(&self) -> PathBuf {
+        self.root.join("index.json")
+    }
+    pub fn crl(&self) -> PathBuf {
+        self.root.join("crl.pem")
+    }
+    /// The root's CRL, which covers the intermediate (written by `pki crl --ca root`).
+    pub fn root_crl(&self) -> PathBuf {
+        self.root.join("ca.crl.pem")
+    }
+    pub fn lock(&self) -> PathBuf {
+        self.root.join(".lock")
+    }
+    pub fn issued_dir(&self) -> PathBuf {
+        self.root.join("issued")
+    }
+    pub fn private_dir(&self) -> PathBuf {
+        self.root.join("private")
+    }
+    pub fn leaf_cert(&self, name: &str) -> PathBuf {
+        self.issued_dir().join(format!("{name}.crt"))
+    }
+    pub fn leaf_fullchain(&self, name: &str) -> PathBuf {
+        self.issued_dir().join(format!("{name}.fullchain.pem"))
+    }
+    pub fn leaf_key(&self, name: &str) -> PathBuf {
+        self.private_dir().join(format!("{name}.key"))
+    }
+}

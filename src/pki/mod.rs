@@ -1,0 +1,25 @@
+//! The certificate authority: keys, profiles, issuance, CSRs, the index and its files.
+
+mod ca;
+mod csr;
+mod error;
+mod index;
+mod issue;
+mod keys;
+mod layout;
+mod passphrase;
+mod profile;
+mod serial;
+mod store;
+
+pub use ca::{DEFAULT_CA_NAME, InitOptions, SigningCa, init, intermediate_name};
+pub use csr::{CsrRequest, parse_csr, read_csr};
+pub use error::PkiError;
+pub use index::{Entry, Index, IndexError, Reason, Status, UnknownReason};
+pub use issue::{IssueOptions, LeafKey, LeafRequest, issue};
+pub use keys::{KeyAlgorithm, KeyError, UnknownKeyAlgorithm, key_from_pem, key_to_pem};
+pub use layout::Layout;
+pub use passphrase::{Passphrase, PassphraseError};
+pub use profile::{Profile, San, SanError};
+pub use serial::{BadSerial, Serial};
+pub use store::{Pki, read_only_index};

@@ -1,0 +1,197 @@
+//! mqauth certificates in a real Mosquitto mTLS listener.
+
+mod common;
+
+use common::{Broker, Tls, free_port, have, ok, publish, round_trip};
+use std::path::Path;
+use std::time::Duration;
+
+fn mtls_config(pki: &Path, port: u16, acl: &Path) -> String {
+    format!(
+        "per_listener_settings true\n\
+         listener {port} 127.0.0.1\n\
+         cafile {pki}/chain.pem\n\
+         certfile {pki}/issued/broker1.fullchain.pem\n\
+         keyfile {pki}/private/broker1.key\n\
+         require_certificate true\n\
+         use_identity_as_username true\n\
+         tls_version tlsv1.2\n\
+         allow_anonymous false\n\
+         acl_file {acl}\n",
+        pki = pki.display(),
+        acl = acl.display()
+    )
+}
+
+fn device(pki: &Path, name: &str) -> Tls {
+    Tls::cert(
+        &pki.join("ca.crt"),
+        &pki.join(format!("issued/{name}.crt")),
+        &pki.join(format!("private/{name}.key")),
+    )
+}
+
+fn mtls_round_trip(key: &str) {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    ok(dir, &["pki", "init", "--key", key]);
+    ok(
+        dir,
+        &[
+            "pki",
+            "broker",
+            "broker1",
+            "--dns",
+            "mqtt.acme.example",
+            "--ip",
+            "127.0.0.1",
+        ],
+    );
+    ok(dir, &["pki", "client", "dev-1", "dev-2"]);
+    // The same name, from a CA the broker does not trust.
+    ok(dir, &["pki", "init", "--dir", "other"]);
+    ok(dir, &["pki", "client", "--dir", "other", "dev-1"]);
+
+    let pki = dir.join("pki");
+    // The ACL keys on the username, so a delivered message also proves that the certificate's
+    // CN became the username.
+    let acl = dir.join("acl");
+    std::fs::write(&acl, "pattern readwrite devices/%u/#\n").unwrap();
+    let port = free_port();
+    let broker = Broker::start(dir, &mtls_config(&pki, port, &acl), &[port]);
+
+    let dev1 = device(&pki, "dev-1");
+    let got = round_trip(
+        port,
+        &dev1,
+        "devices/dev-1/#",
+        &dev1,
+        "devices/dev-1/telemetry",
+        "hello",
+        Duration::from_secs(5),
+    );
+    assert_eq!(
+        got.as_deref(),
+        Some("hello"),
+        "{key}: {}",
+        broker.log_text()
+    );
+
+    // dev-2 cannot publish into dev-1's topics: the message never arrives.
+    let dev2 = device(&pki, "dev-2");
+    let got = round_trip(
+        port,
+        &dev1,
+        "devices/dev-1/#",
+        &dev2,
+        "devices/dev-1/telemetry",
+        "forged",
+        Duration::from_secs(2),
+    );
+    assert_eq!(got, None, "{key}: dev-2 wrote into dev-1's topics");
+
+    // No client certificate: the TLS handshake is refused.
+    let out = publish(
+        port,
+        &Tls::ca_only(&pki.join("ca.crt")),
+        "devices/x/y",
+        "anon",
+    );
+    assert!(
+        !out.status.success(),
+        "{key}: a client without a certificate got in"
+    );
+
+    // A certificate for "dev-1" from another CA: refused.
+    let other = dir.join("other");
+    let impostor = Tls::cert(
+        &pki.join("ca.crt"),
+        &other.join("issued/dev-1.crt"),
+        &other.join("private/dev-1.key"),
+    );
+    let out = publish(port, &impostor, "devices/dev-1/telemetry", "impostor");
+    assert!(
+        !out.status.success(),
+        "{key}: a certificate from another CA got in"
+    );
+    let log = broker.log_text();
+    assert!(
+        log.contains("certificate verify failed") || log.contains("unknown ca"),
+        "{log}"
+    );
+}
+
+#[test]
+fn mtls_with_a_real_broker_p256() {
+    if have("mosquitto", "mtls_with_a_real_broker_p256") {
+        mtls_round_trip("p256");
+    }
+}
+
+#[test]
+fn mtls_with_a_real_broker_rsa2048() {
+    if have("mosquitto", "mtls_with_a_real_broker_rsa2048") {
+        mtls_round_trip("rsa2048");
+    }
+}
+
+#[test]
+fn mtls_with_a_real_broker_ed25519() {
+    if have("mosquitto", "mtls_with_a_real_broker_ed25519") {
+        mtls_round_trip("ed25519");
+    }
+}
+
+#[test]
+fn csr_signed_certificate_connects() {
+    if !have("mosquitto", "csr_signed_certificate_connects")
+        || !have("openssl", "csr_signed_certificate_connects")
+    {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    ok(dir, &["pki", "init"]);
+    ok(dir, &["pki", "broker", "broker1", "--ip", "127.0.0.1"]);
+    let out = common::run_tool(
+        "openssl",
+        &[
+            "req",
+            "-new",
+            "-nodes",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-384",
+            "-keyout",
+            "se.key",
+            "-subj",
+            "/CN=secure-1",
+            "-out",
+            "se.csr",
+        ],
+        dir,
+    );
+    assert!(out.status.success());
+    ok(dir, &["pki", "sign", "--csr", "se.csr"]);
+    let pki = dir.join("pki");
+    let acl = dir.join("acl");
+    std::fs::write(&acl, "pattern readwrite devices/%u/#\n").unwrap();
+    let port = free_port();
+    let broker = Broker::start(dir, &mtls_config(&pki, port, &acl), &[port]);
+    let se = Tls::cert(
+        &pki.join("ca.crt"),
+        &pki.join("issued/secure-1.crt"),
+        &dir.join("se.key"),
+    );
+    let got = round_trip(
+        port,
+        &se,
+        "devices/secure-1/#",
+        &se,
+        "devices/secure-1/t",
+        "from-se",
+        Duration::from_secs(5),
+    );
+    assert_eq!(got.as_deref(), Some("from-se"), "{}", broker.log_text());
+}
