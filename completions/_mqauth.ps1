@@ -47,6 +47,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue client certificates, one key per device (CN = device ID)')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a certificate signing request whose key was made elsewhere (a secure element)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the certificates in index.json')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a certificate and publish a new CRL')
+            [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -122,10 +125,56 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;pki;list' {
+            [CompletionResult]::new('--expiring', '--expiring', [CompletionResultType]::ParameterName, 'Only certificates in force that expire within this window (e.g. 30d)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only certificates with this status')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;pki;revoke' {
+            [CompletionResult]::new('--serial', '--serial', [CompletionResultType]::ParameterName, 'Revoke exactly the certificate with this serial (hex, colons allowed)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, as recorded in the CRL')
+            [CompletionResult]::new('--crl-days', '--crl-days', [CompletionResultType]::ParameterName, 'Lifetime of the CRL published with the revocation (its nextUpdate)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;pki;crl' {
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check the CRL refuse every client')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Which CA signs')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;pki;renew' {
+            [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'Renew every certificate that expires within this window (the default: 30d)')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the new certificates [default: the same as the old ones]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--rekey', '--rekey', [CompletionResultType]::ParameterName, 'Generate new keys instead of certifying the existing ones again')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -140,6 +189,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue client certificates, one key per device (CN = device ID)')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a certificate signing request whose key was made elsewhere (a secure element)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the certificates in index.json')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a certificate and publish a new CRL')
+            [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -158,6 +210,15 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;pki;help;list' {
             break
         }
+        'mqauth;pki;help;revoke' {
+            break
+        }
+        'mqauth;pki;help;crl' {
+            break
+        }
+        'mqauth;pki;help;renew' {
+            break
+        }
         'mqauth;pki;help;help' {
             break
         }
@@ -172,6 +233,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'Issue client certificates, one key per device (CN = device ID)')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a certificate signing request whose key was made elsewhere (a secure element)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the certificates in index.json')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a certificate and publish a new CRL')
+            [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)')
+            [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
             break
         }
         'mqauth;help;pki;init' {
@@ -187,6 +251,15 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;help;pki;list' {
+            break
+        }
+        'mqauth;help;pki;revoke' {
+            break
+        }
+        'mqauth;help;pki;crl' {
+            break
+        }
+        'mqauth;help;pki;renew' {
             break
         }
         'mqauth;help;help' {

@@ -34,11 +34,20 @@ _mqauth() {
             mqauth__subcmd__help__subcmd__pki,client)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__client"
                 ;;
+            mqauth__subcmd__help__subcmd__pki,crl)
+                cmd="mqauth__subcmd__help__subcmd__pki__subcmd__crl"
+                ;;
             mqauth__subcmd__help__subcmd__pki,init)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__init"
                 ;;
             mqauth__subcmd__help__subcmd__pki,list)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__list"
+                ;;
+            mqauth__subcmd__help__subcmd__pki,renew)
+                cmd="mqauth__subcmd__help__subcmd__pki__subcmd__renew"
+                ;;
+            mqauth__subcmd__help__subcmd__pki,revoke)
+                cmd="mqauth__subcmd__help__subcmd__pki__subcmd__revoke"
                 ;;
             mqauth__subcmd__help__subcmd__pki,sign)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__sign"
@@ -49,6 +58,9 @@ _mqauth() {
             mqauth__subcmd__pki,client)
                 cmd="mqauth__subcmd__pki__subcmd__client"
                 ;;
+            mqauth__subcmd__pki,crl)
+                cmd="mqauth__subcmd__pki__subcmd__crl"
+                ;;
             mqauth__subcmd__pki,help)
                 cmd="mqauth__subcmd__pki__subcmd__help"
                 ;;
@@ -57,6 +69,12 @@ _mqauth() {
                 ;;
             mqauth__subcmd__pki,list)
                 cmd="mqauth__subcmd__pki__subcmd__list"
+                ;;
+            mqauth__subcmd__pki,renew)
+                cmd="mqauth__subcmd__pki__subcmd__renew"
+                ;;
+            mqauth__subcmd__pki,revoke)
+                cmd="mqauth__subcmd__pki__subcmd__revoke"
                 ;;
             mqauth__subcmd__pki,sign)
                 cmd="mqauth__subcmd__pki__subcmd__sign"
@@ -67,6 +85,9 @@ _mqauth() {
             mqauth__subcmd__pki__subcmd__help,client)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__client"
                 ;;
+            mqauth__subcmd__pki__subcmd__help,crl)
+                cmd="mqauth__subcmd__pki__subcmd__help__subcmd__crl"
+                ;;
             mqauth__subcmd__pki__subcmd__help,help)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__help"
                 ;;
@@ -75,6 +96,12 @@ _mqauth() {
                 ;;
             mqauth__subcmd__pki__subcmd__help,list)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__list"
+                ;;
+            mqauth__subcmd__pki__subcmd__help,renew)
+                cmd="mqauth__subcmd__pki__subcmd__help__subcmd__renew"
+                ;;
+            mqauth__subcmd__pki__subcmd__help,revoke)
+                cmd="mqauth__subcmd__pki__subcmd__help__subcmd__revoke"
                 ;;
             mqauth__subcmd__pki__subcmd__help,sign)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__sign"
@@ -132,7 +159,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__pki)
-            opts="init broker client sign list"
+            opts="init broker client sign list revoke crl renew"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -160,6 +187,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__pki__subcmd__client)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__pki__subcmd__crl)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -201,6 +242,34 @@ _mqauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mqauth__subcmd__help__subcmd__pki__subcmd__renew)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__pki__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mqauth__subcmd__help__subcmd__pki__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -216,7 +285,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki)
-            opts="-q -h -V --dir --passphrase-file --quiet --color --help --version init broker client sign list help"
+            opts="-q -h -V --dir --passphrase-file --quiet --color --help --version init broker client sign list revoke crl renew help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -329,8 +398,42 @@ _mqauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mqauth__subcmd__pki__subcmd__crl)
+            opts="-q -h -V --days --ca --dir --passphrase-file --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -W "issuing root" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mqauth__subcmd__pki__subcmd__help)
-            opts="init broker client sign list help"
+            opts="init broker client sign list revoke crl renew help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,6 +461,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__help__subcmd__client)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__help__subcmd__crl)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -400,6 +517,34 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__help__subcmd__renew)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__help__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -470,12 +615,92 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__list)
-            opts="-q -h -V --json --dir --passphrase-file --quiet --color --help --version"
+            opts="-q -h -V --json --expiring --status --dir --passphrase-file --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --expiring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "valid expired revoked superseded" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__renew)
+            opts="-q -h -V --within --rekey --days --dir --passphrase-file --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__revoke)
+            opts="-q -h -V --serial --reason --crl-days --dir --passphrase-file --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --serial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -W "unspecified keyCompromise affiliationChanged superseded cessationOfOperation" -- "${cur}"))
+                    return 0
+                    ;;
+                --crl-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

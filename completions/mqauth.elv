@@ -43,6 +43,9 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand client 'Issue client certificates, one key per device (CN = device ID)'
             cand sign 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
             cand list 'List the certificates in index.json'
+            cand revoke 'Revoke a certificate and publish a new CRL'
+            cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
+            cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;init'= {
@@ -113,10 +116,53 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --version 'Print version'
         }
         &'mqauth;pki;list'= {
+            cand --expiring 'Only certificates in force that expire within this window (e.g. 30d)'
+            cand --status 'Only certificates with this status'
             cand --dir 'PKI directory'
             cand --passphrase-file 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)'
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --json 'Print JSON instead of a table'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;pki;revoke'= {
+            cand --serial 'Revoke exactly the certificate with this serial (hex, colons allowed)'
+            cand --reason 'Why, as recorded in the CRL'
+            cand --crl-days 'Lifetime of the CRL published with the revocation (its nextUpdate)'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;pki;crl'= {
+            cand --days 'Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check the CRL refuse every client'
+            cand --ca 'Which CA signs'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;pki;renew'= {
+            cand --within 'Renew every certificate that expires within this window (the default: 30d)'
+            cand --days 'Lifetime of the new certificates [default: the same as the old ones]'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --rekey 'Generate new keys instead of certifying the existing ones again'
             cand -q 'Print no summary on stderr (errors are still printed)'
             cand --quiet 'Print no summary on stderr (errors are still printed)'
             cand -h 'Print help'
@@ -130,6 +176,9 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand client 'Issue client certificates, one key per device (CN = device ID)'
             cand sign 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
             cand list 'List the certificates in index.json'
+            cand revoke 'Revoke a certificate and publish a new CRL'
+            cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
+            cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;help;init'= {
@@ -141,6 +190,12 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;pki;help;sign'= {
         }
         &'mqauth;pki;help;list'= {
+        }
+        &'mqauth;pki;help;revoke'= {
+        }
+        &'mqauth;pki;help;crl'= {
+        }
+        &'mqauth;pki;help;renew'= {
         }
         &'mqauth;pki;help;help'= {
         }
@@ -154,6 +209,9 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand client 'Issue client certificates, one key per device (CN = device ID)'
             cand sign 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
             cand list 'List the certificates in index.json'
+            cand revoke 'Revoke a certificate and publish a new CRL'
+            cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
+            cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
         }
         &'mqauth;help;pki;init'= {
         }
@@ -164,6 +222,12 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;pki;sign'= {
         }
         &'mqauth;help;pki;list'= {
+        }
+        &'mqauth;help;pki;revoke'= {
+        }
+        &'mqauth;help;pki;crl'= {
+        }
+        &'mqauth;help;pki;renew'= {
         }
         &'mqauth;help;help'= {
         }

@@ -195,3 +195,102 @@ fn csr_signed_certificate_connects() {
     );
     assert_eq!(got.as_deref(), Some("from-se"), "{}", broker.log_text());
 }
+
+fn crl_config(pki: &Path, port: u16, acl: &Path) -> String {
+    format!(
+        "{}crlfile {}/crl.pem\n",
+        mtls_config(pki, port, acl),
+        pki.display()
+    )
+}
+
+fn wait_for_log(broker: &Broker, needle: &str, times: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while broker.log_text().matches(needle).count() < times {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {needle:?} in log: {}",
+            broker.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn crl_is_enforced_after_sighup_and_renewed_certificates_connect() {
+    if !have(
+        "mosquitto",
+        "crl_is_enforced_after_sighup_and_renewed_certificates_connect",
+    ) {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    ok(dir, &["pki", "init"]);
+    ok(dir, &["pki", "broker", "broker1", "--ip", "127.0.0.1"]);
+    ok(dir, &["pki", "client", "dev-1", "dev-2", "dev-3"]);
+    ok(dir, &["pki", "crl"]);
+    let pki = dir.join("pki");
+    let acl = dir.join("acl");
+    std::fs::write(&acl, "pattern readwrite devices/%u/#\n").unwrap();
+    let port = free_port();
+    let conf = crl_config(&pki, port, &acl);
+    let broker = Broker::start(dir, &conf, &[port]);
+    let flows = |name: &str| {
+        let tls = device(&pki, name);
+        let topic = format!("devices/{name}/t");
+        round_trip(
+            port,
+            &tls,
+            &topic,
+            &tls,
+            &topic,
+            name,
+            Duration::from_secs(5),
+        )
+        .is_some()
+    };
+    assert!(flows("dev-1") && flows("dev-2"), "{}", broker.log_text());
+
+    ok(
+        dir,
+        &["pki", "revoke", "dev-1", "--reason", "keyCompromise"],
+    );
+    // Until it reloads, the broker still holds the CRL it read at start.
+    assert!(
+        publish(port, &device(&pki, "dev-1"), "devices/dev-1/t", "stale")
+            .status
+            .success()
+    );
+    let hup = std::process::Command::new("kill")
+        .args(["-HUP", &broker.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(hup.success());
+    wait_for_log(&broker, "Reloading config", 1);
+    let out = publish(port, &device(&pki, "dev-1"), "devices/dev-1/t", "revoked");
+    assert!(
+        !out.status.success(),
+        "revoked dev-1 still admitted after SIGHUP"
+    );
+    assert!(
+        flows("dev-2"),
+        "dev-2 refused after reload: {}",
+        broker.log_text()
+    );
+
+    // Renewed certificates connect: dev-2 with its key, dev-3 with a new one.
+    ok(dir, &["pki", "renew", "dev-2"]);
+    ok(dir, &["pki", "renew", "dev-3", "--rekey"]);
+    assert!(flows("dev-2") && flows("dev-3"), "{}", broker.log_text());
+    drop(broker);
+
+    // After a restart the revocation still holds.
+    let broker = Broker::start(dir, &conf, &[port]);
+    assert!(
+        !publish(port, &device(&pki, "dev-1"), "devices/dev-1/t", "x")
+            .status
+            .success()
+    );
+    assert!(flows("dev-3"), "{}", broker.log_text());
+}

@@ -148,6 +148,7 @@ impl CsrRequest {
                 spki_der: self.spki_der,
                 algorithm: self.algorithm,
             },
+            lifetime: None,
         })
     }
 }

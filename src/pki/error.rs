@@ -45,6 +45,26 @@ pub enum PkiError {
     NothingToIssue,
     #[error("certificate lifetime must be at least one hour")]
     ZeroLifetime,
+    #[error("no certificate named {name:?} in the index")]
+    UnknownName { name: String },
+    #[error("no certificate with serial {serial} in the index")]
+    UnknownSerial { serial: Serial },
+    #[error("{name} (serial {serial}) is already revoked")]
+    AlreadyRevoked { name: String, serial: Serial },
+    #[error("{name} has no unexpired certificate; nothing to revoke")]
+    NothingToRevoke { name: String },
+    #[error(
+        "{name} has no certificate in force (all revoked or superseded); issue a new one instead"
+    )]
+    NothingToRenew { name: String },
+    #[error(
+        "refusing to revoke the CA certificate {name}: a CA is retired by replacing the PKI, and revoking the issuing CA would cut off every device at once"
+    )]
+    RevokeCa { name: String },
+    #[error(
+        "{name} was signed from a CSR, so its key lives on the device; rekey there and sign the new CSR with `mqauth pki sign`"
+    )]
+    RekeyWithoutKey { name: String },
     #[error("cannot sign: {0}")]
     Sign(String),
     #[error("cannot lock {}: {source}", path.display())]

@@ -12,6 +12,7 @@ use crate::lifetime::Lifetime;
 use crate::names;
 use rayon::prelude::*;
 use std::collections::HashSet;
+use time::Duration;
 
 /// Where the subject's key comes from.
 #[derive(Debug, Clone)]
@@ -41,6 +42,8 @@ pub struct LeafRequest {
     pub profile: Profile,
     pub sans: Vec<San>,
     pub key: LeafKey,
+    /// This certificate's lifetime when it differs from the batch's (renewals keep theirs).
+    pub lifetime: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -63,7 +66,10 @@ pub fn issue(
     check_requests(pki, requests, opts)?;
     let now = now();
     let start = not_before(now);
-    let end = (now + opts.lifetime.duration()).min(ca.not_after);
+    // No leaf outlives the CA that signs it: it would fail verification from then on anyway.
+    let end_of = |req: &LeafRequest| {
+        (now + req.lifetime.unwrap_or(opts.lifetime.duration())).min(ca.not_after)
+    };
 
     let mut taken = pki.index.serials();
     let serials: Vec<Serial> = requests
@@ -81,6 +87,7 @@ pub fn issue(
         .par_iter()
         .zip(serials.par_iter())
         .map(|(req, serial)| {
+            let end = end_of(req);
             let spec = CertSpec {
                 profile: req.profile,
                 common_name: &req.name,
@@ -151,7 +158,10 @@ fn check_requests(pki: &Pki, requests: &[LeafRequest], opts: IssueOptions) -> Re
     if requests.is_empty() {
         return Err(PkiError::NothingToIssue);
     }
-    if opts.lifetime.duration() < time::Duration::hours(1) {
+    let too_short = |d: Duration| d < Duration::hours(1);
+    if too_short(opts.lifetime.duration())
+        || requests.iter().any(|r| r.lifetime.is_some_and(too_short))
+    {
         return Err(PkiError::ZeroLifetime);
     }
     let mut seen = HashSet::with_capacity(requests.len());

@@ -1,6 +1,7 @@
 //! The certificate authority: keys, profiles, issuance, CSRs, the index and its files.
 
 mod ca;
+mod crl;
 mod csr;
 mod error;
 mod index;
@@ -9,10 +10,13 @@ mod keys;
 mod layout;
 mod passphrase;
 mod profile;
+mod renew;
+mod revoke;
 mod serial;
 mod store;
 
 pub use ca::{DEFAULT_CA_NAME, InitOptions, SigningCa, init, intermediate_name};
+pub use crl::{CrlInfo, DEFAULT_CRL_LIFETIME, publish_crl};
 pub use csr::{CsrRequest, parse_csr, read_csr};
 pub use error::PkiError;
 pub use index::{Entry, Index, IndexError, Reason, Status, UnknownReason};
@@ -21,5 +25,7 @@ pub use keys::{KeyAlgorithm, KeyError, UnknownKeyAlgorithm, key_from_pem, key_to
 pub use layout::Layout;
 pub use passphrase::{Passphrase, PassphraseError};
 pub use profile::{Profile, San, SanError};
+pub use renew::{RenewOptions, RenewSelection, Renewal, renew, select as renew_selection};
+pub use revoke::{Revocation, RevokeTarget, revoke};
 pub use serial::{BadSerial, Serial};
 pub use store::{Pki, read_only_index};

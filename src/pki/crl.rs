@@ -1,0 +1,115 @@
+//! Certificate revocation lists: `crl.pem` from the issuing CA, `ca.crl.pem` from the root.
+
+use super::ca::{SigningCa, now};
+use super::error::PkiError;
+use super::index::{Entry, Reason, Status};
+use super::profile::Profile;
+use super::store::Pki;
+use crate::atomic::{Batch, Mode};
+use crate::lifetime::Lifetime;
+use rcgen::{
+    CertificateRevocationListParams, KeyIdMethod, RevocationReason, RevokedCertParams, SerialNumber,
+};
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+pub const DEFAULT_CRL_LIFETIME: Lifetime = Lifetime::days(7);
+
+/// What was published.
+#[derive(Debug, Clone)]
+pub struct CrlInfo {
+    pub path: PathBuf,
+    pub issuer: String,
+    pub number: u64,
+    pub this_update: OffsetDateTime,
+    pub next_update: OffsetDateTime,
+    pub revoked: usize,
+}
+
+fn reason_code(reason: Option<Reason>) -> Option<RevocationReason> {
+    match reason? {
+        // RFC 5280 5.3.1: omit the extension rather than say "unspecified".
+        Reason::Unspecified => None,
+        Reason::KeyCompromise => Some(RevocationReason::KeyCompromise),
+        Reason::AffiliationChanged => Some(RevocationReason::AffiliationChanged),
+        Reason::Superseded => Some(RevocationReason::Superseded),
+        Reason::CessationOfOperation => Some(RevocationReason::CessationOfOperation),
+    }
+}
+
+/// The revoked certificates `ca` must list: revoked by this CA and not yet expired (an expired
+/// certificate fails validation anyway, so RFC 5280 lets it drop off the list).
+fn revoked_by<'a>(
+    entries: &'a [Entry],
+    ca: &'a SigningCa,
+    at: OffsetDateTime,
+) -> impl Iterator<Item = &'a Entry> + 'a {
+    entries.iter().filter(move |e| {
+        e.status == Status::Revoked
+            && e.issuer == ca.subject
+            && e.profile != Profile::Root
+            && e.not_after >= at
+    })
+}
+
+/// Signs a CRL and stages it in `files`; bumps the CRL number in the (not yet saved) index.
+pub(super) fn stage_crl(
+    pki: &mut Pki,
+    files: &Batch,
+    ca: &SigningCa,
+    lifetime: Lifetime,
+) -> Result<CrlInfo, PkiError> {
+    if lifetime.duration() < time::Duration::hours(1) {
+        return Err(PkiError::ZeroLifetime);
+    }
+    let this_update = now();
+    let next_update = this_update + lifetime.duration();
+    let root_signs_for_intermediate =
+        ca.profile == Profile::Root && pki.layout.intermediate_cert().exists();
+    let (path, number) = if root_signs_for_intermediate {
+        pki.index.root_crl_number += 1;
+        (pki.layout.root_crl(), pki.index.root_crl_number)
+    } else {
+        pki.index.crl_number += 1;
+        (pki.layout.crl(), pki.index.crl_number)
+    };
+    let revoked_certs: Vec<RevokedCertParams> =
+        revoked_by(&pki.index.certificates, ca, this_update)
+            .map(|e| RevokedCertParams {
+                serial_number: SerialNumber::from_slice(e.serial.as_bytes()),
+                revocation_time: e.revoked_at.unwrap_or(this_update),
+                reason_code: reason_code(e.reason),
+                invalidity_date: None,
+            })
+            .collect();
+    let revoked = revoked_certs.len();
+    let params = CertificateRevocationListParams {
+        this_update,
+        next_update,
+        crl_number: SerialNumber::from(number),
+        issuing_distribution_point: None,
+        revoked_certs,
+        // The CRL's authority key identifier must equal the issuer's SKI, or OpenSSL cannot
+        // match the CRL to its CA ("unable to get certificate CRL").
+        key_identifier_method: KeyIdMethod::PreSpecified(ca.key_identifier.clone()),
+    };
+    let crl = params.signed_by(&ca.issuer)?;
+    let pem = crl.pem()?;
+    files.stage_replacing(&path, pem.as_bytes(), Mode::Public)?;
+    Ok(CrlInfo {
+        path,
+        issuer: ca.subject.clone(),
+        number,
+        this_update,
+        next_update,
+        revoked,
+    })
+}
+
+/// Re-signs the CRL of the chosen CA (`pki crl`).
+pub fn publish_crl(pki: &mut Pki, ca: &SigningCa, lifetime: Lifetime) -> Result<CrlInfo, PkiError> {
+    let files = Batch::new(false);
+    let info = stage_crl(pki, &files, ca, lifetime)?;
+    pki.commit_with_index(files)?;
+    Ok(info)
+}

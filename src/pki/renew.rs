@@ -1,0 +1,173 @@
+//! Renewal: re-issue certificates before they expire, keeping their key unless asked to rekey.
+
+use super::ca::{BACKDATE, SigningCa, now};
+use super::error::PkiError;
+use super::index::{Entry, Status};
+use super::issue::{IssueOptions, LeafKey, LeafRequest, issue};
+use super::store::Pki;
+use crate::lifetime::Lifetime;
+use std::collections::HashSet;
+use time::Duration;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+/// Which certificates to renew.
+#[derive(Debug, Clone)]
+pub enum RenewSelection {
+    /// These names' certificates in force, whatever their expiry.
+    Names(Vec<String>),
+    /// Every certificate in force that expires within this window (or already has).
+    Within(Duration),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RenewOptions {
+    /// Generate a new key instead of certifying the existing one again.
+    pub rekey: bool,
+    /// Lifetime of the new certificates; by default each keeps its previous lifetime.
+    pub lifetime: Option<Lifetime>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Renewal {
+    pub old: Entry,
+    pub new: Entry,
+    pub rekeyed: bool,
+}
+
+/// The certificates `selection` picks, oldest expiry first. In window mode a certificate is
+/// skipped when renewing it would not push its expiry back by at least a day, so running the
+/// same renewal twice renews nothing the second time, whatever the window.
+pub fn select(
+    pki: &Pki,
+    selection: &RenewSelection,
+    opts: RenewOptions,
+) -> Result<Vec<Entry>, PkiError> {
+    let certs = &pki.index.certificates;
+    let current = pki.index.current_leaves();
+    let mut chosen: Vec<Entry> = match selection {
+        RenewSelection::Names(names) => {
+            let mut seen = HashSet::new();
+            let mut chosen = Vec::with_capacity(names.len());
+            for name in names {
+                if !seen.insert(name.as_str()) {
+                    return Err(PkiError::DuplicateName { name: name.clone() });
+                }
+                let i = current.get(name.as_str()).ok_or_else(|| {
+                    if certs.iter().any(|e| e.name == *name && !e.profile.is_ca()) {
+                        PkiError::NothingToRenew { name: name.clone() }
+                    } else {
+                        PkiError::UnknownName { name: name.clone() }
+                    }
+                })?;
+                chosen.push(certs[*i].clone());
+            }
+            chosen
+        }
+        RenewSelection::Within(window) => {
+            let now = now();
+            let horizon = now + *window;
+            current
+                .values()
+                .map(|i| &certs[*i])
+                .filter(|e| e.status == Status::Valid && e.not_after <= horizon)
+                .filter(|e| now + new_lifetime(e, opts) > e.not_after + Duration::days(1))
+                .cloned()
+                .collect()
+        }
+    };
+    chosen.sort_by(|a, b| a.not_after.cmp(&b.not_after).then(a.name.cmp(&b.name)));
+    Ok(chosen)
+}
+
+/// Re-issues the certificates [`select`] chose; the old ones become `superseded` (not revoked:
+/// a device keeps working with its old certificate until it has fetched the new one).
+pub fn renew(
+    pki: &mut Pki,
+    ca: &SigningCa,
+    old: Vec<Entry>,
+    opts: RenewOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Renewal>, PkiError> {
+    if old.is_empty() {
+        return Ok(Vec::new());
+    }
+    let requests = old
+        .iter()
+        .map(|e| renewal_request(pki, e, opts))
+        .collect::<Result<Vec<_>, _>>()?;
+    let fallback = opts.lifetime.unwrap_or(Lifetime::days(365));
+    let new = issue(
+        pki,
+        ca,
+        &requests,
+        IssueOptions {
+            lifetime: fallback,
+            force: true,
+        },
+        progress,
+    )?;
+    Ok(old
+        .into_iter()
+        .zip(new)
+        .map(|(old, new)| Renewal {
+            old,
+            new,
+            rekeyed: opts.rekey,
+        })
+        .collect())
+}
+
+fn renewal_request(pki: &Pki, e: &Entry, opts: RenewOptions) -> Result<LeafRequest, PkiError> {
+    let layout = &pki.layout;
+    let key = if opts.rekey {
+        // A key we never held (a CSR from a secure element) must be replaced on the device.
+        if !layout.leaf_key(&e.name).exists() {
+            return Err(PkiError::RekeyWithoutKey {
+                name: e.name.clone(),
+            });
+        }
+        LeafKey::Generate(e.key)
+    } else {
+        LeafKey::Public {
+            spki_der: current_public_key(pki, e)?,
+            algorithm: e.key,
+        }
+    };
+    Ok(LeafRequest {
+        name: e.name.clone(),
+        profile: e.profile,
+        sans: e.sans.clone(),
+        key,
+        lifetime: Some(new_lifetime(e, opts)),
+    })
+}
+
+/// The lifetime a renewal of `e` gets: as asked, or the same as before.
+fn new_lifetime(e: &Entry, opts: RenewOptions) -> Duration {
+    match opts.lifetime {
+        Some(l) => l.duration(),
+        None => (e.not_after - e.not_before - BACKDATE).max(Duration::hours(1)),
+    }
+}
+
+/// The public key of the certificate in force, read from its file after checking that the
+/// file really holds the certificate the index names.
+fn current_public_key(pki: &Pki, e: &Entry) -> Result<Vec<u8>, PkiError> {
+    let path = pki.layout.leaf_cert(&e.name);
+    let bad = |message: String| PkiError::Certificate {
+        path: path.clone(),
+        message,
+    };
+    let text = super::ca::read_text(&path)?;
+    let block = pem::parse(&text).map_err(|err| bad(format!("not a PEM certificate: {err}")))?;
+    let (_, cert) = X509Certificate::from_der(block.contents())
+        .map_err(|err| bad(format!("cannot parse certificate: {err}")))?;
+    let serial = super::serial::Serial::from_bytes(cert.raw_serial());
+    if serial != e.serial {
+        return Err(bad(format!(
+            "holds serial {serial}, but index.json says {}; was it replaced by hand?",
+            e.serial
+        )));
+    }
+    Ok(cert.public_key().raw.to_vec())
+}
