@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('pki', 'pki', [CompletionResultType]::ParameterValue, 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs')
+            [CompletionResult]::new('psk', 'psk', [CompletionResultType]::ParameterValue, 'TLS pre-shared keys: per-device batches, rotation, revocation, linting')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -222,8 +223,102 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;pki;help;help' {
             break
         }
+        'mqauth;psk' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Give identities fresh keys in an existing PSK file')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Remove identities from a PSK file')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;psk;gen' {
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Generate N identities named by --template')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Identity template for --count; {n} is the number, {n:04} pads it to 4 digits')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'First number')
+            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Key size in bytes (16 to 64)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write to FILE (mode 0600, atomically) instead of standard output')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'Add to an existing Mosquitto-format FILE, refusing identities already in it')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;psk;rotate' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The PSK file (Mosquitto format)')
+            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'New key size in bytes [default: each key keeps its size]')
+            [CompletionResult]::new('--changed-out', '--changed-out', [CompletionResultType]::ParameterName, 'Also write the rotated entries to FILE (0600), to push to the devices; `-` for stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Rotate every identity in the file')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the --changed-out file if it exists')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;psk;revoke' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The PSK file (Mosquitto format)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;psk;check' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;psk;help' {
+            [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Give identities fresh keys in an existing PSK file')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Remove identities from a PSK file')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;psk;help;gen' {
+            break
+        }
+        'mqauth;psk;help;rotate' {
+            break
+        }
+        'mqauth;psk;help;revoke' {
+            break
+        }
+        'mqauth;psk;help;check' {
+            break
+        }
+        'mqauth;psk;help;help' {
+            break
+        }
         'mqauth;help' {
             [CompletionResult]::new('pki', 'pki', [CompletionResultType]::ParameterValue, 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs')
+            [CompletionResult]::new('psk', 'psk', [CompletionResultType]::ParameterValue, 'TLS pre-shared keys: per-device batches, rotation, revocation, linting')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -260,6 +355,25 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;help;pki;renew' {
+            break
+        }
+        'mqauth;help;psk' {
+            [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Give identities fresh keys in an existing PSK file')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Remove identities from a PSK file')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions')
+            break
+        }
+        'mqauth;help;psk;gen' {
+            break
+        }
+        'mqauth;help;psk;rotate' {
+            break
+        }
+        'mqauth;help;psk;revoke' {
+            break
+        }
+        'mqauth;help;psk;check' {
             break
         }
         'mqauth;help;help' {

@@ -26,6 +26,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand pki 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+            cand psk 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki'= {
@@ -199,8 +200,91 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         }
         &'mqauth;pki;help;help'= {
         }
+        &'mqauth;psk'= {
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand gen 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'
+            cand rotate 'Give identities fresh keys in an existing PSK file'
+            cand revoke 'Remove identities from a PSK file'
+            cand check 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;psk;gen'= {
+            cand --count 'Generate N identities named by --template'
+            cand --template 'Identity template for --count; {n} is the number, {n:04} pads it to 4 digits'
+            cand --start 'First number'
+            cand --bytes 'Key size in bytes (16 to 64)'
+            cand --out 'Write to FILE (mode 0600, atomically) instead of standard output'
+            cand --format 'Output format'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --append 'Add to an existing Mosquitto-format FILE, refusing identities already in it'
+            cand --force 'Replace FILE if it exists'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;psk;rotate'= {
+            cand --file 'The PSK file (Mosquitto format)'
+            cand --bytes 'New key size in bytes [default: each key keeps its size]'
+            cand --changed-out 'Also write the rotated entries to FILE (0600), to push to the devices; `-` for stdout'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --all 'Rotate every identity in the file'
+            cand --force 'Replace the --changed-out file if it exists'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;psk;revoke'= {
+            cand --file 'The PSK file (Mosquitto format)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;psk;check'= {
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --json 'Print JSON instead of text'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;psk;help'= {
+            cand gen 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'
+            cand rotate 'Give identities fresh keys in an existing PSK file'
+            cand revoke 'Remove identities from a PSK file'
+            cand check 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;psk;help;gen'= {
+        }
+        &'mqauth;psk;help;rotate'= {
+        }
+        &'mqauth;psk;help;revoke'= {
+        }
+        &'mqauth;psk;help;check'= {
+        }
+        &'mqauth;psk;help;help'= {
+        }
         &'mqauth;help'= {
             cand pki 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+            cand psk 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;help;pki'= {
@@ -228,6 +312,20 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;pki;crl'= {
         }
         &'mqauth;help;pki;renew'= {
+        }
+        &'mqauth;help;psk'= {
+            cand gen 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'
+            cand rotate 'Give identities fresh keys in an existing PSK file'
+            cand revoke 'Remove identities from a PSK file'
+            cand check 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions'
+        }
+        &'mqauth;help;psk;gen'= {
+        }
+        &'mqauth;help;psk;rotate'= {
+        }
+        &'mqauth;help;psk;revoke'= {
+        }
+        &'mqauth;help;psk;check'= {
         }
         &'mqauth;help;help'= {
         }

@@ -31,6 +31,7 @@ complete -c mqauth -n "__fish_mqauth_needs_command" -s q -l quiet -d 'Print no s
 complete -c mqauth -n "__fish_mqauth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_needs_command" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase (encrypts them at init, unlocks them when signing)' -r -F
@@ -180,8 +181,66 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -f -a "gen" -d 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -f -a "rotate" -d 'Give identities fresh keys in an existing PSK file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -f -a "revoke" -d 'Remove identities from a PSK file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -f -a "check" -d 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l count -d 'Generate N identities named by --template' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l template -d 'Identity template for --count; {n} is the number, {n:04} pads it to 4 digits' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l start -d 'First number' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l bytes -d 'Key size in bytes (16 to 64)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l out -d 'Write to FILE (mode 0600, atomically) instead of standard output' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l format -d 'Output format' -r -f -a "mosquitto\t'identity:hexkey per line (Mosquitto\'s psk_file)'
+csv\t'identity,key with a header line'
+json\t'an array of {"identity", "key"} objects'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l append -d 'Add to an existing Mosquitto-format FILE, refusing identities already in it'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l force -d 'Replace FILE if it exists'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -l file -d 'The PSK file (Mosquitto format)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -l bytes -d 'New key size in bytes [default: each key keeps its size]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -l changed-out -d 'Also write the rotated entries to FILE (0600), to push to the devices; `-` for stdout' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -l all -d 'Rotate every identity in the file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -l force -d 'Replace the --changed-out file if it exists'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from revoke" -l file -d 'The PSK file (Mosquitto format)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from revoke" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from check" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from check" -l json -d 'Print JSON instead of text'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from help" -f -a "gen" -d 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Give identities fresh keys in an existing PSK file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Remove identities from a PSK file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from help" -f -a "check" -d 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
@@ -190,3 +249,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subc
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "revoke" -d 'Revoke a certificate and publish a new CRL'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "gen" -d 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "rotate" -d 'Give identities fresh keys in an existing PSK file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "revoke" -d 'Remove identities from a PSK file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "check" -d 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions'

@@ -78,6 +78,18 @@ pub fn write_file(
     batch.commit()
 }
 
+/// Writes one file atomically and durably, its contents streamed by `fill`.
+pub fn write_file_streamed(
+    target: &Path,
+    mode: Mode,
+    overwrite: bool,
+    fill: impl FnOnce(&mut File) -> io::Result<()>,
+) -> Result<(), FileError> {
+    let batch = Batch::new(overwrite);
+    batch.stage_streamed(target, mode, fill)?;
+    batch.commit()
+}
+
 /// Fails when `path` exists and overwriting was not asked for. Used to refuse early, before any
 /// work is done; the final rename checks again without a race.
 pub fn ensure_absent(path: &Path, overwrite: bool) -> Result<(), FileError> {
@@ -146,6 +158,18 @@ impl Batch {
         self.stage_with(target, contents, mode, true, true)
     }
 
+    /// Stages a file whose contents `fill` writes, for output too big to build in memory first.
+    pub fn stage_streamed(
+        &self,
+        target: &Path,
+        mode: Mode,
+        fill: impl FnOnce(&mut File) -> io::Result<()>,
+    ) -> Result<(), FileError> {
+        let temp = write_temp(target, mode.bits_for(target), fill)?;
+        self.push(temp, target, self.overwrite, false);
+        Ok(())
+    }
+
     fn stage_with(
         &self,
         target: &Path,
@@ -154,7 +178,12 @@ impl Batch {
         overwrite: bool,
         last: bool,
     ) -> Result<(), FileError> {
-        let temp = write_temp(target, contents, mode.bits_for(target))?;
+        let temp = write_temp(target, mode.bits_for(target), |f| f.write_all(contents))?;
+        self.push(temp, target, overwrite, last);
+        Ok(())
+    }
+
+    fn push(&self, temp: PathBuf, target: &Path, overwrite: bool, last: bool) {
         let staged = Staged {
             temp,
             target: target.to_path_buf(),
@@ -165,7 +194,6 @@ impl Batch {
             Ok(mut list) => list.push(staged),
             Err(poisoned) => poisoned.into_inner().push(staged),
         }
-        Ok(())
     }
 
     pub fn len(&self) -> usize {
@@ -230,7 +258,11 @@ fn temp_name(target: &Path, mark: &str) -> PathBuf {
     target.with_file_name(format!(".{file}{mark}{tag:016x}"))
 }
 
-fn write_temp(target: &Path, contents: &[u8], mode: u32) -> Result<PathBuf, FileError> {
+fn write_temp(
+    target: &Path,
+    mode: u32,
+    fill: impl FnOnce(&mut File) -> io::Result<()>,
+) -> Result<PathBuf, FileError> {
     let temp = temp_name(target, TEMP_MARK);
     let result = (|| {
         let mut file = OpenOptions::new()
@@ -242,7 +274,7 @@ fn write_temp(target: &Path, contents: &[u8], mode: u32) -> Result<PathBuf, File
         if mode & process_umask() != 0 {
             file.set_permissions(fs::Permissions::from_mode(mode))?;
         }
-        file.write_all(contents)
+        fill(&mut file)
     })();
     match result {
         Ok(()) => Ok(temp),

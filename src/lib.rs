@@ -7,3 +7,4 @@ pub mod atomic;
 pub mod lifetime;
 pub mod names;
 pub mod pki;
+pub mod psk;

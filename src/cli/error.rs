@@ -1,12 +1,24 @@
 use mqauth::pki::PkiError;
+use mqauth::psk::PskError;
 
 /// Any failure of a command; printed once as `error: …` with exit code 1.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
     Pki(#[from] PkiError),
+    #[error(transparent)]
+    Psk(#[from] PskError),
+    #[error(transparent)]
+    File(#[from] mqauth::atomic::FileError),
+    #[error("invalid name: {0}")]
+    Name(#[from] mqauth::names::NameError),
+    #[error(transparent)]
+    Template(#[from] mqauth::names::TemplateError),
+    /// Arguments that clap accepts but that make no sense together.
     #[error("{0}")]
     Usage(String),
+    #[error("{0}")]
+    Failed(String),
     #[error("cannot write to {what}: {source}")]
     Output {
         what: &'static str,
@@ -39,10 +51,4 @@ macro_rules! from_domain_error {
     )*};
 }
 
-from_domain_error!(
-    mqauth::atomic::FileError,
-    mqauth::pki::PassphraseError,
-    mqauth::names::NameError,
-    mqauth::names::TemplateError,
-    mqauth::pki::SanError
-);
+from_domain_error!(mqauth::pki::PassphraseError, mqauth::pki::SanError);

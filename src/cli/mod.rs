@@ -5,6 +5,7 @@ mod error;
 mod output;
 mod pki;
 mod progress;
+mod psk;
 mod table;
 mod ui;
 
@@ -55,6 +56,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Certificate authority: root and intermediate CA, broker and client certificates, CSRs
     Pki(pki::PkiArgs),
+    /// TLS pre-shared keys: per-device batches, rotation, revocation, linting
+    Psk(psk::PskArgs),
 }
 
 /// Runs the parsed command; returns the process exit code.
@@ -62,5 +65,6 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     let ui = Ui::new(&cli.global);
     match cli.command {
         Command::Pki(args) => pki::run(args, &ui),
+        Command::Psk(args) => psk::run(args, &ui),
     }
 }

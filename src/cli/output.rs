@@ -23,11 +23,11 @@ pub fn date(t: OffsetDateTime) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-/// "1 certificate", "2 certificates".
-pub fn count(n: usize, noun: &str) -> String {
+/// "1 certificate", "2 certificates": `count(n, "certificate", "certificates")`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
-        format!("1 {noun}")
+        format!("1 {one}")
     } else {
-        format!("{n} {noun}s")
+        format!("{n} {many}")
     }
 }

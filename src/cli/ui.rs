@@ -42,6 +42,22 @@ impl Ui {
         self.color_stdout
     }
 
+    pub fn paint_red(&self, text: &str) -> String {
+        self.paint(text, "31")
+    }
+
+    pub fn paint_yellow(&self, text: &str) -> String {
+        self.paint(text, "33")
+    }
+
+    fn paint(&self, text: &str, code: &str) -> String {
+        if self.color_stdout {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
     /// Progress bars only on a terminal, and not with --quiet.
     pub fn wants_progress(&self) -> bool {
         self.stderr_is_terminal && !self.quiet

@@ -107,15 +107,29 @@ impl NameTemplate {
         out
     }
 
-    /// Renders `count` names starting at `start`. Zero-padded decimal numbers are distinct for
-    /// distinct `n`, so the names are unique; the longest (last) name is checked for length.
-    pub fn expand(&self, start: u64, count: u64) -> Result<Vec<String>, TemplateError> {
-        let overflow = || TemplateError::Overflow {
-            template: self.source.clone(),
-            start,
-            count,
-        };
-        let end = start.checked_add(count).ok_or_else(overflow)?;
+    /// Appends the name for `n` to `out`, for callers rendering millions without allocating.
+    pub fn render_into(&self, out: &mut Vec<u8>, n: u64) {
+        use std::io::Write as _;
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => out.extend_from_slice(text.as_bytes()),
+                Part::Number { width } => {
+                    let _ = write!(out, "{n:0width$}");
+                }
+            }
+        }
+    }
+
+    /// Checks the names `start..start+count` would have, without rendering them all: valid and
+    /// unique by construction, so only the shortest and longest need a look.
+    pub fn check_range(&self, start: u64, count: u64) -> Result<(), TemplateError> {
+        let end = start
+            .checked_add(count)
+            .ok_or_else(|| TemplateError::Overflow {
+                template: self.source.clone(),
+                start,
+                count,
+            })?;
         if count > 0 {
             for probe in [start, end - 1] {
                 validate(&self.render(probe)).map_err(|source| TemplateError::BadName {
@@ -124,9 +138,20 @@ impl NameTemplate {
                 })?;
             }
         }
-        let count = usize::try_from(count).map_err(|_| overflow())?;
-        let mut names = Vec::with_capacity(count);
-        names.extend((start..end).map(|n| self.render(n)));
+        Ok(())
+    }
+
+    /// Renders `count` names starting at `start`. Zero-padded decimal numbers are distinct for
+    /// distinct `n`, so the names are unique; the longest (last) name is checked for length.
+    pub fn expand(&self, start: u64, count: u64) -> Result<Vec<String>, TemplateError> {
+        self.check_range(start, count)?;
+        let len = usize::try_from(count).map_err(|_| TemplateError::Overflow {
+            template: self.source.clone(),
+            start,
+            count,
+        })?;
+        let mut names = Vec::with_capacity(len);
+        names.extend((start..start + count).map(|n| self.render(n)));
         Ok(names)
     }
 }

@@ -172,7 +172,7 @@ pub(super) fn renew(common: &PkiCommon, a: RenewArgs, ui: &Ui) -> Result<u8, Cli
     }
     lines.push(format!(
         "{} renewed; the previous ones are marked superseded",
-        count(renewed.len(), "certificate")
+        count(renewed.len(), "certificate", "certificates")
     ));
     ui.summary(lines.join("\n"));
     Ok(0)

@@ -123,7 +123,7 @@ pub(super) fn list(common: &PkiCommon, a: ListArgs, ui: &Ui) -> Result<u8, CliEr
     print_line(&table.to_string())?;
     ui.summary(format!(
         "{} in {}",
-        count(rows.len(), "certificate"),
+        count(rows.len(), "certificate", "certificates"),
         index_path(&common.dir).display()
     ));
     Ok(0)

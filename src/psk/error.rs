@@ -1,0 +1,42 @@
+use crate::atomic::FileError;
+use crate::names::{NameError, TemplateError};
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PskError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error("invalid identity: {0}")]
+    Name(#[from] NameError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("key size {0} bytes is out of range: use 16 to 64 bytes (128 to 512 bits)")]
+    KeySize(usize),
+    #[error("the operating system's random number generator failed: {0}")]
+    Random(String),
+    #[error("{identity} is given twice")]
+    DuplicateIdentity { identity: String },
+    #[error("{}: {identity} is already in the file (line {line})", path.display())]
+    AlreadyPresent {
+        path: PathBuf,
+        identity: String,
+        line: usize,
+    },
+    #[error("{}: no identity {identity}", path.display())]
+    UnknownIdentity { path: PathBuf, identity: String },
+    #[error("{}:{line}: {identity} appears more than once (first on line {first}); fix the file before changing it", path.display())]
+    AmbiguousFile {
+        path: PathBuf,
+        identity: String,
+        line: usize,
+        first: usize,
+    },
+    #[error("{}: the file is not valid UTF-8 text", path.display())]
+    NotText { path: PathBuf },
+    #[error("nothing to generate: name identities, or use --count")]
+    NothingToGenerate,
+    #[error("--append works with the mosquitto format only")]
+    AppendFormat,
+    #[error("cannot write: {0}")]
+    Write(#[from] std::io::Error),
+}
