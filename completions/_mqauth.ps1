@@ -30,6 +30,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('pki', 'pki', [CompletionResultType]::ParameterValue, 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs')
             [CompletionResult]::new('psk', 'psk', [CompletionResultType]::ParameterValue, 'TLS pre-shared keys: per-device batches, rotation, revocation, linting')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates (files, bundles, directories) with their expiry and status')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -316,9 +318,42 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;psk;help;help' {
             break
         }
+        'mqauth;inspect' {
+            [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'Audit a PKI directory: the certificates in force, checked against index.json and keys')
+            [CompletionResult]::new('--warn-days', '--warn-days', [CompletionResultType]::ParameterName, 'Certificates expiring within this many days are reported as expiring (exit 3)')
+            [CompletionResult]::new('--crl', '--crl', [CompletionResultType]::ParameterName, 'Mark certificates listed in this CRL as revoked (repeatable)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the rows')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;verify' {
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trusted root certificate(s)')
+            [CompletionResult]::new('--untrusted', '--untrusted', [CompletionResultType]::ParameterName, 'Intermediate certificates that may complete the chain (repeatable)')
+            [CompletionResult]::new('--purpose', '--purpose', [CompletionResultType]::ParameterName, 'Check the extended key usage for this purpose')
+            [CompletionResult]::new('--crl', '--crl', [CompletionResultType]::ParameterName, 'Check revocation with this CRL (repeatable); the certificate''s issuer must have one')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Verify at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of one line per certificate')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mqauth;help' {
             [CompletionResult]::new('pki', 'pki', [CompletionResultType]::ParameterValue, 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs')
             [CompletionResult]::new('psk', 'psk', [CompletionResultType]::ParameterValue, 'TLS pre-shared keys: per-device batches, rotation, revocation, linting')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates (files, bundles, directories) with their expiry and status')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -374,6 +409,12 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;help;psk;check' {
+            break
+        }
+        'mqauth;help;inspect' {
+            break
+        }
+        'mqauth;help;verify' {
             break
         }
         'mqauth;help;help' {

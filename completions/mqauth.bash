@@ -19,20 +19,32 @@ _mqauth() {
             mqauth,help)
                 cmd="mqauth__subcmd__help"
                 ;;
+            mqauth,inspect)
+                cmd="mqauth__subcmd__inspect"
+                ;;
             mqauth,pki)
                 cmd="mqauth__subcmd__pki"
                 ;;
             mqauth,psk)
                 cmd="mqauth__subcmd__psk"
                 ;;
+            mqauth,verify)
+                cmd="mqauth__subcmd__verify"
+                ;;
             mqauth__subcmd__help,help)
                 cmd="mqauth__subcmd__help__subcmd__help"
+                ;;
+            mqauth__subcmd__help,inspect)
+                cmd="mqauth__subcmd__help__subcmd__inspect"
                 ;;
             mqauth__subcmd__help,pki)
                 cmd="mqauth__subcmd__help__subcmd__pki"
                 ;;
             mqauth__subcmd__help,psk)
                 cmd="mqauth__subcmd__help__subcmd__psk"
+                ;;
+            mqauth__subcmd__help,verify)
+                cmd="mqauth__subcmd__help__subcmd__verify"
                 ;;
             mqauth__subcmd__help__subcmd__pki,broker)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__broker"
@@ -161,7 +173,7 @@ _mqauth() {
 
     case "${cmd}" in
         mqauth)
-            opts="-q -h -V --quiet --color --help --version pki psk help"
+            opts="-q -h -V --quiet --color --help --version pki psk inspect verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,7 +191,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help)
-            opts="pki psk help"
+            opts="pki psk inspect verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,6 +205,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__inspect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -395,6 +421,54 @@ _mqauth() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__inspect)
+            opts="-q -h -V --pki --warn-days --crl --json --sort --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "file expiry subject" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1088,6 +1162,44 @@ _mqauth() {
                     return 0
                     ;;
                 --changed-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__verify)
+            opts="-q -h -V --ca --untrusted --purpose --crl --at --json --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --untrusted)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purpose)
+                    COMPREPLY=($(compgen -W "client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --crl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

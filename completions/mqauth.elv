@@ -27,6 +27,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --version 'Print version'
             cand pki 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
             cand psk 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
+            cand inspect 'Show certificates (files, bundles, directories) with their expiry and status'
+            cand verify 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki'= {
@@ -282,9 +284,40 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         }
         &'mqauth;psk;help;help'= {
         }
+        &'mqauth;inspect'= {
+            cand --pki 'Audit a PKI directory: the certificates in force, checked against index.json and keys'
+            cand --warn-days 'Certificates expiring within this many days are reported as expiring (exit 3)'
+            cand --crl 'Mark certificates listed in this CRL as revoked (repeatable)'
+            cand --sort 'Order of the rows'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --json 'Print JSON instead of a table'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;verify'= {
+            cand --ca 'Trusted root certificate(s)'
+            cand --untrusted 'Intermediate certificates that may complete the chain (repeatable)'
+            cand --purpose 'Check the extended key usage for this purpose'
+            cand --crl 'Check revocation with this CRL (repeatable); the certificate''s issuer must have one'
+            cand --at 'Verify at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --json 'Print JSON instead of one line per certificate'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqauth;help'= {
             cand pki 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
             cand psk 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
+            cand inspect 'Show certificates (files, bundles, directories) with their expiry and status'
+            cand verify 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;help;pki'= {
@@ -326,6 +359,10 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;psk;revoke'= {
         }
         &'mqauth;help;psk;check'= {
+        }
+        &'mqauth;help;inspect'= {
+        }
+        &'mqauth;help;verify'= {
         }
         &'mqauth;help;help'= {
         }

@@ -32,6 +32,8 @@ complete -c mqauth -n "__fish_mqauth_needs_command" -s h -l help -d 'Print help 
 complete -c mqauth -n "__fish_mqauth_needs_command" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase (encrypts them at init, unlocks them when signing)' -r -F
@@ -238,9 +240,37 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Remove identities from a PSK file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from help" -f -a "check" -d 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l pki -d 'Audit a PKI directory: the certificates in force, checked against index.json and keys' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l warn-days -d 'Certificates expiring within this many days are reported as expiring (exit 3)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l crl -d 'Mark certificates listed in this CRL as revoked (repeatable)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l sort -d 'Order of the rows' -r -f -a "file\t'Input order: paths as given, directories in name order'
+expiry\t'Soonest expiry first'
+subject\t'By subject'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l json -d 'Print JSON instead of a table'
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l ca -d 'Trusted root certificate(s)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l untrusted -d 'Intermediate certificates that may complete the chain (repeatable)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l purpose -d 'Check the extended key usage for this purpose' -r -f -a "client\t'TLS client (like openssl\'s sslclient)'
+server\t'TLS server (like openssl\'s sslserver)'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l crl -d 'Check revocation with this CRL (repeatable); the certificate\'s issuer must have one' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l at -d 'Verify at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l json -d 'Print JSON instead of one line per certificate'
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify help" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify help" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'

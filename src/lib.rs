@@ -4,6 +4,7 @@
 //! calls into it and formats results.
 
 pub mod atomic;
+pub mod inspect;
 pub mod lifetime;
 pub mod names;
 pub mod pki;

@@ -2,6 +2,7 @@
 //! once here, with its help text; `--help`, the man pages and the completions come from it.
 
 mod error;
+mod inspect;
 mod output;
 mod pki;
 mod progress;
@@ -58,6 +59,22 @@ pub enum Command {
     Pki(pki::PkiArgs),
     /// TLS pre-shared keys: per-device batches, rotation, revocation, linting
     Psk(psk::PskArgs),
+    /// Show certificates (files, bundles, directories) with their expiry and status
+    #[command(
+        after_help = "Exit codes: 0 all valid, 3 some expiring within --warn-days, 4 any \
+        expired, not yet valid, revoked, unparseable or (with --pki) mismatched; 1 when nothing \
+        could be read.\n\nExamples:\n  mqauth inspect pki/issued --sort expiry\n  \
+        mqauth inspect /etc/mosquitto/certs --warn-days 14 --json\n  mqauth inspect --pki pki"
+    )]
+    Inspect(inspect::InspectArgs),
+    /// Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose,
+    /// revocation
+    #[command(
+        after_help = "Exit codes: 0 every certificate verified, 4 otherwise.\n\n\
+        Example:\n  mqauth verify --ca pki/ca.crt --untrusted pki/intermediate.crt --purpose client \
+        --crl pki/crl.pem pki/issued/*.crt"
+    )]
+    Verify(inspect::VerifyArgs),
 }
 
 /// Runs the parsed command; returns the process exit code.
@@ -66,5 +83,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     match cli.command {
         Command::Pki(args) => pki::run(args, &ui),
         Command::Psk(args) => psk::run(args, &ui),
+        Command::Inspect(args) => inspect::run_inspect(args, &ui),
+        Command::Verify(args) => inspect::run_verify(args, &ui),
     }
 }

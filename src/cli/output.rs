@@ -4,10 +4,15 @@ use super::CliError;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+/// One pretty-printed JSON document on stdout, streamed (reports can be 100,000 rows long).
 pub fn print_json(value: &impl Serialize) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| CliError::stdout(std::io::Error::other(e)))?;
-    print_line(&text)
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .map_err(CliError::stdout)
 }
 
 pub fn print_line(text: &str) -> Result<(), CliError> {

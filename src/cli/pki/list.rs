@@ -1,8 +1,8 @@
 //! `pki list`: the index as a table or JSON.
 
 use super::PkiCommon;
-use crate::cli::output::{count, date, print_json, print_line};
-use crate::cli::table::{new_table, status_cell};
+use crate::cli::output::{count, date, print_json};
+use crate::cli::table::StatusTable;
 use crate::cli::{CliError, Ui};
 use clap::{Args, ValueEnum};
 use mqauth::lifetime::Lifetime;
@@ -99,28 +99,25 @@ pub(super) fn list(common: &PkiCommon, a: ListArgs, ui: &Ui) -> Result<u8, CliEr
         print_json(&rows)?;
         return Ok(0);
     }
-    let mut table = new_table(
-        ui,
-        &[
-            "Name",
-            "Profile",
-            "Serial",
-            "Not after",
-            "Days left",
-            "Status",
-        ],
-    );
+    let mut table = StatusTable::new(&[
+        "Name",
+        "Profile",
+        "Serial",
+        "Not after",
+        "Days left",
+        "Status",
+    ]);
     for r in &rows {
-        table.add_row(vec![
-            comfy_table::Cell::new(r.name),
-            comfy_table::Cell::new(r.profile.id()),
-            comfy_table::Cell::new(&r.serial),
-            comfy_table::Cell::new(date(r.not_after)),
-            comfy_table::Cell::new(r.days_left),
-            status_cell(ui, r.status),
+        table.push(vec![
+            r.name.to_string(),
+            r.profile.id().to_string(),
+            r.serial.clone(),
+            date(r.not_after),
+            r.days_left.to_string(),
+            r.status.to_string(),
         ]);
     }
-    print_line(&table.to_string())?;
+    table.print(ui)?;
     ui.summary(format!(
         "{} in {}",
         count(rows.len(), "certificate", "certificates"),

@@ -1,0 +1,187 @@
+//! `inspect --pki DIR`: the certificates a PKI has in force, checked against its index and keys.
+
+use super::error::InspectError;
+use super::scan::{FileNote, InspectOptions, Inspection, Row, read_input};
+use super::source::Input;
+use crate::pki::{self, Entry, Layout, Profile, Status};
+use rayon::prelude::*;
+use rcgen::PublicKeyData;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Something on disk that disagrees with index.json.
+#[derive(Debug, Clone)]
+pub struct Mismatch {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// The certificate file of an index entry in force.
+fn cert_path(layout: &Layout, e: &Entry) -> PathBuf {
+    match e.profile {
+        Profile::Root => layout.ca_cert(),
+        Profile::Intermediate => layout.intermediate_cert(),
+        _ => layout.leaf_cert(&e.name),
+    }
+}
+
+fn key_path(layout: &Layout, e: &Entry) -> PathBuf {
+    match e.profile {
+        Profile::Root => layout.ca_key(),
+        Profile::Intermediate => layout.intermediate_key(),
+        _ => layout.leaf_key(&e.name),
+    }
+}
+
+/// Whether the private key at `path` belongs to a certificate whose SPKI hashes to `spki`.
+/// `None` when that cannot be told without a passphrase.
+fn key_matches(path: &Path, spki_sha256: &[u8; 32]) -> Result<Option<bool>, String> {
+    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| e.to_string())?);
+    match pki::key_from_pem(&text, path, None) {
+        Ok(key) => {
+            let digest =
+                ring::digest::digest(&ring::digest::SHA256, &key.subject_public_key_info());
+            Ok(Some(digest.as_ref() == spki_sha256))
+        }
+        Err(pki::KeyError::NeedsPassphrase { .. }) => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn names_in(dir: &Path, suffix: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    if name.starts_with('.') {
+                        return None;
+                    }
+                    name.strip_suffix(suffix).map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+type InputResult = Result<Vec<Row>, (bool, FileNote)>;
+
+/// Reads the certificate file of an index entry in force and compares it, and its key, with
+/// the index.
+fn check_entry(layout: &Layout, e: &Entry, opts: &InspectOptions) -> (InputResult, Vec<Mismatch>) {
+    let path = cert_path(layout, e);
+    let mut found = Vec::new();
+    if !path.exists() {
+        found.push(Mismatch {
+            path,
+            message: format!(
+                "missing: index.json lists serial {} for {} as valid",
+                e.serial, e.name
+            ),
+        });
+        return (Ok(Vec::new()), found);
+    }
+    let result = read_input(
+        &Input {
+            path: path.clone(),
+            named: true,
+        },
+        opts,
+    );
+    let Some(first) = result.as_ref().ok().and_then(|rows| rows.first()) else {
+        return (result, found);
+    };
+    if first.facts.serial != e.serial.to_string() {
+        found.push(Mismatch {
+            path: path.clone(),
+            message: format!(
+                "holds serial {}, but index.json says {} is in force",
+                first.facts.serial, e.serial
+            ),
+        });
+    }
+    let key = key_path(layout, e);
+    if key.exists() {
+        match key_matches(&key, &first.facts.spki_sha256) {
+            Ok(Some(false)) => found.push(Mismatch {
+                path: key,
+                message: format!("does not match {}", path.display()),
+            }),
+            Ok(_) => {}
+            Err(why) => found.push(Mismatch {
+                path: key,
+                message: format!("unreadable private key: {why}"),
+            }),
+        }
+    }
+    (result, found)
+}
+
+/// Inspects the certificates in force in the PKI at `dir` and lists every disagreement between
+/// index.json and the files: missing files, a file holding another serial, a key that does not
+/// match its certificate, certificates and keys the index does not know.
+pub fn audit_pki(
+    dir: &Path,
+    opts: &InspectOptions,
+) -> Result<(Inspection, Vec<Mismatch>), InspectError> {
+    let index = pki::read_only_index(dir).map_err(|e| InspectError::Pki(e.to_string()))?;
+    let layout = Layout::new(dir);
+    // In force: CAs, and the newest valid certificate of each leaf name.
+    let current = index.current_leaves();
+    let in_force: Vec<&Entry> = index
+        .certificates
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| {
+            if e.profile.is_ca() {
+                e.status == Status::Valid
+            } else {
+                current.get(e.name.as_str()) == Some(i)
+            }
+        })
+        .map(|(_, e)| e)
+        .collect();
+
+    let checked: Vec<(InputResult, Vec<Mismatch>)> = in_force
+        .par_iter()
+        .map(|e| check_entry(&layout, e, opts))
+        .collect();
+
+    let mut inspection = Inspection::default();
+    let mut mismatches = Vec::new();
+    for (result, found) in checked {
+        match result {
+            Ok(rows) => inspection.rows.extend(rows),
+            Err((_, note)) => inspection.problems.push(note),
+        }
+        mismatches.extend(found);
+    }
+
+    // Files the index does not know.
+    let known: HashSet<&str> = index
+        .certificates
+        .iter()
+        .filter(|e| !e.profile.is_ca())
+        .map(|e| e.name.as_str())
+        .collect();
+    for name in names_in(&layout.issued_dir(), ".crt") {
+        if !known.contains(name.as_str()) {
+            mismatches.push(Mismatch {
+                path: layout.leaf_cert(&name),
+                message: "not in index.json".into(),
+            });
+        }
+    }
+    for name in names_in(&layout.private_dir(), ".key") {
+        if !known.contains(name.as_str()) {
+            mismatches.push(Mismatch {
+                path: layout.leaf_key(&name),
+                message: "a key with no certificate in index.json".into(),
+            });
+        }
+    }
+    Ok((inspection, mismatches))
+}

@@ -1,0 +1,11 @@
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum InspectError {
+    #[error("{}: {message}", path.display())]
+    Crl { path: PathBuf, message: String },
+    #[error("{}: {message}", path.display())]
+    Certificates { path: PathBuf, message: String },
+    #[error("{0}")]
+    Pki(String),
+}

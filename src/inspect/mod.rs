@@ -1,0 +1,18 @@
+//! Reading certificates that exist: what they say, whether they are valid, and whether their
+//! chain verifies.
+
+mod audit;
+mod error;
+mod facts;
+mod revocation;
+mod scan;
+mod source;
+mod verify;
+
+pub use audit::{Mismatch, audit_pki};
+pub use error::InspectError;
+pub use facts::{CertFacts, CertStatus, describe_key};
+pub use revocation::{CrlSet, LoadedCrl};
+pub use scan::{FileNote, InspectOptions, Inspection, Row, inspect};
+pub use source::{Contents, Input, collect_inputs, decode};
+pub use verify::{Failure, Purpose, Verdict, VerifyOptions, load_certificates, verify_file};
