@@ -32,6 +32,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('psk', 'psk', [CompletionResultType]::ParameterValue, 'TLS pre-shared keys: per-device batches, rotation, revocation, linting')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates (files, bundles, directories) with their expiry and status')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation')
+            [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Fleet manifests: plan and apply every credential and broker file from one YAML file')
+            [CompletionResult]::new('acl', 'acl', [CompletionResultType]::ParameterValue, 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)')
+            [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (Mosquitto, EMQX) for the fleet')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -349,11 +352,189 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mqauth;fleet' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented example manifest to start from')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what apply would create, change or remove; writes nothing')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create the PKI, certificates, PSKs, ACLs and broker configs the manifest asks for')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;fleet;init' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the manifest file if it exists')
+            [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;fleet;plan' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Fleet directory: where the PKI, PSKs and broker files live')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software to render for')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)')
+            [CompletionResult]::new('--path-base', '--path-base', [CompletionResultType]::ParameterName, 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Plan revoking and removing the credentials of devices no longer in the manifest')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;fleet;apply' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Fleet directory: where the PKI, PSKs and broker files are written')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software to render for')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)')
+            [CompletionResult]::new('--path-base', '--path-base', [CompletionResultType]::ParameterName, 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Revoke the certificates and remove the PSKs of devices no longer in the manifest')
+            [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;fleet;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented example manifest to start from')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what apply would create, change or remove; writes nothing')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create the PKI, certificates, PSKs, ACLs and broker configs the manifest asks for')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;fleet;help;init' {
+            break
+        }
+        'mqauth;fleet;help;plan' {
+            break
+        }
+        'mqauth;fleet;help;apply' {
+            break
+        }
+        'mqauth;fleet;help;help' {
+            break
+        }
+        'mqauth;acl' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the fleet''s authorization rules (least privilege, from the manifest)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;acl;render' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write to FILE (atomically) instead of standard output')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'Fleet directory, to deny identities that can still authenticate but left the manifest')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
+            [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;acl;help' {
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the fleet''s authorization rules (least privilege, from the manifest)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;acl;help;render' {
+            break
+        }
+        'mqauth;acl;help;help' {
+            break
+        }
+        'mqauth;broker' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (needs the credentials `fleet apply` made)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;broker;render' {
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Only this broker [default: all]')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Fleet directory; files go to DIR/brokers/NAME/ (EMQX: DIR/brokers/NAME/emqx/)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software to render for')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)')
+            [CompletionResult]::new('--path-base', '--path-base', [CompletionResultType]::ParameterName, 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;broker;help' {
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (needs the credentials `fleet apply` made)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;broker;help;render' {
+            break
+        }
+        'mqauth;broker;help;help' {
+            break
+        }
         'mqauth;help' {
             [CompletionResult]::new('pki', 'pki', [CompletionResultType]::ParameterValue, 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs')
             [CompletionResult]::new('psk', 'psk', [CompletionResultType]::ParameterValue, 'TLS pre-shared keys: per-device batches, rotation, revocation, linting')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates (files, bundles, directories) with their expiry and status')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation')
+            [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Fleet manifests: plan and apply every credential and broker file from one YAML file')
+            [CompletionResult]::new('acl', 'acl', [CompletionResultType]::ParameterValue, 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)')
+            [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (Mosquitto, EMQX) for the fleet')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -415,6 +596,35 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;help;verify' {
+            break
+        }
+        'mqauth;help;fleet' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented example manifest to start from')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what apply would create, change or remove; writes nothing')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create the PKI, certificates, PSKs, ACLs and broker configs the manifest asks for')
+            break
+        }
+        'mqauth;help;fleet;init' {
+            break
+        }
+        'mqauth;help;fleet;plan' {
+            break
+        }
+        'mqauth;help;fleet;apply' {
+            break
+        }
+        'mqauth;help;acl' {
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the fleet''s authorization rules (least privilege, from the manifest)')
+            break
+        }
+        'mqauth;help;acl;render' {
+            break
+        }
+        'mqauth;help;broker' {
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (needs the credentials `fleet apply` made)')
+            break
+        }
+        'mqauth;help;broker;render' {
             break
         }
         'mqauth;help;help' {

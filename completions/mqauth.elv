@@ -29,6 +29,9 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand psk 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
             cand inspect 'Show certificates (files, bundles, directories) with their expiry and status'
             cand verify 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
+            cand fleet 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
+            cand acl 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
+            cand broker 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki'= {
@@ -313,11 +316,170 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mqauth;fleet'= {
+            cand -m 'Fleet manifest (YAML)'
+            cand --manifest 'Fleet manifest (YAML)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Write a commented example manifest to start from'
+            cand plan 'Show what apply would create, change or remove; writes nothing'
+            cand apply 'Create the PKI, certificates, PSKs, ACLs and broker configs the manifest asks for'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;fleet;init'= {
+            cand -m 'Fleet manifest (YAML)'
+            cand --manifest 'Fleet manifest (YAML)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --force 'Replace the manifest file if it exists'
+            cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;fleet;plan'= {
+            cand --out 'Fleet directory: where the PKI, PSKs and broker files live'
+            cand --target 'Broker software to render for'
+            cand --templates 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)'
+            cand --path-base 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine'
+            cand -m 'Fleet manifest (YAML)'
+            cand --manifest 'Fleet manifest (YAML)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --prune 'Plan revoking and removing the credentials of devices no longer in the manifest'
+            cand --json 'Print JSON instead of a table'
+            cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;fleet;apply'= {
+            cand --out 'Fleet directory: where the PKI, PSKs and broker files are written'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase'
+            cand --target 'Broker software to render for'
+            cand --templates 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)'
+            cand --path-base 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine'
+            cand -m 'Fleet manifest (YAML)'
+            cand --manifest 'Fleet manifest (YAML)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --prune 'Revoke the certificates and remove the PSKs of devices no longer in the manifest'
+            cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;fleet;help'= {
+            cand init 'Write a commented example manifest to start from'
+            cand plan 'Show what apply would create, change or remove; writes nothing'
+            cand apply 'Create the PKI, certificates, PSKs, ACLs and broker configs the manifest asks for'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;fleet;help;init'= {
+        }
+        &'mqauth;fleet;help;plan'= {
+        }
+        &'mqauth;fleet;help;apply'= {
+        }
+        &'mqauth;fleet;help;help'= {
+        }
+        &'mqauth;acl'= {
+            cand -m 'Fleet manifest (YAML)'
+            cand --manifest 'Fleet manifest (YAML)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand render 'Render the fleet''s authorization rules (least privilege, from the manifest)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;acl;render'= {
+            cand --format 'Output format'
+            cand --out 'Write to FILE (atomically) instead of standard output'
+            cand --fleet-dir 'Fleet directory, to deny identities that can still authenticate but left the manifest'
+            cand -m 'Fleet manifest (YAML)'
+            cand --manifest 'Fleet manifest (YAML)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --force 'Replace FILE if it exists'
+            cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;acl;help'= {
+            cand render 'Render the fleet''s authorization rules (least privilege, from the manifest)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;acl;help;render'= {
+        }
+        &'mqauth;acl;help;help'= {
+        }
+        &'mqauth;broker'= {
+            cand -m 'Fleet manifest (YAML)'
+            cand --manifest 'Fleet manifest (YAML)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand render 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;broker;render'= {
+            cand --broker 'Only this broker [default: all]'
+            cand --out 'Fleet directory; files go to DIR/brokers/NAME/ (EMQX: DIR/brokers/NAME/emqx/)'
+            cand --target 'Broker software to render for'
+            cand --templates 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)'
+            cand --path-base 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine'
+            cand -m 'Fleet manifest (YAML)'
+            cand --manifest 'Fleet manifest (YAML)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;broker;help'= {
+            cand render 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;broker;help;render'= {
+        }
+        &'mqauth;broker;help;help'= {
+        }
         &'mqauth;help'= {
             cand pki 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
             cand psk 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
             cand inspect 'Show certificates (files, bundles, directories) with their expiry and status'
             cand verify 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
+            cand fleet 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
+            cand acl 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
+            cand broker 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;help;pki'= {
@@ -363,6 +525,27 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;inspect'= {
         }
         &'mqauth;help;verify'= {
+        }
+        &'mqauth;help;fleet'= {
+            cand init 'Write a commented example manifest to start from'
+            cand plan 'Show what apply would create, change or remove; writes nothing'
+            cand apply 'Create the PKI, certificates, PSKs, ACLs and broker configs the manifest asks for'
+        }
+        &'mqauth;help;fleet;init'= {
+        }
+        &'mqauth;help;fleet;plan'= {
+        }
+        &'mqauth;help;fleet;apply'= {
+        }
+        &'mqauth;help;acl'= {
+            cand render 'Render the fleet''s authorization rules (least privilege, from the manifest)'
+        }
+        &'mqauth;help;acl;render'= {
+        }
+        &'mqauth;help;broker'= {
+            cand render 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+        }
+        &'mqauth;help;broker;render'= {
         }
         &'mqauth;help;help'= {
         }

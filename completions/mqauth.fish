@@ -34,6 +34,9 @@ complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "pki" -d 'Certificate 
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "fleet" -d 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase (encrypts them at init, unlocks them when signing)' -r -F
@@ -266,11 +269,121 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l json -d 'Print 
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify help" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify help" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -f -a "init" -d 'Write a commented example manifest to start from'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -f -a "plan" -d 'Show what apply would create, change or remove; writes nothing'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -f -a "apply" -d 'Create the PKI, certificates, PSKs, ACLs and broker configs the manifest asks for'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -l force -d 'Replace the manifest file if it exists'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l out -d 'Fleet directory: where the PKI, PSKs and broker files live' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l target -d 'Broker software to render for' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
+emqx\t'EMQX 5: emqx.conf, file authorization acl.conf, PSK init file'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l templates -d 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l path-base -d 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l prune -d 'Plan revoking and removing the credentials of devices no longer in the manifest'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l json -d 'Print JSON instead of a table'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l out -d 'Fleet directory: where the PKI, PSKs and broker files are written' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l target -d 'Broker software to render for' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
+emqx\t'EMQX 5: emqx.conf, file authorization acl.conf, PSK init file'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l templates -d 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l path-base -d 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l prune -d 'Revoke the certificates and remove the PSKs of devices no longer in the manifest'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented example manifest to start from'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Show what apply would create, change or remove; writes nothing'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Create the PKI, certificates, PSKs, ACLs and broker configs the manifest asks for'
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -f -a "render" -d 'Render the fleet\'s authorization rules (least privilege, from the manifest)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l format -d 'Output format' -r -f -a "mosquitto\t'Mosquitto acl_file'
+dynsec\t'Mosquitto dynamic-security plugin JSON'
+emqx\t'EMQX file authorization (acl.conf)'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l out -d 'Write to FILE (atomically) instead of standard output' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l fleet-dir -d 'Fleet directory, to deny identities that can still authenticate but left the manifest' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l force -d 'Replace FILE if it exists'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "render" -d 'Render the fleet\'s authorization rules (least privilege, from the manifest)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l broker -d 'Only this broker [default: all]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l out -d 'Fleet directory; files go to DIR/brokers/NAME/ (EMQX: DIR/brokers/NAME/emqx/)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l target -d 'Broker software to render for' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
+emqx\t'EMQX 5: emqx.conf, file authorization acl.conf, PSK init file'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l templates -d 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l path-base -d 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker help" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker help" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker help" -f -a "fleet" -d 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker help" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker help" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
@@ -283,3 +396,8 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subc
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "rotate" -d 'Give identities fresh keys in an existing PSK file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "revoke" -d 'Remove identities from a PSK file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "check" -d 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from fleet" -f -a "init" -d 'Write a commented example manifest to start from'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from fleet" -f -a "plan" -d 'Show what apply would create, change or remove; writes nothing'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from fleet" -f -a "apply" -d 'Create the PKI, certificates, PSKs, ACLs and broker configs the manifest asks for'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from acl" -f -a "render" -d 'Render the fleet\'s authorization rules (least privilege, from the manifest)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'

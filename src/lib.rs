@@ -4,8 +4,10 @@
 //! calls into it and formats results.
 
 pub mod atomic;
+pub mod fleet;
 pub mod inspect;
 pub mod lifetime;
 pub mod names;
 pub mod pki;
 pub mod psk;
+pub mod render;

@@ -9,6 +9,8 @@ pub enum CliError {
     #[error(transparent)]
     Psk(#[from] PskError),
     #[error(transparent)]
+    Fleet(#[from] mqauth::fleet::FleetError),
+    #[error(transparent)]
     File(#[from] mqauth::atomic::FileError),
     #[error("invalid name: {0}")]
     Name(#[from] mqauth::names::NameError),

@@ -2,6 +2,7 @@
 //! once here, with its help text; `--help`, the man pages and the completions come from it.
 
 mod error;
+mod fleet;
 mod inspect;
 mod output;
 mod pki;
@@ -75,6 +76,12 @@ pub enum Command {
         --crl pki/crl.pem pki/issued/*.crt"
     )]
     Verify(inspect::VerifyArgs),
+    /// Fleet manifests: plan and apply every credential and broker file from one YAML file
+    Fleet(fleet::FleetArgs),
+    /// Render the fleet's ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)
+    Acl(fleet::AclArgs),
+    /// Render complete broker configurations (Mosquitto, EMQX) for the fleet
+    Broker(fleet::BrokerArgs),
 }
 
 /// Runs the parsed command; returns the process exit code.
@@ -85,5 +92,8 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Psk(args) => psk::run(args, &ui),
         Command::Inspect(args) => inspect::run_inspect(args, &ui),
         Command::Verify(args) => inspect::run_verify(args, &ui),
+        Command::Fleet(args) => fleet::run_fleet(args, &ui),
+        Command::Acl(args) => fleet::run_acl(args, &ui),
+        Command::Broker(args) => fleet::run_broker(args, &ui),
     }
 }

@@ -13,8 +13,8 @@ pub struct StatusTable {
 
 fn status_color(status: &str) -> Color {
     match status {
-        "valid" => Color::Green,
-        "expiring" | "superseded" => Color::Yellow,
+        "valid" | "create" => Color::Green,
+        "expiring" | "superseded" | "update" => Color::Yellow,
         _ => Color::Red,
     }
 }

@@ -38,6 +38,10 @@ impl Ui {
         eprintln!("warning: {}", message.as_ref());
     }
 
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     pub fn color(&self) -> bool {
         self.color_stdout
     }

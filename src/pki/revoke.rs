@@ -79,15 +79,21 @@ fn already_revoked(e: &Entry) -> PkiError {
     }
 }
 
-/// Revokes what `target` names with `reason`, and re-signs the issuing CA's CRL.
+/// Revokes what `targets` name with `reason`, and re-signs the issuing CA's CRL once. Every
+/// target is checked before anything changes.
 pub fn revoke(
     pki: &mut Pki,
     ca: &SigningCa,
-    target: &RevokeTarget,
+    targets: &[RevokeTarget],
     reason: Reason,
     crl_lifetime: Lifetime,
 ) -> Result<Revocation, PkiError> {
-    let chosen = select(pki, target)?;
+    let mut chosen = Vec::new();
+    for target in targets {
+        chosen.extend(select(pki, target)?);
+    }
+    chosen.sort_unstable();
+    chosen.dedup();
     let at = now();
     for &i in &chosen {
         let e = &mut pki.index.certificates[i];

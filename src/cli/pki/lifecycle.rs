@@ -93,7 +93,13 @@ pub(super) fn revoke(common: &PkiCommon, a: RevokeArgs, ui: &Ui) -> Result<u8, C
     let pass = passphrase(common)?;
     let mut pki = Pki::open(&common.dir)?;
     let ca = SigningCa::issuing(&pki, pass.as_ref())?;
-    let outcome = pki::revoke(&mut pki, &ca, &target, a.reason, a.crl_days)?;
+    let outcome = pki::revoke(
+        &mut pki,
+        &ca,
+        std::slice::from_ref(&target),
+        a.reason,
+        a.crl_days,
+    )?;
     let mut lines: Vec<String> = outcome
         .revoked
         .iter()

@@ -1,0 +1,103 @@
+//! Where a fleet's files live under its directory (`--out`).
+
+use super::model::Fleet;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct FleetDir {
+    root: PathBuf,
+    pki: PathBuf,
+}
+
+impl FleetDir {
+    pub fn new(root: &Path, fleet: &Fleet) -> Self {
+        FleetDir {
+            root: root.to_path_buf(),
+            pki: root.join(&fleet.pki.dir),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn pki(&self) -> &Path {
+        &self.pki
+    }
+
+    /// Every PSK identity and key of the fleet: the source of the brokers' psk files.
+    pub fn psk_store(&self) -> PathBuf {
+        self.root.join("psk").join("devices.psk")
+    }
+
+    pub fn broker_dir(&self, broker: &str) -> PathBuf {
+        self.root.join("brokers").join(broker)
+    }
+
+    pub fn mosquitto_conf(&self, broker: &str) -> PathBuf {
+        self.broker_dir(broker).join("mosquitto.conf")
+    }
+
+    pub fn mtls_acl(&self, broker: &str) -> PathBuf {
+        self.broker_dir(broker).join("mtls.acl")
+    }
+
+    pub fn psk_acl(&self, broker: &str) -> PathBuf {
+        self.broker_dir(broker).join("psk.acl")
+    }
+
+    pub fn broker_psk(&self, broker: &str) -> PathBuf {
+        self.broker_dir(broker).join("psk.txt")
+    }
+
+    pub fn emqx_dir(&self, broker: &str) -> PathBuf {
+        self.broker_dir(broker).join("emqx")
+    }
+}
+
+/// How paths are written into broker configurations.
+#[derive(Debug, Clone)]
+pub enum PathStyle {
+    /// Absolute paths of the files where they are now.
+    Absolute(PathBuf),
+    /// The fleet directory will be deployed at this path on the broker host.
+    Base { root: PathBuf, base: PathBuf },
+}
+
+impl PathStyle {
+    /// Absolute paths under `root` (made absolute here), or paths under `base`.
+    pub fn new(root: &Path, base: Option<&Path>) -> std::io::Result<Self> {
+        let absolute = std::path::absolute(root)?;
+        Ok(match base {
+            Some(base) => PathStyle::Base {
+                root: absolute,
+                base: base.to_path_buf(),
+            },
+            None => PathStyle::Absolute(absolute),
+        })
+    }
+
+    pub fn show(&self, path: &Path) -> String {
+        let (root, base) = match self {
+            PathStyle::Absolute(root) => (root, root),
+            PathStyle::Base { root, base } => (root, base),
+        };
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        match absolute.strip_prefix(root) {
+            Ok(rel) => base.join(rel).display().to_string(),
+            Err(_) => absolute.display().to_string(),
+        }
+    }
+
+    pub fn note(&self) -> String {
+        match self {
+            PathStyle::Absolute(root) => {
+                format!("absolute, in the fleet directory {}", root.display())
+            }
+            PathStyle::Base { base, .. } => format!(
+                "under {}, where the fleet directory is to be deployed",
+                base.display()
+            ),
+        }
+    }
+}

@@ -1,0 +1,507 @@
+//! The fleet manifest: YAML in, a validated [`Fleet`] out. Everything is checked before anything
+//! is written, and every error names the file, line and column.
+
+use super::error::FleetError;
+use super::model::{Auth, Broker, Device, Fleet, Group, PkiSettings};
+use super::topic::{Access, Rule, TopicTemplate, normalize};
+use crate::lifetime::Lifetime;
+use crate::names::{self, NameTemplate};
+use crate::pki::{KeyAlgorithm, San};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+/// The example manifest `fleet init` writes and `--example` applies.
+pub const EXAMPLE: &str = include_str!("../../examples/fleet.yaml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    fleet: Spanned<String>,
+    #[serde(default)]
+    pki: RawPki,
+    #[serde(default)]
+    psk: RawPsk,
+    brokers: Vec<RawBroker>,
+    groups: BTreeMap<String, RawGroup>,
+    devices: Vec<RawDevice>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPki {
+    dir: Option<Spanned<String>>,
+    key: Option<Spanned<String>>,
+    ca_name: Option<Spanned<String>>,
+    client_days: Option<Spanned<String>>,
+    broker_days: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPsk {
+    bytes: Option<Spanned<usize>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBroker {
+    name: Spanned<String>,
+    listen: Option<Spanned<String>>,
+    #[serde(default)]
+    dns: Vec<Spanned<String>>,
+    #[serde(default)]
+    ip: Vec<Spanned<String>>,
+    mtls_port: Option<Spanned<u16>>,
+    psk_port: Option<Spanned<u16>>,
+    psk_hint: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    auth: Spanned<String>,
+    #[serde(default)]
+    publish: Vec<Spanned<String>>,
+    #[serde(default)]
+    subscribe: Vec<Spanned<String>>,
+    #[serde(default)]
+    readwrite: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDevice {
+    id: Option<Spanned<String>>,
+    template: Option<Spanned<String>>,
+    from: Option<Spanned<u64>>,
+    to: Option<Spanned<u64>>,
+    group: Spanned<String>,
+    #[serde(default)]
+    publish: Vec<Spanned<String>>,
+    #[serde(default)]
+    subscribe: Vec<Spanned<String>>,
+    #[serde(default)]
+    readwrite: Vec<Spanned<String>>,
+}
+
+/// Turns locations into errors that name the manifest.
+struct Ctx<'a> {
+    file: &'a Path,
+}
+
+impl Ctx<'_> {
+    fn at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> FleetError {
+        self.at_place(
+            (spanned.referenced.line(), spanned.referenced.column()),
+            message,
+        )
+    }
+
+    fn at_place(&self, (line, column): (u64, u64), message: impl Into<String>) -> FleetError {
+        FleetError::Manifest {
+            file: self.file.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    fn rules(
+        &self,
+        publish: &[Spanned<String>],
+        subscribe: &[Spanned<String>],
+        readwrite: &[Spanned<String>],
+    ) -> Result<Vec<Rule>, FleetError> {
+        let mut rules = Vec::new();
+        for (list, access) in [
+            (publish, Access::Write),
+            (subscribe, Access::Read),
+            (readwrite, Access::ReadWrite),
+        ] {
+            for topic in list {
+                let parsed = TopicTemplate::parse(&topic.value).map_err(|e| self.at(topic, e))?;
+                rules.push(Rule {
+                    access,
+                    topic: parsed,
+                });
+            }
+        }
+        Ok(normalize(rules))
+    }
+}
+
+/// Reads and validates the manifest at `path`.
+pub fn load(path: &Path) -> Result<Fleet, FleetError> {
+    let text = std::fs::read_to_string(path).map_err(|e| FleetError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    parse(&text, path)
+}
+
+/// The first line of serde-saphyr's report, without its own location prefix.
+fn yaml_message(e: &serde_saphyr::Error) -> String {
+    let text = e.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    let stripped = first.strip_prefix("error: ").unwrap_or(first);
+    match stripped.split_once(": ") {
+        Some((place, rest)) if place.starts_with("line ") => rest.to_string(),
+        _ => stripped.to_string(),
+    }
+}
+
+/// Parses and validates manifest text; `path` names it in errors.
+pub fn parse(text: &str, path: &Path) -> Result<Fleet, FleetError> {
+    let raw: RawManifest = serde_saphyr::from_str(text).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((1, 1));
+        FleetError::Manifest {
+            file: path.to_path_buf(),
+            line,
+            column,
+            message: yaml_message(&e),
+        }
+    })?;
+    validate(raw, &Ctx { file: path })
+}
+
+fn lifetime(
+    ctx: &Ctx<'_>,
+    value: &Option<Spanned<String>>,
+    default: u32,
+) -> Result<Lifetime, FleetError> {
+    match value {
+        None => Ok(Lifetime::days(default)),
+        Some(v) => v
+            .value
+            .parse()
+            .map_err(|e: crate::lifetime::LifetimeError| ctx.at(v, e.to_string())),
+    }
+}
+
+fn validate(raw: RawManifest, ctx: &Ctx<'_>) -> Result<Fleet, FleetError> {
+    names::validate(&raw.fleet.value)
+        .map_err(|e| ctx.at(&raw.fleet, format!("fleet name: {e}")))?;
+
+    let pki = PkiSettings {
+        dir: match &raw.pki.dir {
+            Some(d) if d.value.trim().is_empty() => return Err(ctx.at(d, "pki.dir is empty")),
+            Some(d) => PathBuf::from(&d.value),
+            None => PathBuf::from("pki"),
+        },
+        key: match &raw.pki.key {
+            Some(k) => k
+                .value
+                .parse::<KeyAlgorithm>()
+                .map_err(|e| ctx.at(k, e.to_string()))?,
+            None => KeyAlgorithm::P256,
+        },
+        ca_name: match &raw.pki.ca_name {
+            Some(n) if n.value.trim().is_empty() => return Err(ctx.at(n, "pki.ca_name is empty")),
+            Some(n) => n.value.clone(),
+            None => format!("{} Root CA", raw.fleet.value),
+        },
+        client_lifetime: lifetime(ctx, &raw.pki.client_days, 365)?,
+        broker_lifetime: lifetime(ctx, &raw.pki.broker_days, 825)?,
+    };
+    let psk_bytes = match &raw.psk.bytes {
+        Some(b) => {
+            crate::psk::check_key_size(b.value).map_err(|e| ctx.at(b, e.to_string()))?;
+            b.value
+        }
+        None => crate::psk::DEFAULT_KEY_BYTES,
+    };
+
+    let brokers = validate_brokers(&raw, ctx)?;
+
+    let mut groups = Vec::with_capacity(raw.groups.len());
+    let mut group_index = HashMap::new();
+    for (name, g) in &raw.groups {
+        names::validate(name).map_err(|e| ctx.at(&g.auth, format!("group name: {e}")))?;
+        let auth = match g.auth.value.as_str() {
+            "mtls" => Auth::Mtls,
+            "psk" => Auth::Psk,
+            other => {
+                return Err(ctx.at(
+                    &g.auth,
+                    format!("unknown auth {other:?} for group {name}: use mtls or psk"),
+                ));
+            }
+        };
+        group_index.insert(name.clone(), groups.len());
+        groups.push(Group {
+            name: name.clone(),
+            auth,
+            rules: ctx.rules(&g.publish, &g.subscribe, &g.readwrite)?,
+        });
+    }
+
+    let devices = validate_devices(&raw, ctx, &group_index, &brokers)?;
+
+    for auth in [Auth::Mtls, Auth::Psk] {
+        let used = devices.iter().any(|d| groups[d.group].auth == auth);
+        let served = brokers.iter().any(|b| b.port(auth).is_some());
+        if used && !served {
+            let place = raw
+                .brokers
+                .first()
+                .map(|b| (b.name.referenced.line(), b.name.referenced.column()))
+                .unwrap_or((1, 1));
+            let port = match auth {
+                Auth::Mtls => "mtls_port",
+                Auth::Psk => "psk_port",
+            };
+            return Err(ctx.at_place(
+                place,
+                format!(
+                    "{} devices need a broker with {port}, and none has one",
+                    auth.id()
+                ),
+            ));
+        }
+    }
+
+    Ok(Fleet {
+        name: raw.fleet.value.clone(),
+        pki,
+        psk_bytes,
+        brokers,
+        groups,
+        devices,
+    })
+}
+
+fn validate_brokers(raw: &RawManifest, ctx: &Ctx<'_>) -> Result<Vec<Broker>, FleetError> {
+    if raw.brokers.is_empty() {
+        return Err(ctx.at(&raw.fleet, "the manifest defines no broker"));
+    }
+    let mut brokers: Vec<Broker> = Vec::new();
+    // (address or None for all interfaces, port) -> broker name, to find clashes.
+    let mut bound: Vec<(Option<IpAddr>, u16, String)> = Vec::new();
+    for b in &raw.brokers {
+        names::validate(&b.name.value).map_err(|e| ctx.at(&b.name, format!("broker name: {e}")))?;
+        if brokers.iter().any(|x| x.name == b.name.value) {
+            return Err(ctx.at(&b.name, format!("broker {} is defined twice", b.name.value)));
+        }
+        let listen =
+            match &b.listen {
+                Some(l) => Some(l.value.parse::<IpAddr>().map_err(|_| {
+                    ctx.at(l, format!("listen: {:?} is not an IP address", l.value))
+                })?),
+                None => None,
+            };
+        let mut sans = Vec::new();
+        for d in &b.dns {
+            sans.push(San::dns(&d.value).map_err(|e| ctx.at(d, e.to_string()))?);
+        }
+        for i in &b.ip {
+            sans.push(San::ip(&i.value).map_err(|e| ctx.at(i, e.to_string()))?);
+        }
+        if b.mtls_port.is_none() && b.psk_port.is_none() {
+            return Err(ctx.at(
+                &b.name,
+                format!("broker {} has neither mtls_port nor psk_port", b.name.value),
+            ));
+        }
+        if b.mtls_port.is_some() && sans.is_empty() {
+            return Err(ctx.at(
+                &b.name,
+                format!(
+                    "broker {} has an mTLS listener but no dns or ip names for its certificate",
+                    b.name.value
+                ),
+            ));
+        }
+        for port in [&b.mtls_port, &b.psk_port].into_iter().flatten() {
+            if port.value == 0 {
+                return Err(ctx.at(port, "port 0 is not a port"));
+            }
+            if let Some((_, _, other)) = bound.iter().find(|(addr, p, _)| {
+                *p == port.value && (addr.is_none() || listen.is_none() || *addr == listen)
+            }) {
+                return Err(ctx.at(
+                    port,
+                    format!("port {} is already used by broker {other}", port.value),
+                ));
+            }
+            bound.push((listen, port.value, b.name.value.clone()));
+        }
+        let psk_hint = match &b.psk_hint {
+            Some(h) if h.value.is_empty() || h.value.chars().any(char::is_whitespace) => {
+                return Err(ctx.at(h, "psk_hint must be a single word"));
+            }
+            Some(h) => h.value.clone(),
+            None => raw.fleet.value.clone(),
+        };
+        brokers.push(Broker {
+            name: b.name.value.clone(),
+            listen,
+            sans,
+            mtls_port: b.mtls_port.as_ref().map(|p| p.value),
+            psk_port: b.psk_port.as_ref().map(|p| p.value),
+            psk_hint,
+        });
+    }
+    Ok(brokers)
+}
+
+fn validate_devices(
+    raw: &RawManifest,
+    ctx: &Ctx<'_>,
+    group_index: &HashMap<String, usize>,
+    brokers: &[Broker],
+) -> Result<Vec<Device>, FleetError> {
+    let mut devices: Vec<Device> = Vec::new();
+    // id -> (line, column) of the entry that defined it
+    let mut seen: HashMap<String, (u64, u64)> = HashMap::new();
+    for d in &raw.devices {
+        let group = *group_index.get(&d.group.value).ok_or_else(|| {
+            let known: Vec<&str> = group_index.keys().map(String::as_str).collect();
+            ctx.at(
+                &d.group,
+                format!(
+                    "unknown group {:?} (groups: {})",
+                    d.group.value,
+                    sorted(known).join(", ")
+                ),
+            )
+        })?;
+        let extra = ctx.rules(&d.publish, &d.subscribe, &d.readwrite)?;
+        let (ids, place) = match (&d.id, &d.template) {
+            (Some(id), None) => {
+                if d.from.is_some() || d.to.is_some() {
+                    return Err(ctx.at(id, "from/to go with template, not with id"));
+                }
+                names::validate(&id.value).map_err(|e| ctx.at(id, format!("device id: {e}")))?;
+                (
+                    vec![id.value.clone()],
+                    (id.referenced.line(), id.referenced.column()),
+                )
+            }
+            (None, Some(t)) => {
+                let template =
+                    NameTemplate::parse(&t.value).map_err(|e| ctx.at(t, e.to_string()))?;
+                let (Some(from), Some(to)) = (&d.from, &d.to) else {
+                    return Err(ctx.at(t, "a template needs from and to"));
+                };
+                if from.value > to.value {
+                    return Err(ctx.at(
+                        to,
+                        format!("to ({}) is below from ({})", to.value, from.value),
+                    ));
+                }
+                let ids = template
+                    .expand(from.value, to.value - from.value + 1)
+                    .map_err(|e| ctx.at(t, e.to_string()))?;
+                (ids, (t.referenced.line(), t.referenced.column()))
+            }
+            (Some(id), Some(_)) => {
+                return Err(ctx.at(id, "a device has either id or template, not both"));
+            }
+            (None, None) => return Err(ctx.at(&d.group, "a device needs an id or a template")),
+        };
+        for id in ids {
+            if let Some((line, column)) = seen.get(&id) {
+                return Err(ctx.at_place(
+                    place,
+                    format!("device {id} is already defined at line {line}, column {column}"),
+                ));
+            }
+            if brokers.iter().any(|b| b.name == id) {
+                return Err(ctx.at_place(
+                    place,
+                    format!("device {id} has the name of a broker; certificate files would clash"),
+                ));
+            }
+            seen.insert(id.clone(), place);
+            devices.push(Device {
+                id,
+                group,
+                extra: extra.clone(),
+            });
+        }
+    }
+    Ok(devices)
+}
+
+fn sorted(mut v: Vec<&str>) -> Vec<&str> {
+    v.sort_unstable();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(yaml: &str) -> String {
+        parse(yaml, Path::new("f.yaml")).unwrap_err().to_string()
+    }
+
+    const BASE: &str = "fleet: acme\nbrokers:\n  - { name: b1, ip: [127.0.0.1], mtls_port: 8883, psk_port: 8884 }\ngroups:\n  s: { auth: mtls, publish: [\"d/{id}/t\"] }\n  g: { auth: psk, subscribe: [\"d/+/t\"] }\n";
+
+    #[test]
+    fn the_example_is_valid() {
+        let fleet = parse(EXAMPLE, Path::new("example")).unwrap();
+        assert!(fleet.devices.len() > 3);
+        assert_eq!(fleet.brokers[0].name, "broker1");
+    }
+
+    #[test]
+    fn templates_expand_and_ids_are_unique() {
+        let f = parse(&format!("{BASE}devices:\n  - {{ template: \"s-{{n:02}}\", from: 1, to: 3, group: s }}\n  - {{ id: gw, group: g }}\n"), Path::new("f")).unwrap();
+        let ids: Vec<_> = f.devices.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, vec!["s-01", "s-02", "s-03", "gw"]);
+        let e = err(&format!(
+            "{BASE}devices:\n  - {{ template: \"s-{{n}}\", from: 1, to: 3, group: s }}\n  - {{ id: s-2, group: g }}\n"
+        ));
+        assert!(
+            e.starts_with("f.yaml:9:11: device s-2 is already defined at line 8, column 17"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let e = err(&format!("{BASE}devices:\n  - {{ id: d1, group: nope }}\n"));
+        assert!(
+            e.starts_with("f.yaml:8:22: unknown group \"nope\" (groups: g, s)"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "{BASE}devices:\n  - {{ id: d1, group: s, bogus: 1 }}\n"
+        ));
+        assert!(e.starts_with("f.yaml:8:"), "{e}");
+        assert!(e.contains("unknown field `bogus`"), "{e}");
+        let e = err(
+            "fleet: acme\nbrokers:\n  - { name: b1, ip: [127.0.0.1], mtls_port: 8883 }\ngroups:\n  s: { auth: tls }\ndevices: []\n",
+        );
+        assert!(e.starts_with("f.yaml:5:14: unknown auth \"tls\""), "{e}");
+        let e = err(
+            "fleet: acme\nbrokers:\n  - { name: b1, ip: [127.0.0.1], mtls_port: 8883 }\ngroups:\n  s: { auth: mtls, publish: [\"a/#/b\"] }\ndevices: []\n",
+        );
+        assert!(
+            e.starts_with("f.yaml:5:30:") && e.contains("'#' must be the last level"),
+            "{e}"
+        );
+        let e = err(
+            "fleet: acme\nbrokers:\n  - { name: b1, ip: [127.0.0.1], mtls_port: 8883, psk_port: 8883 }\ngroups: {}\ndevices: []\n",
+        );
+        assert!(e.contains("port 8883 is already used by broker b1"), "{e}");
+        let e = err(&format!(
+            "{BASE}devices:\n  - {{ id: \"bad/id\", group: s }}\n"
+        ));
+        assert!(e.contains("device id") && e.contains("'/'"), "{e}");
+        let e = err("fleet: acme\nbrokers: [\n");
+        assert!(e.starts_with("f.yaml:"), "{e}");
+        let e = err(
+            "fleet: acme\nbrokers:\n  - { name: b1, ip: [127.0.0.1], mtls_port: 8883 }\ngroups:\n  g: { auth: psk }\ndevices:\n  - { id: x, group: g }\n",
+        );
+        assert!(e.contains("psk devices need a broker with psk_port"), "{e}");
+        assert!(!e.contains('\n'), "one line: {e}");
+    }
+}
