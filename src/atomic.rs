@@ -196,21 +196,6 @@ impl Batch {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.list_len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.list_len() == 0
-    }
-
-    fn list_len(&self) -> usize {
-        match self.staged.lock() {
-            Ok(list) => list.len(),
-            Err(poisoned) => poisoned.into_inner().len(),
-        }
-    }
-
     fn take(&self) -> Vec<Staged> {
         match self.staged.lock() {
             Ok(mut list) => std::mem::take(&mut *list),

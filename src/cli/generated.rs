@@ -39,18 +39,18 @@ fn read_dir(dir: &Path) -> BTreeMap<String, String> {
 }
 
 #[test]
-fn completions_and_man_pages_are_up_to_date() {
+fn completions_and_man_pages_are_up_to_date() -> std::io::Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let fresh = tempfile::tempdir().expect("tempdir");
-    render(fresh.path()).expect("render completions and man pages");
+    let fresh = tempfile::tempdir()?;
+    render(fresh.path())?;
     let update = std::env::var_os("UPDATE_GENERATED").is_some();
     for dir in ["completions", "man"] {
         let want = read_dir(&fresh.path().join(dir));
         if update {
             let _ = std::fs::remove_dir_all(root.join(dir));
-            std::fs::create_dir_all(root.join(dir)).expect("create dir");
+            std::fs::create_dir_all(root.join(dir))?;
             for (name, text) in &want {
-                std::fs::write(root.join(dir).join(name), text).expect("write generated file");
+                std::fs::write(root.join(dir).join(name), text)?;
             }
             continue;
         }
@@ -65,4 +65,5 @@ fn completions_and_man_pages_are_up_to_date() {
             "{dir}/ is out of date ({stale:?}); run `UPDATE_GENERATED=1 cargo test --bin mqauth generated`"
         );
     }
+    Ok(())
 }

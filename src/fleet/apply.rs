@@ -260,20 +260,13 @@ fn changes(
     }
     c.orphan_certs.sort();
     for name in &c.orphan_certs {
-        c.steps.push(Step {
-            kind: "device certificate",
-            name: name.clone(),
-            action: if prune {
-                Action::Remove
-            } else {
-                Action::Orphaned
-            },
-            detail: if prune {
-                "revoked (cessationOfOperation)".into()
-            } else {
-                "not in the manifest; still valid (apply --prune revokes it)".into()
-            },
-        });
+        c.steps.push(orphan(
+            "device certificate",
+            name,
+            prune,
+            "revoked (cessationOfOperation)",
+            "not in the manifest; still valid (apply --prune revokes it)",
+        ));
     }
 
     let stored: HashSet<&str> = survey.psk.iter().map(|(id, _)| id.as_str()).collect();
@@ -295,23 +288,47 @@ fn changes(
     for (id, _) in &survey.psk {
         if !psk_devices.contains(id.as_str()) {
             c.orphan_psk.push(id.clone());
-            c.steps.push(Step {
-                kind: "psk",
-                name: id.clone(),
-                action: if prune {
-                    Action::Remove
-                } else {
-                    Action::Orphaned
-                },
-                detail: if prune {
-                    "removed from the PSK files".into()
-                } else {
-                    "not in the manifest; still accepted (apply --prune removes it)".into()
-                },
-            });
+            c.steps.push(orphan(
+                "psk",
+                id,
+                prune,
+                "removed from the PSK files",
+                "not in the manifest; still accepted (apply --prune removes it)",
+            ));
         }
     }
     c
+}
+
+/// A credential of a device no longer in the manifest: removed with --prune, reported without.
+fn orphan(kind: &'static str, name: &str, prune: bool, pruned: &str, kept: &str) -> Step {
+    Step {
+        kind,
+        name: name.to_string(),
+        action: if prune {
+            Action::Remove
+        } else {
+            Action::Orphaned
+        },
+        detail: if prune { pruned } else { kept }.to_string(),
+    }
+}
+
+/// Who can authenticate without being a device of the manifest, as things stand.
+fn unmanaged_now(fleet: &Fleet, survey: &Survey, now: OffsetDateTime) -> Unmanaged {
+    let psk_devices: HashSet<&str> = fleet
+        .devices_with(Auth::Psk)
+        .map(|d| d.id.as_str())
+        .collect();
+    Unmanaged {
+        mtls: unmanaged_certs(fleet, survey.index.as_ref(), now),
+        psk: survey
+            .psk
+            .iter()
+            .filter(|(id, _)| !psk_devices.contains(id.as_str()))
+            .map(|(id, _)| id.clone())
+            .collect(),
+    }
 }
 
 /// Client certificates that can still authenticate but are not mTLS devices.
@@ -561,21 +578,11 @@ pub fn tally(steps: &[Step]) -> Vec<(String, usize)> {
 /// Identities that can authenticate but are not devices of the manifest (for `acl render`).
 pub fn unmanaged(fleet: &Fleet, root: &Path) -> Result<Unmanaged, FleetError> {
     let dir = FleetDir::new(root, fleet);
-    let now = OffsetDateTime::now_utc();
-    let survey = survey(&dir)?;
-    let psk_devices: HashSet<&str> = fleet
-        .devices_with(Auth::Psk)
-        .map(|d| d.id.as_str())
-        .collect();
-    Ok(Unmanaged {
-        mtls: unmanaged_certs(fleet, survey.index.as_ref(), now),
-        psk: survey
-            .psk
-            .iter()
-            .filter(|(id, _)| !psk_devices.contains(id.as_str()))
-            .map(|(id, _)| id.clone())
-            .collect(),
-    })
+    Ok(unmanaged_now(
+        fleet,
+        &survey(&dir)?,
+        OffsetDateTime::now_utc(),
+    ))
 }
 
 /// Renders (and writes, where they changed) the files of one broker or all, from credentials
@@ -614,19 +621,7 @@ pub fn render_brokers(
             )));
         }
     }
-    let psk_devices: HashSet<&str> = fleet
-        .devices_with(Auth::Psk)
-        .map(|d| d.id.as_str())
-        .collect();
-    let unmanaged = Unmanaged {
-        mtls: unmanaged_certs(fleet, survey.index.as_ref(), now),
-        psk: survey
-            .psk
-            .iter()
-            .filter(|(id, _)| !psk_devices.contains(id.as_str()))
-            .map(|(id, _)| id.clone())
-            .collect(),
-    };
+    let unmanaged = unmanaged_now(fleet, &survey, now);
     let paths = PathStyle::new(dir.root(), opts.path_base.as_deref())
         .map_err(|e| FleetError::Render(format!("cannot resolve {}: {e}", dir.root().display())))?;
     let outputs = broker_outputs(&RenderInputs {

@@ -221,13 +221,6 @@ impl Index {
         map
     }
 
-    pub fn current_leaf(&self, name: &str) -> Option<&Entry> {
-        self.certificates
-            .iter()
-            .rev()
-            .find(|e| e.name == name && e.status == Status::Valid && !e.profile.is_ca())
-    }
-
     pub fn find_serial(&self, serial: &Serial) -> Option<usize> {
         self.certificates.iter().position(|e| &e.serial == serial)
     }
