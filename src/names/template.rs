@@ -17,6 +17,10 @@ pub enum TemplateError {
         #[source]
         source: NameError,
     },
+    #[error(
+        "template {template:?}: {count} names are more than the {MAX_EXPANDED} one batch may hold"
+    )]
+    TooMany { template: String, count: u64 },
     #[error("template {template:?}: the range {start}..{start}+{count} overflows")]
     Overflow {
         template: String,
@@ -39,6 +43,8 @@ pub struct NameTemplate {
 }
 
 const MAX_WIDTH: usize = 20;
+/// Names one expansion may hold in memory: far beyond any fleet, far below running out of it.
+pub const MAX_EXPANDED: u64 = 10_000_000;
 
 impl NameTemplate {
     pub fn parse(template: &str) -> Result<Self, TemplateError> {
@@ -145,6 +151,12 @@ impl NameTemplate {
     /// distinct `n`, so the names are unique; the longest (last) name is checked for length.
     pub fn expand(&self, start: u64, count: u64) -> Result<Vec<String>, TemplateError> {
         self.check_range(start, count)?;
+        if count > MAX_EXPANDED {
+            return Err(TemplateError::TooMany {
+                template: self.source.clone(),
+                count,
+            });
+        }
         let len = usize::try_from(count).map_err(|_| TemplateError::Overflow {
             template: self.source.clone(),
             start,

@@ -165,9 +165,16 @@ impl Index {
     }
 
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Index, IndexError> {
-        let index: Index = serde_json::from_slice(bytes).map_err(|e| IndexError {
-            path: path.to_path_buf(),
-            message: format!("line {}, column {}: {e}", e.line(), e.column()),
+        let index: Index = serde_json::from_slice(bytes).map_err(|e| {
+            // serde_json appends its own " at line L column C"; say it once, up front.
+            let text = e.to_string();
+            let message = text
+                .rsplit_once(" at line ")
+                .map_or(text.as_str(), |(m, _)| m);
+            IndexError {
+                path: path.to_path_buf(),
+                message: format!("line {}, column {}: {message}", e.line(), e.column()),
+            }
         })?;
         if index.version != INDEX_VERSION {
             return Err(IndexError {
