@@ -375,6 +375,7 @@ fn render_all(
     unmanaged: &Unmanaged,
     store: &[u8],
     crl: bool,
+    broker: Option<&str>,
 ) -> Result<Vec<Output>, FleetError> {
     let paths = PathStyle::new(dir.root(), opts.path_base.as_deref())
         .map_err(|e| FleetError::Render(format!("cannot resolve {}: {e}", dir.root().display())))?;
@@ -387,23 +388,27 @@ fn render_all(
         psk_store: store,
         crl,
         target: opts.target,
-        broker: None,
+        broker,
     })
 }
 
-fn file_steps(outputs: &[Output]) -> Vec<Step> {
+/// The steps that bring the files on disk to `outputs`: one per file whose contents differ.
+fn file_steps(outputs: &[Output]) -> Vec<(Step, &Output)> {
     outputs
         .iter()
         .filter(|o| differs(o))
-        .map(|o| Step {
-            kind: "file",
-            name: o.path.display().to_string(),
-            action: if o.path.exists() {
-                Action::Update
-            } else {
-                Action::Create
-            },
-            detail: o.kind.to_string(),
+        .map(|o| {
+            let step = Step {
+                kind: "file",
+                name: o.path.display().to_string(),
+                action: if o.path.exists() {
+                    Action::Update
+                } else {
+                    Action::Create
+                },
+                detail: o.kind.to_string(),
+            };
+            (step, o)
         })
         .collect()
 }
@@ -442,9 +447,9 @@ pub fn plan(fleet: &Fleet, root: &Path, opts: &ApplyOptions) -> Result<Vec<Step>
     };
     let crl =
         pki::Layout::new(dir.pki()).crl().exists() || (opts.prune && !c.orphan_certs.is_empty());
-    let outputs = render_all(fleet, &dir, opts, &unmanaged, &store_text(&psk), crl)?;
+    let outputs = render_all(fleet, &dir, opts, &unmanaged, &store_text(&psk), crl, None)?;
     let mut steps = c.steps;
-    steps.extend(file_steps(&outputs));
+    steps.extend(file_steps(&outputs).into_iter().map(|(step, _)| step));
     Ok(steps)
 }
 
@@ -549,7 +554,7 @@ pub fn apply(
         },
     };
     let crl = pki::Layout::new(dir.pki()).crl().exists();
-    let outputs = render_all(fleet, &dir, opts, &unmanaged, &store, crl)?;
+    let outputs = render_all(fleet, &dir, opts, &unmanaged, &store, crl, None)?;
     let mut steps = c.steps;
     steps.extend(write_changed(&outputs)?);
     drop(lock);
@@ -622,49 +627,33 @@ pub fn render_brokers(
         }
     }
     let unmanaged = unmanaged_now(fleet, &survey, now);
-    let paths = PathStyle::new(dir.root(), opts.path_base.as_deref())
-        .map_err(|e| FleetError::Render(format!("cannot resolve {}: {e}", dir.root().display())))?;
-    let outputs = broker_outputs(&RenderInputs {
+    let store = store_text(&survey.psk);
+    let outputs = render_all(
         fleet,
-        dir: &dir,
-        paths: &paths,
-        templates: opts.templates.as_deref(),
-        unmanaged: &unmanaged,
-        psk_store: &store_text(&survey.psk),
-        crl: layout.crl().exists(),
-        target: opts.target,
+        &dir,
+        opts,
+        &unmanaged,
+        &store,
+        layout.crl().exists(),
         broker,
-    })?;
+    )?;
     write_changed(&outputs)
 }
 
+/// Writes the outputs that differ from the disk, together; returns what it wrote.
 fn write_changed(outputs: &[Output]) -> Result<Vec<Step>, FleetError> {
-    let changed: Vec<&Output> = outputs.iter().filter(|o| differs(o)).collect();
-    let mut steps = Vec::new();
+    let changed = file_steps(outputs);
     if changed.is_empty() {
-        return Ok(steps);
+        return Ok(Vec::new());
     }
     let files = Batch::new(true);
-    for o in changed {
+    for (_, o) in &changed {
         if let Some(parent) = o.path.parent() {
             atomic::create_dir(parent, 0o755)?;
         }
-        steps.push(Step {
-            kind: "file",
-            name: o.path.display().to_string(),
-            action: if o.path.exists() {
-                Action::Update
-            } else {
-                Action::Create
-            },
-            detail: o.kind.to_string(),
-        });
-        files.stage(
-            &o.path,
-            &o.contents,
-            if o.secret { Mode::Secret } else { Mode::Public },
-        )?;
+        let mode = if o.secret { Mode::Secret } else { Mode::Public };
+        files.stage(&o.path, &o.contents, mode)?;
     }
     files.commit()?;
-    Ok(steps)
+    Ok(changed.into_iter().map(|(step, _)| step).collect())
 }
