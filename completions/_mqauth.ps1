@@ -22,6 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
     $completions = @(switch ($command) {
         'mqauth' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -42,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -67,6 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--no-intermediate', '--no-intermediate', [CompletionResultType]::ParameterName, 'Issue leaves directly from the root (no intermediate CA)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -84,6 +87,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files and supersede a certificate already in force for the name')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -94,7 +98,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;pki;client' {
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Issue a numbered batch of N devices named by --template')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Issue a numbered batch of N devices named by --template (at most 1,000,000)')
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Name template for --count; {n} is the number, {n:04} pads it to 4 digits')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'First number of the batch')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime')
@@ -102,6 +106,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files and supersede a certificate already in force for the name')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -121,6 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing certificate file and supersede the one in force')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -136,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -152,6 +159,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -166,6 +174,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -180,6 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase (encrypts them at init, unlocks them when signing)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--rekey', '--rekey', [CompletionResultType]::ParameterName, 'Generate new keys instead of certifying the existing ones again')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -230,6 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         }
         'mqauth;psk' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -244,13 +255,14 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;psk;gen' {
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Generate N identities named by --template')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Generate N identities named by --template (at most 1,000,000)')
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Identity template for --count; {n} is the number, {n:04} pads it to 4 digits')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'First number')
             [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Key size in bytes (16 to 64)')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write to FILE (mode 0600, atomically) instead of standard output')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'Add to an existing Mosquitto-format FILE, refusing identities already in it')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -266,6 +278,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'New key size in bytes [default: each key keeps its size]')
             [CompletionResult]::new('--changed-out', '--changed-out', [CompletionResultType]::ParameterName, 'Also write the rotated entries to FILE (0600), to push to the devices; `-` for stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Rotate every identity in the file')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the --changed-out file if it exists')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -279,6 +292,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;psk;revoke' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The PSK file (Mosquitto format)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -289,6 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         }
         'mqauth;psk;check' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of text')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -327,6 +342,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--crl', '--crl', [CompletionResultType]::ParameterName, 'Mark certificates listed in this CRL as revoked (repeatable)')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the rows')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -343,6 +359,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--crl', '--crl', [CompletionResultType]::ParameterName, 'Check revocation with this CRL (repeatable); the certificate''s issuer must have one')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Verify at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of one line per certificate')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -356,6 +373,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -373,6 +391,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the manifest file if it exists')
             [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -384,13 +403,14 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;fleet;plan' {
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Fleet directory: where the PKI, PSKs and broker files live')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest''s directory]')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software to render for')
             [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)')
             [CompletionResult]::new('--path-base', '--path-base', [CompletionResultType]::ParameterName, 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Plan revoking and removing the credentials of devices no longer in the manifest')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
@@ -403,7 +423,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;fleet;apply' {
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Fleet directory: where the PKI, PSKs and broker files are written')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Fleet directory: where the PKI, PSKs and broker files are written [default: the manifest''s directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software to render for')
             [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)')
@@ -411,6 +431,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Revoke the certificates and remove the PSKs of devices no longer in the manifest')
             [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -444,6 +465,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -458,10 +480,11 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;acl;render' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write to FILE (atomically) instead of standard output')
-            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'Fleet directory, to deny identities that can still authenticate but left the manifest')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'Fleet directory, to deny identities that can still authenticate but left the manifest [default: the manifest''s directory]')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
             [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -487,6 +510,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
@@ -500,13 +524,14 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         }
         'mqauth;broker;render' {
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Only this broker [default: all]')
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Fleet directory; files go to DIR/brokers/NAME/ (EMQX: DIR/brokers/NAME/emqx/)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Fleet directory; files go to DIR/brokers/NAME/ (EMQX: DIR/brokers/NAME/emqx/) [default: the manifest''s directory]')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software to render for')
             [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)')
             [CompletionResult]::new('--path-base', '--path-base', [CompletionResultType]::ParameterName, 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')

@@ -254,7 +254,7 @@ _mqauth() {
 
     case "${cmd}" in
         mqauth)
-            opts="-q -h -V --quiet --color --help --version pki psk inspect verify fleet acl broker help"
+            opts="-q -h -V --quiet --color --lock-timeout --help --version pki psk inspect verify fleet acl broker help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,6 +262,10 @@ _mqauth() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -272,7 +276,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__acl)
-            opts="-m -q -h -V --manifest --example --quiet --color --help --version render help"
+            opts="-m -q -h -V --manifest --example --quiet --color --lock-timeout --help --version render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -288,6 +292,10 @@ _mqauth() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -340,7 +348,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__acl__subcmd__render)
-            opts="-m -q -h -V --format --out --force --fleet-dir --manifest --example --quiet --color --help --version"
+            opts="-m -q -h -V --format --out --force --fleet-dir --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,6 +378,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -378,7 +390,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__broker)
-            opts="-m -q -h -V --manifest --example --quiet --color --help --version render help"
+            opts="-m -q -h -V --manifest --example --quiet --color --lock-timeout --help --version render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -394,6 +406,10 @@ _mqauth() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -446,7 +462,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__broker__subcmd__render)
-            opts="-m -q -h -V --broker --out --target --templates --path-base --manifest --example --quiet --color --help --version"
+            opts="-m -q -h -V --broker --out --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -484,6 +500,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -492,7 +512,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__fleet)
-            opts="-m -q -h -V --manifest --example --quiet --color --help --version init plan apply help"
+            opts="-m -q -h -V --manifest --example --quiet --color --lock-timeout --help --version init plan apply help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +530,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -518,7 +542,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__fleet__subcmd__apply)
-            opts="-m -q -h -V --out --prune --passphrase-file --target --templates --path-base --manifest --example --quiet --color --help --version"
+            opts="-m -q -h -V --out --prune --passphrase-file --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -554,6 +578,10 @@ _mqauth() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -634,7 +662,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__fleet__subcmd__init)
-            opts="-m -q -h -V --force --manifest --example --quiet --color --help --version"
+            opts="-m -q -h -V --force --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -652,6 +680,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -660,7 +692,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__fleet__subcmd__plan)
-            opts="-m -q -h -V --out --prune --json --target --templates --path-base --manifest --example --quiet --color --help --version"
+            opts="-m -q -h -V --out --prune --json --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -692,6 +724,10 @@ _mqauth() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1066,7 +1102,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__inspect)
-            opts="-q -h -V --pki --warn-days --crl --json --sort --quiet --color --help --version"
+            opts="-q -h -V --pki --warn-days --crl --json --sort --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1092,6 +1128,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1100,7 +1140,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki)
-            opts="-q -h -V --dir --passphrase-file --quiet --color --help --version init broker client sign list revoke crl renew help"
+            opts="-q -h -V --dir --passphrase-file --quiet --color --lock-timeout --help --version init broker client sign list revoke crl renew help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1118,6 +1158,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1126,7 +1170,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__broker)
-            opts="-q -h -V --dns --ip --days --key --force --dir --passphrase-file --quiet --color --help --version"
+            opts="-q -h -V --dns --ip --days --key --force --dir --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1160,6 +1204,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1168,7 +1216,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__client)
-            opts="-q -h -V --count --template --start --days --key --force --dir --passphrase-file --quiet --color --help --version"
+            opts="-q -h -V --count --template --start --days --key --force --dir --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1206,6 +1254,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1214,7 +1266,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__crl)
-            opts="-q -h -V --days --ca --dir --passphrase-file --quiet --color --help --version"
+            opts="-q -h -V --days --ca --dir --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1238,6 +1290,10 @@ _mqauth() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1388,7 +1444,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__init)
-            opts="-q -h -V --name --key --days --intermediate-days --no-intermediate --dir --passphrase-file --quiet --color --help --version"
+            opts="-q -h -V --name --key --days --intermediate-days --no-intermediate --dir --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1422,6 +1478,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1430,7 +1490,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__list)
-            opts="-q -h -V --json --expiring --status --dir --passphrase-file --quiet --color --help --version"
+            opts="-q -h -V --json --expiring --status --dir --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1456,6 +1516,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1464,7 +1528,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__renew)
-            opts="-q -h -V --within --rekey --days --dir --passphrase-file --quiet --color --help --version"
+            opts="-q -h -V --within --rekey --days --dir --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1490,6 +1554,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1498,7 +1566,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__revoke)
-            opts="-q -h -V --serial --reason --crl-days --dir --passphrase-file --quiet --color --help --version"
+            opts="-q -h -V --serial --reason --crl-days --dir --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1528,6 +1596,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1536,7 +1608,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__sign)
-            opts="-q -h -V --csr --profile --name --days --dns --ip --force --dir --passphrase-file --quiet --color --help --version"
+            opts="-q -h -V --csr --profile --name --days --dns --ip --force --dir --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1578,6 +1650,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1586,7 +1662,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__psk)
-            opts="-q -h -V --quiet --color --help --version gen rotate revoke check help"
+            opts="-q -h -V --quiet --color --lock-timeout --help --version gen rotate revoke check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1594,6 +1670,10 @@ _mqauth() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1604,7 +1684,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__psk__subcmd__check)
-            opts="-q -h -V --json --quiet --color --help --version"
+            opts="-q -h -V --json --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1612,6 +1692,10 @@ _mqauth() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1622,7 +1706,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__psk__subcmd__gen)
-            opts="-q -h -V --count --template --start --bytes --out --append --force --format --quiet --color --help --version"
+            opts="-q -h -V --count --template --start --bytes --out --append --force --format --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1654,6 +1738,10 @@ _mqauth() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1748,7 +1836,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__psk__subcmd__revoke)
-            opts="-q -h -V --file --quiet --color --help --version"
+            opts="-q -h -V --file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1762,6 +1850,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1770,7 +1862,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__psk__subcmd__rotate)
-            opts="-q -h -V --file --all --bytes --changed-out --force --quiet --color --help --version"
+            opts="-q -h -V --file --all --bytes --changed-out --force --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1792,6 +1884,10 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1800,7 +1896,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__verify)
-            opts="-q -h -V --ca --untrusted --purpose --crl --at --json --quiet --color --help --version"
+            opts="-q -h -V --ca --untrusted --purpose --crl --at --json --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1828,6 +1924,10 @@ _mqauth() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

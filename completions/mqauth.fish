@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mqauth_global_optspecs
-    string join \n q/quiet color= h/help V/version
+    string join \n q/quiet color= lock-timeout= h/help V/version
 end
 
 function __fish_mqauth_needs_command
@@ -27,6 +27,7 @@ end
 complete -c mqauth -n "__fish_mqauth_needs_command" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_needs_command" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_needs_command" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_needs_command" -s V -l version -d 'Print version'
@@ -43,6 +44,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_s
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -s h -l help -d 'Print help'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -s V -l version -d 'Print version'
@@ -69,6 +71,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l no-intermediate -d 'Issue leaves directly from the root (no intermediate CA)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
@@ -87,11 +90,12 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l force -d 'Replace existing files and supersede a certificate already in force for the name'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -s h -l help -d 'Print help'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -s V -l version -d 'Print version'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l count -d 'Issue a numbered batch of N devices named by --template' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l count -d 'Issue a numbered batch of N devices named by --template (at most 1,000,000)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l template -d 'Name template for --count; {n} is the number, {n:04} pads it to 4 digits' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l start -d 'First number of the batch' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l days -d 'Lifetime' -r
@@ -106,6 +110,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l force -d 'Replace existing files and supersede a certificate already in force for the name'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help'
@@ -122,6 +127,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l force -d 'Replace an existing certificate file and supersede the one in force'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
@@ -136,6 +142,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -152,6 +159,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
@@ -163,6 +171,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from crl" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from crl" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from crl" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from crl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from crl" -s V -l version -d 'Print version'
@@ -173,6 +182,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -l rekey -d 'Generate new keys instead of certifying the existing ones again'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
@@ -189,6 +199,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -s h -l help -d 'Print help'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -s V -l version -d 'Print version'
@@ -197,7 +208,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_s
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -f -a "revoke" -d 'Remove identities from a PSK file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -f -a "check" -d 'Lint PSK files: malformed lines, bad hex, short or weak keys, duplicates, shared keys, loose permissions'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l count -d 'Generate N identities named by --template' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l count -d 'Generate N identities named by --template (at most 1,000,000)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l template -d 'Identity template for --count; {n} is the number, {n:04} pads it to 4 digits' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l start -d 'First number' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l bytes -d 'Key size in bytes (16 to 64)' -r
@@ -208,6 +219,7 @@ json\t'an array of {"identity", "key"} objects'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l append -d 'Add to an existing Mosquitto-format FILE, refusing identities already in it'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l force -d 'Replace FILE if it exists'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
@@ -219,6 +231,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -l all -d 'Rotate every identity in the file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -l force -d 'Replace the --changed-out file if it exists'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
@@ -228,12 +241,14 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from revoke" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from revoke" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from check" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from check" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from check" -l json -d 'Print JSON instead of text'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
@@ -252,6 +267,7 @@ subject\t'By subject'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l json -d 'Print JSON instead of a table'
 complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -265,6 +281,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l at -d 'Verify a
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l json -d 'Print JSON instead of one line per certificate'
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -273,6 +290,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and not __fish_seen_subcommand_from init plan apply help" -s h -l help -d 'Print help'
@@ -285,12 +303,13 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_sub
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -l force -d 'Replace the manifest file if it exists'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
-complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l out -d 'Fleet directory: where the PKI, PSKs and broker files live' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l out -d 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest\'s directory]' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l target -d 'Broker software to render for' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
 emqx\t'EMQX 5: emqx.conf, file authorization acl.conf, PSK init file'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l templates -d 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)' -r -F
@@ -299,13 +318,14 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_sub
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l prune -d 'Plan revoking and removing the credentials of devices no longer in the manifest'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l json -d 'Print JSON instead of a table'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
-complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l out -d 'Fleet directory: where the PKI, PSKs and broker files are written' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l out -d 'Fleet directory: where the PKI, PSKs and broker files are written [default: the manifest\'s directory]' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l target -d 'Broker software to render for' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
 emqx\t'EMQX 5: emqx.conf, file authorization acl.conf, PSK init file'"
@@ -315,6 +335,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_sub
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l prune -d 'Revoke the certificates and remove the PSKs of devices no longer in the manifest'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
@@ -328,6 +349,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_s
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and not __fish_seen_subcommand_from render help" -s h -l help -d 'Print help'
@@ -338,11 +360,12 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subco
 dynsec\t'Mosquitto dynamic-security plugin JSON'
 emqx\t'EMQX file authorization (acl.conf)'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l out -d 'Write to FILE (atomically) instead of standard output' -r -F
-complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l fleet-dir -d 'Fleet directory, to deny identities that can still authenticate but left the manifest' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l fleet-dir -d 'Fleet directory, to deny identities that can still authenticate but left the manifest [default: the manifest\'s directory]' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l force -d 'Replace FILE if it exists'
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
@@ -354,6 +377,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_see
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -s h -l help -d 'Print help'
@@ -361,7 +385,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_see
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l broker -d 'Only this broker [default: all]' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l out -d 'Fleet directory; files go to DIR/brokers/NAME/ (EMQX: DIR/brokers/NAME/emqx/)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l out -d 'Fleet directory; files go to DIR/brokers/NAME/ (EMQX: DIR/brokers/NAME/emqx/) [default: the manifest\'s directory]' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l target -d 'Broker software to render for' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
 emqx\t'EMQX 5: emqx.conf, file authorization acl.conf, PSK init file'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l templates -d 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)' -r -F
@@ -370,6 +394,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_su
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s h -l help -d 'Print help (see more with \'--help\')'

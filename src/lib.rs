@@ -5,8 +5,10 @@
 
 pub mod atomic;
 pub mod fleet;
+pub mod input;
 pub mod inspect;
 pub mod lifetime;
+pub mod lock;
 pub mod names;
 pub mod pki;
 pub mod psk;

@@ -12,7 +12,8 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            // One line, whatever the file names and contents in the message hold.
+            eprintln!("error: {}", cli::escape(&e.to_string()));
             ExitCode::from(1)
         }
     }

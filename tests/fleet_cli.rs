@@ -92,7 +92,7 @@ fn apply_the_example_then_nothing_to_do() {
             assert!(path.is_absolute() && path.exists(), "{line}");
         }
     }
-    assert_eq!(named, 6, "{conf}");
+    assert_eq!(named, 7, "{conf}");
     let before = snapshot(&demo);
     let out = ok(d, &["fleet", "apply", "--example", "--out", "demo"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to do"));

@@ -84,7 +84,8 @@ fn statuses_and_exit_codes() {
     assert_eq!(good["issuer"], "mqauth Root CA Intermediate");
     assert_eq!(good["key"], "P-256");
     assert_eq!(good["eku"], serde_json::json!(["clientAuth"]));
-    assert_eq!(good["days_left"], 364);
+    // A fresh 365-day certificate has 365 days left, not 364 (rounded, not floored).
+    assert_eq!(good["days_left"], 365);
     assert!(good["not_after"].as_str().unwrap().ends_with('Z'));
     assert_eq!(good["file"], "pki/issued/good.crt");
 

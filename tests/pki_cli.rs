@@ -346,7 +346,7 @@ fn list_prints_a_table_and_json() {
         .unwrap();
     assert_eq!(d1["profile"], "client");
     assert_eq!(d1["status"], "valid");
-    assert_eq!(d1["days_left"], 29);
+    assert_eq!(d1["days_left"], 30);
     assert_eq!(d1["key"], "p256");
     assert!(d1["not_after"].as_str().unwrap().ends_with('Z'));
 }

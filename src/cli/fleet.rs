@@ -29,6 +29,20 @@ struct ManifestArgs {
 }
 
 impl ManifestArgs {
+    /// The fleet directory: as given, or the manifest's own directory, so that running from
+    /// another folder never starts a second CA there. The built-in example has no directory:
+    /// the current one.
+    fn fleet_dir(&self, given: Option<&Path>) -> PathBuf {
+        match given {
+            Some(dir) => dir.to_path_buf(),
+            None if self.example => PathBuf::from("."),
+            None => match self.manifest.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+                _ => PathBuf::from("."),
+            },
+        }
+    }
+
     fn load(&self) -> Result<Fleet, CliError> {
         if self.example {
             Ok(fleet::parse(
@@ -105,9 +119,10 @@ struct InitArgs {
 
 #[derive(Debug, Args)]
 struct PlanArgs {
-    /// Fleet directory: where the PKI, PSKs and broker files live
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    out: PathBuf,
+    /// Fleet directory: where the PKI, PSKs and broker files live [default: the manifest's
+    /// directory]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Plan revoking and removing the credentials of devices no longer in the manifest
     #[arg(long)]
     prune: bool,
@@ -120,9 +135,10 @@ struct PlanArgs {
 
 #[derive(Debug, Args)]
 struct ApplyArgs {
-    /// Fleet directory: where the PKI, PSKs and broker files are written
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    out: PathBuf,
+    /// Fleet directory: where the PKI, PSKs and broker files are written [default: the
+    /// manifest's directory]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Revoke the certificates and remove the PSKs of devices no longer in the manifest
     #[arg(long)]
     prune: bool,
@@ -169,8 +185,9 @@ struct AclRenderArgs {
     #[arg(long, requires = "out")]
     force: bool,
     /// Fleet directory, to deny identities that can still authenticate but left the manifest
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    fleet_dir: PathBuf,
+    /// [default: the manifest's directory]
+    #[arg(long, value_name = "DIR")]
+    fleet_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -193,8 +210,9 @@ struct BrokerRenderArgs {
     #[arg(long, value_name = "NAME")]
     broker: Option<String>,
     /// Fleet directory; files go to DIR/brokers/NAME/ (EMQX: DIR/brokers/NAME/emqx/)
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    out: PathBuf,
+    /// [default: the manifest's directory]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
     #[command(flatten)]
     render: RenderArgs,
 }
@@ -228,6 +246,12 @@ fn init(m: &ManifestArgs, a: InitArgs, ui: &Ui) -> Result<u8, CliError> {
         m.manifest.display()
     ));
     Ok(0)
+}
+
+/// The fleet directory as the summary names it: absolute, so there is no doubt which one.
+fn shown(dir: &Path) -> String {
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    format!("fleet directory {}", absolute.display())
 }
 
 /// Steps beyond this many per kind and action are summarised in the table.
@@ -283,13 +307,14 @@ fn summary(verb: &str, steps: &[Step]) -> String {
 
 fn plan(m: &ManifestArgs, a: PlanArgs, ui: &Ui) -> Result<u8, CliError> {
     let fleet = m.load()?;
-    let steps = fleet::plan(&fleet, &a.out, &options(&a.render, a.prune))?;
+    let dir = m.fleet_dir(a.out.as_deref());
+    let steps = fleet::plan(&fleet, &dir, &options(&a.render, a.prune))?;
     if a.json {
         print_json(&steps)?;
     } else if !steps.is_empty() {
         print_steps(&steps, ui)?;
     }
-    ui.summary(summary("plan:", &steps));
+    ui.summary(format!("{} in {}", summary("plan:", &steps), shown(&dir)));
     Ok(0)
 }
 
@@ -302,9 +327,10 @@ fn apply(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<u8, CliError> {
         .transpose()?;
     let mtls_devices = fleet.devices_with(fleet::Auth::Mtls).count() as u64;
     let progress = Progress::new(ui, mtls_devices, "issuing");
+    let dir = m.fleet_dir(a.out.as_deref());
     let steps = fleet::apply(
         &fleet,
-        &a.out,
+        &dir,
         &options(&a.render, a.prune),
         pass.as_ref(),
         &progress.tick(),
@@ -313,14 +339,14 @@ fn apply(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<u8, CliError> {
     if !steps.is_empty() && !ui.is_quiet() {
         print_steps(&steps, ui)?;
     }
-    ui.summary(summary("applied", &steps));
+    ui.summary(format!("{} in {}", summary("applied", &steps), shown(&dir)));
     Ok(0)
 }
 
 pub fn run_acl(args: AclArgs, ui: &Ui) -> Result<u8, CliError> {
     let AclVerb::Render(a) = args.verb;
     let fleet = args.manifest.load()?;
-    let unmanaged = fleet::unmanaged(&fleet, &a.fleet_dir)?;
+    let unmanaged = fleet::unmanaged(&fleet, &args.manifest.fleet_dir(a.fleet_dir.as_deref()))?;
     let format = match a.format {
         AclFormatArg::Mosquitto => AclFormat::Mosquitto,
         AclFormatArg::Dynsec => AclFormat::Dynsec,
@@ -344,15 +370,16 @@ pub fn run_acl(args: AclArgs, ui: &Ui) -> Result<u8, CliError> {
 pub fn run_broker(args: BrokerArgs, ui: &Ui) -> Result<u8, CliError> {
     let BrokerVerb::Render(a) = args.verb;
     let fleet = args.manifest.load()?;
+    let dir = args.manifest.fleet_dir(a.out.as_deref());
     let steps = fleet::render_brokers(
         &fleet,
-        &a.out,
+        &dir,
         &options(&a.render, false),
         a.broker.as_deref(),
     )?;
     if !steps.is_empty() && !ui.is_quiet() {
         print_steps(&steps, ui)?;
     }
-    ui.summary(summary("rendered", &steps));
+    ui.summary(format!("{} in {}", summary("rendered", &steps), shown(&dir)));
     Ok(0)
 }

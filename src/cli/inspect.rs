@@ -2,7 +2,7 @@
 
 use super::output::{count, date, print_json, print_line};
 use super::table::StatusTable;
-use super::{CliError, Ui};
+use super::{CliError, Ui, escape};
 use clap::{Args, ValueEnum};
 use mqauth::inspect::{
     self, CertStatus, CrlSet, InspectOptions, Inspection, Mismatch, Purpose, Row, Verdict,
@@ -147,10 +147,12 @@ pub fn run_inspect(a: InspectArgs, ui: &Ui) -> Result<u8, CliError> {
     } else {
         print_table(&found, ui)?;
         for p in &found.problems {
-            eprintln!("unparseable: {}: {}", p.file.display(), p.message);
+            let line = format!("{}: {}", p.file.display(), p.message);
+            eprintln!("unparseable: {}", escape(&line));
         }
         for m in &mismatches {
-            eprintln!("mismatch: {}: {}", m.path.display(), m.message);
+            let line = format!("{}: {}", m.path.display(), m.message);
+            eprintln!("mismatch: {}", escape(&line));
         }
     }
     ui.summary(summary(&found, &mismatches));
@@ -356,6 +358,7 @@ pub fn run_verify(a: VerifyArgs, ui: &Ui) -> Result<u8, CliError> {
                 Err(e) => e.to_string(),
             });
         }
+        let lines: Vec<String> = lines.iter().map(|l| escape(l).into_owned()).collect();
         print_line(&lines.join("\n"))?;
     }
     ui.summary(format!(

@@ -2,6 +2,7 @@
 //! once here, with its help text; `--help`, the man pages and the completions come from it.
 
 mod error;
+mod escape;
 mod fleet;
 mod inspect;
 mod output;
@@ -16,6 +17,7 @@ mod generated;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use error::CliError;
+pub use escape::escape;
 pub use ui::Ui;
 
 #[derive(Debug, Parser)]
@@ -45,6 +47,22 @@ pub struct GlobalArgs {
     /// When to colour output; NO_COLOR in the environment means never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    /// How long to wait for a lock held by another mqauth (pki/.lock, a PSK file's or fleet
+    /// directory) before giving up with exit code 1: seconds, or with s, m or h
+    #[arg(
+        long,
+        global = true,
+        env = "MQAUTH_LOCK_TIMEOUT",
+        default_value = "30s",
+        value_name = "DURATION",
+        value_parser = mqauth::lifetime::parse_wait
+    )]
+    pub lock_timeout: std::time::Duration,
+}
+
+/// `--count N`: at least one, at most the one batch limit.
+pub(crate) fn batch_count() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..=mqauth::names::MAX_BATCH)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,9 +102,21 @@ pub enum Command {
     Broker(fleet::BrokerArgs),
 }
 
+/// Said once per lock another process holds, so a wait is never silent.
+fn announce_wait(path: &std::path::Path) {
+    eprintln!(
+        "waiting for {} held by another mqauth (giving up after --lock-timeout)...",
+        escape(&path.display().to_string())
+    );
+}
+
 /// Runs the parsed command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<u8, CliError> {
     let ui = Ui::new(&cli.global);
+    mqauth::lock::configure(mqauth::lock::WaitPolicy {
+        timeout: cli.global.lock_timeout,
+        on_wait: Some(announce_wait),
+    });
     match cli.command {
         Command::Pki(args) => pki::run(args, &ui),
         Command::Psk(args) => psk::run(args, &ui),

@@ -1,7 +1,7 @@
 //! `mqauth psk …`: generate, rotate, revoke and check pre-shared keys.
 
 use super::output::{count, print_json};
-use super::{CliError, Ui};
+use super::{CliError, Ui, escape};
 use clap::{Args, Subcommand, ValueEnum};
 use mqauth::names::NameTemplate;
 use mqauth::psk::{self, ChangedOut, Checker, Format, Identities, PskBatch, Selection, Severity};
@@ -71,8 +71,8 @@ struct GenArgs {
     /// Identities to generate keys for
     #[arg(conflicts_with = "count", required_unless_present = "count")]
     ids: Vec<String>,
-    /// Generate N identities named by --template
-    #[arg(long, value_name = "N")]
+    /// Generate N identities named by --template (at most 1,000,000)
+    #[arg(long, value_name = "N", value_parser = super::batch_count())]
     count: Option<u64>,
     /// Identity template for --count; {n} is the number, {n:04} pads it to 4 digits
     #[arg(long, default_value = "device-{n:04}", requires = "count")]
@@ -256,7 +256,12 @@ fn check(a: CheckArgs, ui: &Ui) -> Result<u8, CliError> {
                     Severity::Problem => ui.paint_red("problem"),
                     Severity::Warning => ui.paint_yellow("warning"),
                 };
-                out.push_str(&format!("{place}: {severity} [{}] {}\n", f.code, f.message));
+                out.push_str(&format!(
+                    "{}: {severity} [{}] {}\n",
+                    escape(&place),
+                    f.code,
+                    escape(&f.message)
+                ));
             }
         }
         let mut stdout = std::io::stdout().lock();

@@ -35,8 +35,16 @@ impl StatusTable {
         }
     }
 
+    /// Adds a row; cells are escaped (they hold names and paths from files).
     pub fn push(&mut self, row: Vec<String>) {
-        self.rows.push(row);
+        self.rows.push(
+            row.into_iter()
+                .map(|cell| match super::escape(&cell) {
+                    std::borrow::Cow::Borrowed(_) => cell,
+                    std::borrow::Cow::Owned(escaped) => escaped,
+                })
+                .collect(),
+        );
     }
 
     pub fn print(self, ui: &Ui) -> Result<(), CliError> {

@@ -70,6 +70,10 @@ struct Survey {
     index: Option<Index>,
     /// identity -> hex key, from the PSK store.
     psk: Vec<(String, Zeroizing<String>)>,
+    /// The PSK store, open (and locked) while apply may rewrite it.
+    _psk_file: Option<PskFile>,
+    /// When the CRL the brokers load must be replaced, if there is one.
+    crl_next_update: Option<OffsetDateTime>,
 }
 
 fn survey(dir: &FleetDir) -> Result<Survey, FleetError> {
@@ -79,25 +83,80 @@ fn survey(dir: &FleetDir) -> Result<Survey, FleetError> {
         Err(e) => return Err(e.into()),
     };
     let store = dir.psk_store();
-    let psk = if store.exists() {
+    let (psk, psk_file) = if store.exists() {
         let file = PskFile::open(&store)?;
-        file.identities()
+        let psk = file
+            .identities()
             .map(|id| {
                 (
                     id.to_string(),
                     Zeroizing::new(file.key_of(id).unwrap_or_default().to_string()),
                 )
             })
-            .collect()
+            .collect();
+        (psk, Some(file))
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
-    Ok(Survey { index, psk })
+    Ok(Survey {
+        index,
+        psk,
+        _psk_file: psk_file,
+        crl_next_update: pki::crl_next_update(&pki::Layout::new(dir.pki()).crl()),
+    })
+}
+
+/// Takes the fleet directory's lock, and finishes or undoes what an interrupted run left.
+fn open_dir(dir: &FleetDir) -> Result<crate::lock::Lock, FleetError> {
+    atomic::create_dir(dir.root(), 0o755)?;
+    let lock = crate::lock::lock_dir(dir.root())?;
+    atomic::recover(&dir.journal())?;
+    for owned in dir.owned_dirs() {
+        atomic::sweep_temporaries(&owned);
+    }
+    atomic::sweep_temporaries_of(&dir.psk_store());
+    Ok(lock)
+}
+
+/// Re-sign the brokers' CRL when less than this is left of it: a daily `fleet apply` keeps it
+/// far from its nextUpdate, after which Mosquitto would refuse every client.
+const CRL_RESIGN_BEFORE: time::Duration = time::Duration::days(4);
+
+/// Whether the fleet's CRL must be published: brokers with an mTLS listener name it in their
+/// configuration from the first apply, because Mosquitto ignores a `crlfile` added later until
+/// it restarts (a reload is not enough), and an expiring one must be re-signed.
+fn crl_step(fleet: &Fleet, survey: &Survey, now: OffsetDateTime) -> Option<Step> {
+    if !fleet.brokers.iter().any(|b| b.mtls_port.is_some()) {
+        return None;
+    }
+    let (action, detail) = match survey.crl_next_update {
+        None if survey.index.is_none() => (
+            Action::Create,
+            "empty CRL, named in the broker config so that a reload enforces revocations".into(),
+        ),
+        None => (Action::Create, "missing or unreadable: signed anew".into()),
+        Some(next) if next - now < CRL_RESIGN_BEFORE => (
+            Action::Update,
+            format!(
+                "re-signed: its next update is {} days away",
+                crate::lifetime::days_until(now, next).max(0)
+            ),
+        ),
+        Some(_) => return None,
+    };
+    Some(Step {
+        kind: "crl",
+        name: "crl.pem".into(),
+        action,
+        detail,
+    })
 }
 
 /// The credential changes the manifest asks for.
 struct Changes {
     init_pki: bool,
+    /// The CRL must be (re)published.
+    crl: bool,
     issue_new: Vec<LeafRequest>,
     issue_again: Vec<LeafRequest>,
     orphan_certs: Vec<String>,
@@ -121,6 +180,7 @@ fn changes(
 ) -> Changes {
     let mut c = Changes {
         init_pki: survey.index.is_none(),
+        crl: false,
         issue_new: Vec::new(),
         issue_again: Vec::new(),
         orphan_certs: Vec::new(),
@@ -297,6 +357,10 @@ fn changes(
             ));
         }
     }
+    if let Some(step) = crl_step(fleet, survey, now) {
+        c.crl = true;
+        c.steps.push(step);
+    }
     c
 }
 
@@ -445,8 +509,9 @@ pub fn plan(fleet: &Fleet, root: &Path, opts: &ApplyOptions) -> Result<Vec<Step>
             c.orphan_psk.clone()
         },
     };
-    let crl =
-        pki::Layout::new(dir.pki()).crl().exists() || (opts.prune && !c.orphan_certs.is_empty());
+    let crl = pki::Layout::new(dir.pki()).crl().exists()
+        || c.crl
+        || (opts.prune && !c.orphan_certs.is_empty());
     let outputs = render_all(fleet, &dir, opts, &unmanaged, &store_text(&psk), crl, None)?;
     let mut steps = c.steps;
     steps.extend(file_steps(&outputs).into_iter().map(|(step, _)| step));
@@ -464,11 +529,8 @@ pub fn apply(
 ) -> Result<Vec<Step>, FleetError> {
     let dir = FleetDir::new(root, fleet);
     let now = OffsetDateTime::now_utc();
-    atomic::create_dir(dir.root(), 0o755)?;
     // One apply at a time per fleet directory.
-    let lock = std::fs::File::open(dir.root())
-        .and_then(|f| f.lock().map(|()| f))
-        .map_err(|e| atomic::FileError::io("lock", dir.root(), e))?;
+    let lock = open_dir(&dir)?;
     let before = survey(&dir)?;
     let c = changes(fleet, &dir, now, &before, opts.prune);
 
@@ -485,9 +547,8 @@ pub fn apply(
             },
         )?;
     }
-    let needs_ca = !c.issue_new.is_empty()
-        || !c.issue_again.is_empty()
-        || (opts.prune && !c.orphan_certs.is_empty());
+    let revokes = opts.prune && !c.orphan_certs.is_empty();
+    let needs_ca = !c.issue_new.is_empty() || !c.issue_again.is_empty() || revokes || c.crl;
     if needs_ca {
         let mut store = Pki::open(dir.pki())?;
         let ca = SigningCa::issuing(&store, passphrase)?;
@@ -515,6 +576,8 @@ pub fn apply(
                 Reason::CessationOfOperation,
                 pki::DEFAULT_CRL_LIFETIME,
             )?;
+        } else if c.crl {
+            pki::publish_crl(&mut store, &ca, pki::DEFAULT_CRL_LIFETIME)?;
         }
     }
 
@@ -522,8 +585,9 @@ pub fn apply(
     let orphans: HashSet<&String> = c.orphan_psk.iter().collect();
     let mut psk: Vec<(String, Zeroizing<String>)> = before
         .psk
-        .into_iter()
+        .iter()
         .filter(|(id, _)| !(opts.prune && orphans.contains(id)))
+        .map(|(id, k)| (id.clone(), k.clone()))
         .collect();
     if !c.psk_new.is_empty() {
         let batch = PskBatch::new(Identities::Listed(c.psk_new.clone()), fleet.psk_bytes)?;
@@ -556,7 +620,8 @@ pub fn apply(
     let crl = pki::Layout::new(dir.pki()).crl().exists();
     let outputs = render_all(fleet, &dir, opts, &unmanaged, &store, crl, None)?;
     let mut steps = c.steps;
-    steps.extend(write_changed(&outputs)?);
+    steps.extend(write_changed(&dir, &outputs)?);
+    drop(before);
     drop(lock);
     Ok(steps)
 }
@@ -602,6 +667,7 @@ pub fn render_brokers(
     let dir = FleetDir::new(root, fleet);
     let layout = pki::Layout::new(dir.pki());
     let now = OffsetDateTime::now_utc();
+    let _lock = open_dir(&dir)?;
     let survey = survey(&dir)?;
     for b in fleet
         .brokers
@@ -637,16 +703,16 @@ pub fn render_brokers(
         layout.crl().exists(),
         broker,
     )?;
-    write_changed(&outputs)
+    write_changed(&dir, &outputs)
 }
 
 /// Writes the outputs that differ from the disk, together; returns what it wrote.
-fn write_changed(outputs: &[Output]) -> Result<Vec<Step>, FleetError> {
+fn write_changed(dir: &FleetDir, outputs: &[Output]) -> Result<Vec<Step>, FleetError> {
     let changed = file_steps(outputs);
     if changed.is_empty() {
         return Ok(Vec::new());
     }
-    let files = Batch::new(true);
+    let files = Batch::new(true).journal_at(dir.journal());
     for (_, o) in &changed {
         if let Some(parent) = o.path.parent() {
             atomic::create_dir(parent, 0o755)?;

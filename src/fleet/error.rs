@@ -13,16 +13,22 @@ pub enum FleetError {
         column: u64,
         message: String,
     },
-    #[error("cannot read manifest {}: {message}", path.display())]
-    Read { path: PathBuf, message: String },
     #[error(transparent)]
     Pki(#[from] PkiError),
     #[error(transparent)]
     Psk(#[from] PskError),
     #[error(transparent)]
     File(#[from] FileError),
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
     #[error("{0}")]
     Render(String),
+    #[error("refusing to write {value:?} into the configuration of broker {broker}: {why}")]
+    UnsafeValue {
+        broker: String,
+        value: String,
+        why: crate::render::config_value::UnsafeValue,
+    },
     #[error("unknown broker {name:?} (brokers: {known})")]
     UnknownBroker { name: String, known: String },
 }

@@ -53,6 +53,26 @@ impl FleetDir {
     pub fn emqx_dir(&self, broker: &str) -> PathBuf {
         self.broker_dir(broker).join("emqx")
     }
+
+    /// Where a batch of broker files keeps its journal while it renames them.
+    pub fn journal(&self) -> PathBuf {
+        self.root.join(".fleet.mqauth-journal")
+    }
+
+    /// The directories only mqauth writes, under the fleet directory's lock.
+    pub fn owned_dirs(&self) -> Vec<PathBuf> {
+        let brokers = self.root.join("brokers");
+        let mut dirs = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(&brokers) {
+            for entry in entries.flatten() {
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    dirs.push(entry.path().join("emqx"));
+                    dirs.push(entry.path());
+                }
+            }
+        }
+        dirs
+    }
 }
 
 /// How paths are written into broker configurations.

@@ -5,8 +5,9 @@ use super::error::FleetError;
 use super::model::{Auth, Broker, Device, Fleet, Group, PkiSettings};
 use super::topic::{Access, Rule, TopicTemplate, normalize};
 use crate::lifetime::Lifetime;
-use crate::names::{self, NameTemplate};
-use crate::pki::{KeyAlgorithm, San};
+use crate::names::{self, MAX_BATCH, NameTemplate};
+use crate::pki::{KeyAlgorithm, San, check_ca_name};
+use crate::render::config_value;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, HashMap};
@@ -135,15 +136,31 @@ impl Ctx<'_> {
 
 /// Reads and validates the manifest at `path`.
 pub fn load(path: &Path) -> Result<Fleet, FleetError> {
-    let text = std::fs::read_to_string(path).map_err(|e| FleetError::Read {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let text = crate::input::read_text(path, crate::input::Kind::Manifest)?;
     parse(&text, path)
+}
+
+/// serde-saphyr's limits, raised so that a manifest of [`MAX_BATCH`] explicit devices loads
+/// (each `{ id: …, group: … }` is 5 nodes and 6 events); aliases, anchors and depth keep the
+/// defaults that stop "billion laughs" documents.
+fn options() -> serde_saphyr::Options {
+    let devices = MAX_BATCH as usize;
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_nodes: 8 * devices + 1_000_000,
+            max_events: 12 * devices + 2_000_000,
+            max_total_scalar_bytes: crate::input::Kind::Manifest.limit() as usize,
+        },
+    }
 }
 
 /// The first line of serde-saphyr's report, without its own location prefix.
 fn yaml_message(e: &serde_saphyr::Error) -> String {
+    if let serde_saphyr::Error::Budget { breach, .. } = e {
+        return format!(
+            "the manifest is larger than mqauth reads ({breach:?}); one manifest holds at most {MAX_BATCH} devices"
+        );
+    }
     let text = e.to_string();
     let first = text.lines().next().unwrap_or_default();
     let stripped = first.strip_prefix("error: ").unwrap_or(first);
@@ -155,7 +172,7 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
 
 /// Parses and validates manifest text; `path` names it in errors.
 pub fn parse(text: &str, path: &Path) -> Result<Fleet, FleetError> {
-    let raw: RawManifest = serde_saphyr::from_str(text).map_err(|e| {
+    let raw: RawManifest = serde_saphyr::from_str_with_options(text, options()).map_err(|e| {
         let (line, column) = e
             .location()
             .map(|l| (l.line(), l.column()))
@@ -177,10 +194,7 @@ fn lifetime(
 ) -> Result<Lifetime, FleetError> {
     match value {
         None => Ok(Lifetime::days(default)),
-        Some(v) => v
-            .value
-            .parse()
-            .map_err(|e: crate::lifetime::LifetimeError| ctx.at(v, e.to_string())),
+        Some(v) => crate::lifetime::positive(&v.value).map_err(|e| ctx.at(v, e.to_string())),
     }
 }
 
@@ -191,7 +205,11 @@ fn validate(raw: RawManifest, ctx: &Ctx<'_>) -> Result<Fleet, FleetError> {
     let pki = PkiSettings {
         dir: match &raw.pki.dir {
             Some(d) if d.value.trim().is_empty() => return Err(ctx.at(d, "pki.dir is empty")),
-            Some(d) => PathBuf::from(&d.value),
+            Some(d) => {
+                // The path is written into the broker's configuration.
+                config_value::check(&d.value).map_err(|why| ctx.at(d, format!("pki.dir: {why}")))?;
+                PathBuf::from(&d.value)
+            }
             None => PathBuf::from("pki"),
         },
         key: match &raw.pki.key {
@@ -202,9 +220,18 @@ fn validate(raw: RawManifest, ctx: &Ctx<'_>) -> Result<Fleet, FleetError> {
             None => KeyAlgorithm::P256,
         },
         ca_name: match &raw.pki.ca_name {
-            Some(n) if n.value.trim().is_empty() => return Err(ctx.at(n, "pki.ca_name is empty")),
-            Some(n) => n.value.clone(),
-            None => format!("{} Root CA", raw.fleet.value),
+            Some(n) => {
+                check_ca_name(&n.value, true)
+                    .map_err(|e| ctx.at(n, format!("pki.ca_name: {e}")))?;
+                n.value.clone()
+            }
+            None => {
+                let name = format!("{} Root CA", raw.fleet.value);
+                check_ca_name(&name, true).map_err(|e| {
+                    ctx.at(&raw.fleet, format!("set pki.ca_name: the default CA name {e}"))
+                })?;
+                name
+            }
         },
         client_lifetime: lifetime(ctx, &raw.pki.client_days, 365)?,
         broker_lifetime: lifetime(ctx, &raw.pki.broker_days, 825)?,
@@ -284,7 +311,8 @@ fn validate_brokers(raw: &RawManifest, ctx: &Ctx<'_>) -> Result<Vec<Broker>, Fle
     // (address or None for all interfaces, port) -> broker name, to find clashes.
     let mut bound: Vec<(Option<IpAddr>, u16, String)> = Vec::new();
     for b in &raw.brokers {
-        names::validate(&b.name.value).map_err(|e| ctx.at(&b.name, format!("broker name: {e}")))?;
+        names::validate_cert_name(&b.name.value)
+            .map_err(|e| ctx.at(&b.name, format!("broker name: {e}")))?;
         if brokers.iter().any(|x| x.name == b.name.value) {
             return Err(ctx.at(&b.name, format!("broker {} is defined twice", b.name.value)));
         }
@@ -335,6 +363,10 @@ fn validate_brokers(raw: &RawManifest, ctx: &Ctx<'_>) -> Result<Vec<Broker>, Fle
             Some(h) if h.value.is_empty() || h.value.chars().any(char::is_whitespace) => {
                 return Err(ctx.at(h, "psk_hint must be a single word"));
             }
+            Some(h) if config_value::check(&h.value).is_err() => {
+                let why = config_value::check(&h.value).err().map(|w| w.to_string());
+                return Err(ctx.at(h, format!("psk_hint: {}", why.unwrap_or_default())));
+            }
             Some(h) => h.value.clone(),
             None => raw.fleet.value.clone(),
         };
@@ -357,6 +389,14 @@ fn validate_devices(
     brokers: &[Broker],
 ) -> Result<Vec<Device>, FleetError> {
     let mut devices: Vec<Device> = Vec::new();
+    // Devices of mTLS groups get certificates, whose CN is limited to 64 characters.
+    let cert_groups: Vec<bool> = {
+        let mut by_index = vec![false; group_index.len()];
+        for (name, i) in group_index {
+            by_index[*i] = raw.groups.get(name).is_some_and(|g| g.auth.value == "mtls");
+        }
+        by_index
+    };
     // id -> (line, column) of the entry that defined it
     let mut seen: HashMap<String, (u64, u64)> = HashMap::new();
     for d in &raw.devices {
@@ -372,12 +412,19 @@ fn validate_devices(
             )
         })?;
         let extra = ctx.rules(&d.publish, &d.subscribe, &d.readwrite)?;
+        let validate_id = |id: &str| {
+            if cert_groups[group] {
+                names::validate_cert_name(id)
+            } else {
+                names::validate(id)
+            }
+        };
         let (ids, place) = match (&d.id, &d.template) {
             (Some(id), None) => {
                 if d.from.is_some() || d.to.is_some() {
                     return Err(ctx.at(id, "from/to go with template, not with id"));
                 }
-                names::validate(&id.value).map_err(|e| ctx.at(id, format!("device id: {e}")))?;
+                validate_id(&id.value).map_err(|e| ctx.at(id, format!("device id: {e}")))?;
                 (
                     vec![id.value.clone()],
                     (id.referenced.line(), id.referenced.column()),
@@ -395,9 +442,17 @@ fn validate_devices(
                         format!("to ({}) is below from ({})", to.value, from.value),
                     ));
                 }
+                let count = to.value - from.value + 1;
+                if devices.len() as u64 + count > MAX_BATCH {
+                    return Err(too_many(ctx, t));
+                }
                 let ids = template
-                    .expand(from.value, to.value - from.value + 1)
+                    .expand(from.value, count)
                     .map_err(|e| ctx.at(t, e.to_string()))?;
+                // The template's characters are checked; the longest name is the last one.
+                if let Some(last) = ids.last() {
+                    validate_id(last).map_err(|e| ctx.at(t, format!("device id: {e}")))?;
+                }
                 (ids, (t.referenced.line(), t.referenced.column()))
             }
             (Some(id), Some(_)) => {
@@ -405,6 +460,9 @@ fn validate_devices(
             }
             (None, None) => return Err(ctx.at(&d.group, "a device needs an id or a template")),
         };
+        if devices.len() + ids.len() > MAX_BATCH as usize {
+            return Err(ctx.at_place(place, too_many_message()));
+        }
         for id in ids {
             if let Some((line, column)) = seen.get(&id) {
                 return Err(ctx.at_place(
@@ -427,6 +485,14 @@ fn validate_devices(
         }
     }
     Ok(devices)
+}
+
+fn too_many_message() -> String {
+    format!("the manifest defines more than {MAX_BATCH} devices, the most one manifest may hold; split the fleet")
+}
+
+fn too_many<T>(ctx: &Ctx<'_>, at: &Spanned<T>) -> FleetError {
+    ctx.at(at, too_many_message())
 }
 
 fn sorted(mut v: Vec<&str>) -> Vec<&str> {

@@ -5,7 +5,7 @@ use super::error::FleetError;
 use super::layout::{FleetDir, PathStyle};
 use super::model::{Auth, Broker, Fleet};
 use crate::psk::{LineKind, classify};
-use crate::render::{Policy, Scope, dynsec, emqx_acl, mosquitto_acl, templates};
+use crate::render::{Policy, Scope, config_value, dynsec, emqx_acl, mosquitto_acl, templates};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
@@ -240,6 +240,11 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
             mtls,
             psk,
         };
+        config_value::check_all(&context).map_err(|(value, why)| FleetError::UnsafeValue {
+            broker: b.name.clone(),
+            value,
+            why,
+        })?;
         match inputs.target {
             Target::Mosquitto => {
                 if b.mtls_port.is_some() {

@@ -177,7 +177,7 @@ impl CertFacts {
 
     /// Whole days until expiry, negative once expired.
     pub fn days_left(&self, now: OffsetDateTime) -> i64 {
-        (self.not_after - now).whole_seconds().div_euclid(86_400)
+        crate::lifetime::days_until(now, self.not_after)
     }
 
     pub fn status(&self, now: OffsetDateTime, warn: time::Duration, revoked: bool) -> CertStatus {

@@ -9,24 +9,50 @@ mod template;
 
 pub use template::{NameTemplate, TemplateError};
 
-/// Longest accepted name. Mosquitto accepts longer identities, but file systems and
+/// Longest accepted PSK identity. Mosquitto accepts longer identities, but file systems and
 /// embedded devices are happier with short ones.
 pub const MAX_NAME_LEN: usize = 128;
+
+/// Longest name of a certificate: it becomes the CN, which X.520 limits to 64 characters
+/// (pkilint calls a longer one fatal, and strict TLS stacks refuse it).
+pub const MAX_CERT_NAME_LEN: usize = 64;
+
+/// The most names one command or manifest handles: devices in a manifest, names in a
+/// `--count` batch. Far beyond one batch of a factory line, and what fits in memory and time
+/// on a small machine (a plan of a million devices takes seconds, not minutes).
+pub const MAX_BATCH: u64 = 1_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
     #[error("name is empty")]
     Empty,
-    #[error("name {name:?} is longer than {MAX_NAME_LEN} characters")]
-    TooLong { name: String },
+    #[error("name {name:?} is longer than {max} characters{why}")]
+    TooLong {
+        name: String,
+        max: usize,
+        why: &'static str,
+    },
     #[error("name {name:?} starts with '.'")]
     LeadingDot { name: String },
     #[error("name {name:?} contains {found}; allowed are A-Z a-z 0-9 . _ -")]
     BadCharacter { name: String, found: String },
 }
 
-/// Checks that `name` may be used as a certificate name, PSK identity and MQTT username.
+/// Checks that `name` may be used as a PSK identity and MQTT username.
 pub fn validate(name: &str) -> Result<(), NameError> {
+    validate_up_to(name, MAX_NAME_LEN, "")
+}
+
+/// Checks that `name` may be used as a certificate name (its CN and file name) as well.
+pub fn validate_cert_name(name: &str) -> Result<(), NameError> {
+    validate_up_to(
+        name,
+        MAX_CERT_NAME_LEN,
+        ", the most a certificate's CN may hold (X.520)",
+    )
+}
+
+fn validate_up_to(name: &str, max: usize, why: &'static str) -> Result<(), NameError> {
     if name.is_empty() {
         return Err(NameError::Empty);
     }
@@ -36,9 +62,11 @@ pub fn validate(name: &str) -> Result<(), NameError> {
             found: describe_char(c),
         });
     }
-    if name.len() > MAX_NAME_LEN {
+    if name.len() > max {
         return Err(NameError::TooLong {
             name: name.to_string(),
+            max,
+            why,
         });
     }
     if name.starts_with('.') {
@@ -101,5 +129,8 @@ mod tests {
             validate(&"x".repeat(129)),
             Err(NameError::TooLong { .. })
         ));
+        assert!(validate_cert_name(&"x".repeat(64)).is_ok());
+        let e = validate_cert_name(&"x".repeat(65)).unwrap_err().to_string();
+        assert!(e.contains("longer than 64 characters") && e.contains("X.520"), "{e}");
     }
 }

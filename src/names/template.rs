@@ -1,6 +1,6 @@
 //! Numbered name templates such as `device-{n:04}`, used to issue batches.
 
-use super::{NameError, is_name_char, validate};
+use super::{MAX_BATCH, NameError, is_name_char, validate};
 use std::fmt::Write as _;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -18,7 +18,7 @@ pub enum TemplateError {
         source: NameError,
     },
     #[error(
-        "template {template:?}: {count} names are more than the {MAX_EXPANDED} one batch may hold"
+        "template {template:?}: {count} names are more than the {MAX_BATCH} one batch or manifest may hold"
     )]
     TooMany { template: String, count: u64 },
     #[error("template {template:?}: the range {start}..{start}+{count} overflows")]
@@ -43,8 +43,6 @@ pub struct NameTemplate {
 }
 
 const MAX_WIDTH: usize = 20;
-/// Names one expansion may hold in memory: far beyond any fleet, far below running out of it.
-pub const MAX_EXPANDED: u64 = 10_000_000;
 
 impl NameTemplate {
     pub fn parse(template: &str) -> Result<Self, TemplateError> {
@@ -129,6 +127,12 @@ impl NameTemplate {
     /// Checks the names `start..start+count` would have, without rendering them all: valid and
     /// unique by construction, so only the shortest and longest need a look.
     pub fn check_range(&self, start: u64, count: u64) -> Result<(), TemplateError> {
+        if count > MAX_BATCH {
+            return Err(TemplateError::TooMany {
+                template: self.source.clone(),
+                count,
+            });
+        }
         let end = start
             .checked_add(count)
             .ok_or_else(|| TemplateError::Overflow {
@@ -151,12 +155,6 @@ impl NameTemplate {
     /// distinct `n`, so the names are unique; the longest (last) name is checked for length.
     pub fn expand(&self, start: u64, count: u64) -> Result<Vec<String>, TemplateError> {
         self.check_range(start, count)?;
-        if count > MAX_EXPANDED {
-            return Err(TemplateError::TooMany {
-                template: self.source.clone(),
-                count,
-            });
-        }
         let len = usize::try_from(count).map_err(|_| TemplateError::Overflow {
             template: self.source.clone(),
             start,

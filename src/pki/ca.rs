@@ -10,6 +10,7 @@ use super::serial::Serial;
 use super::store::Pki;
 use crate::atomic::{Batch, FileError, Mode};
 use crate::lifetime::Lifetime;
+use crate::names;
 use rcgen::{Issuer, KeyPair};
 use std::path::{Path, PathBuf};
 use time::{Duration, OffsetDateTime};
@@ -47,11 +48,59 @@ pub fn intermediate_name(root_name: &str) -> String {
     format!("{root_name} Intermediate")
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaNameError {
+    #[error("the CA name is empty")]
+    Empty,
+    #[error("the CA name {0:?} contains a control character")]
+    Control(String),
+    #[error("the CA name {0:?} starts or ends with whitespace")]
+    Whitespace(String),
+    #[error(
+        "the CA name {name:?} is {len} characters; a CN holds at most {} (X.520){}",
+        names::MAX_CERT_NAME_LEN,
+        if *intermediate { ", and the intermediate's CN adds \" Intermediate\"" } else { "" }
+    )]
+    TooLong {
+        name: String,
+        len: usize,
+        intermediate: bool,
+    },
+}
+
+/// Checks a CA's Common Name (and, with an intermediate, the CN derived from it): printable
+/// text, at most 64 characters.
+pub fn check_ca_name(name: &str, intermediate: bool) -> Result<(), CaNameError> {
+    if name.trim().is_empty() {
+        return Err(CaNameError::Empty);
+    }
+    if name.chars().any(char::is_control) {
+        return Err(CaNameError::Control(name.to_string()));
+    }
+    if name.trim() != name {
+        return Err(CaNameError::Whitespace(name.to_string()));
+    }
+    let longest = if intermediate {
+        intermediate_name(name)
+    } else {
+        name.to_string()
+    };
+    if longest.chars().count() > names::MAX_CERT_NAME_LEN {
+        return Err(CaNameError::TooLong {
+            name: name.to_string(),
+            len: name.chars().count(),
+            intermediate,
+        });
+    }
+    Ok(())
+}
+
 /// Creates a root CA (and an intermediate signed by it) in `dir`, which must not hold a PKI.
 pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
     if opts.root_lifetime.is_zero() || opts.intermediate_lifetime.is_zero() {
         return Err(PkiError::ZeroLifetime);
     }
+    check_ca_name(&opts.name, opts.intermediate)?;
     let mut pki = Pki::create(dir, Index::new(opts.key))?;
     let layout = pki.layout().clone();
     let now = now();

@@ -12,6 +12,8 @@ use rcgen::{
 };
 use std::path::PathBuf;
 use time::OffsetDateTime;
+use x509_parser::prelude::FromDer;
+use x509_parser::revocation_list::CertificateRevocationList;
 
 pub const DEFAULT_CRL_LIFETIME: Lifetime = Lifetime::days(7);
 
@@ -60,7 +62,7 @@ pub(super) fn stage_crl(
     lifetime: Lifetime,
 ) -> Result<CrlInfo, PkiError> {
     if lifetime.duration() < time::Duration::hours(1) {
-        return Err(PkiError::ZeroLifetime);
+        return Err(PkiError::ShortCrlLifetime);
     }
     let this_update = now();
     let next_update = this_update + lifetime.duration();
@@ -104,6 +106,14 @@ pub(super) fn stage_crl(
         next_update,
         revoked,
     })
+}
+
+/// When the CRL at `path` must be replaced (its nextUpdate), if it is there and readable.
+pub fn next_update(path: &std::path::Path) -> Option<OffsetDateTime> {
+    let bytes = crate::input::read(path, crate::input::Kind::Certificates).ok()?;
+    let block = pem::parse(&bytes).ok()?;
+    let (_, crl) = CertificateRevocationList::from_der(block.contents()).ok()?;
+    crl.next_update().map(|t| t.to_datetime())
 }
 
 /// Re-signs the CRL of the chosen CA (`pki crl`).

@@ -45,6 +45,8 @@ pub enum PkiError {
     NothingToIssue,
     #[error("certificate lifetime must be at least one hour")]
     ZeroLifetime,
+    #[error("a CRL's lifetime (until its next update) must be at least one hour")]
+    ShortCrlLifetime,
     #[error("no certificate named {name:?} in the index")]
     UnknownName { name: String },
     #[error("no certificate with serial {serial} in the index")]
@@ -67,12 +69,12 @@ pub enum PkiError {
     RekeyWithoutKey { name: String },
     #[error("cannot sign: {0}")]
     Sign(String),
-    #[error("cannot lock {}: {source}", path.display())]
-    Lock {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
+    #[error(transparent)]
+    CaName(#[from] super::ca::CaNameError),
+    #[error("{}: {why}", path.display())]
+    UnsafeDirectory { path: PathBuf, why: String },
 }
 
 impl From<rcgen::Error> for PkiError {

@@ -141,8 +141,7 @@ impl Entry {
 
     /// Whole days until expiry, negative once expired.
     pub fn days_left(&self, now: OffsetDateTime) -> i64 {
-        let seconds = (self.not_after - now).whole_seconds();
-        seconds.div_euclid(86_400)
+        crate::lifetime::days_until(now, self.not_after)
     }
 }
 

@@ -166,7 +166,7 @@ fn check_requests(pki: &Pki, requests: &[LeafRequest], opts: IssueOptions) -> Re
     }
     let mut seen = HashSet::with_capacity(requests.len());
     for req in requests {
-        names::validate(&req.name)?;
+        names::validate_cert_name(&req.name)?;
         if !seen.insert(req.name.as_str()) {
             return Err(PkiError::DuplicateName {
                 name: req.name.clone(),

@@ -41,6 +41,20 @@ impl Layout {
     pub fn root_crl(&self) -> PathBuf {
         self.root.join("ca.crl.pem")
     }
+    /// The files mqauth writes at the top of the PKI directory.
+    pub fn top_level_files(&self) -> [PathBuf; 9] {
+        [
+            self.ca_cert(),
+            self.ca_key(),
+            self.intermediate_cert(),
+            self.intermediate_key(),
+            self.chain(),
+            self.index(),
+            self.crl(),
+            self.root_crl(),
+            self.lock(),
+        ]
+    }
     pub fn lock(&self) -> PathBuf {
         self.root.join(".lock")
     }

@@ -15,8 +15,10 @@ mod revoke;
 mod serial;
 mod store;
 
-pub use ca::{DEFAULT_CA_NAME, InitOptions, SigningCa, init, intermediate_name};
-pub use crl::{CrlInfo, DEFAULT_CRL_LIFETIME, publish_crl};
+pub use ca::{
+    CaNameError, DEFAULT_CA_NAME, InitOptions, SigningCa, check_ca_name, init, intermediate_name,
+};
+pub use crl::{CrlInfo, DEFAULT_CRL_LIFETIME, next_update as crl_next_update, publish_crl};
 pub use csr::{CsrRequest, parse_csr, read_csr};
 pub use error::PkiError;
 pub use index::{Entry, Index, IndexError, Reason, Status, UnknownReason};
@@ -28,4 +30,4 @@ pub use profile::{Profile, San, SanError};
 pub use renew::{RenewOptions, RenewSelection, Renewal, renew, select as renew_selection};
 pub use revoke::{Revocation, RevokeTarget, revoke};
 pub use serial::{BadSerial, Serial};
-pub use store::{Pki, read_only_index};
+pub use store::{Pki, interrupted_run, read_only_index};

@@ -48,6 +48,20 @@ pub fn fails(dir: &Path, args: &[&str]) -> String {
     lines[0].to_string()
 }
 
+/// Runs mqauth in `dir` and asserts a usage error (exit code 2, clap's or mqauth's own);
+/// returns stderr.
+pub fn usage(dir: &Path, args: &[&str]) -> String {
+    let out = mqauth()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run mqauth");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "mqauth {args:?}: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stderr
+}
+
 /// True when `tool` is on PATH. Otherwise prints a skip notice, or panics under CI=true, where
 /// a missing tool must fail the run rather than silently skip the test.
 pub fn have(tool: &str, test: &str) -> bool {

@@ -18,10 +18,10 @@ pub(super) struct InitArgs {
     #[arg(long, default_value = "p256", value_parser = key_parser())]
     pub(super) key: KeyAlgorithm,
     /// Lifetime of the root CA (e.g. 3650d, 10y)
-    #[arg(long, default_value = "3650d", value_name = "DURATION")]
+    #[arg(value_parser = mqauth::lifetime::positive, long, default_value = "3650d", value_name = "DURATION")]
     pub(super) days: Lifetime,
     /// Lifetime of the intermediate CA
-    #[arg(long, default_value = "1825d", value_name = "DURATION")]
+    #[arg(value_parser = mqauth::lifetime::positive, long, default_value = "1825d", value_name = "DURATION")]
     pub(super) intermediate_days: Lifetime,
     /// Issue leaves directly from the root (no intermediate CA)
     #[arg(long)]
@@ -49,7 +49,7 @@ pub(super) struct BrokerArgs {
     #[arg(long = "ip", value_name = "ADDR")]
     pub(super) ip: Vec<String>,
     /// Lifetime
-    #[arg(long, default_value = "825d", value_name = "DURATION")]
+    #[arg(value_parser = mqauth::lifetime::positive, long, default_value = "825d", value_name = "DURATION")]
     pub(super) days: Lifetime,
     #[command(flatten)]
     pub(super) leaf: LeafArgs,
@@ -60,8 +60,8 @@ pub(super) struct ClientArgs {
     /// Device IDs (each becomes the certificate's CN and file name)
     #[arg(conflicts_with = "count", required_unless_present = "count")]
     pub(super) ids: Vec<String>,
-    /// Issue a numbered batch of N devices named by --template
-    #[arg(long, value_name = "N")]
+    /// Issue a numbered batch of N devices named by --template (at most 1,000,000)
+    #[arg(long, value_name = "N", value_parser = crate::cli::batch_count())]
     pub(super) count: Option<u64>,
     /// Name template for --count; {n} is the number, {n:04} pads it to 4 digits
     #[arg(long, default_value = "device-{n:04}", requires = "count")]
@@ -70,7 +70,7 @@ pub(super) struct ClientArgs {
     #[arg(long, default_value_t = 1, requires = "count", value_name = "K")]
     pub(super) start: u64,
     /// Lifetime
-    #[arg(long, default_value = "365d", value_name = "DURATION")]
+    #[arg(value_parser = mqauth::lifetime::positive, long, default_value = "365d", value_name = "DURATION")]
     pub(super) days: Lifetime,
     #[command(flatten)]
     pub(super) leaf: LeafArgs,
@@ -94,7 +94,7 @@ pub(super) struct SignArgs {
     #[arg(long)]
     pub(super) name: Option<String>,
     /// Lifetime [default: 365d for clients, 825d for brokers]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(value_parser = mqauth::lifetime::positive, long, value_name = "DURATION")]
     pub(super) days: Option<Lifetime>,
     /// Extra DNS name for a broker certificate (repeatable)
     #[arg(long = "dns", value_name = "NAME")]

@@ -29,7 +29,7 @@ pub(super) struct RevokeArgs {
     #[arg(long, default_value = "unspecified", value_parser = reason_parser())]
     reason: Reason,
     /// Lifetime of the CRL published with the revocation (its nextUpdate)
-    #[arg(long, default_value = "7d", value_name = "DURATION")]
+    #[arg(value_parser = mqauth::lifetime::positive, long, default_value = "7d", value_name = "DURATION")]
     crl_days: Lifetime,
 }
 
@@ -45,7 +45,7 @@ pub(super) enum CrlCa {
 pub(super) struct CrlArgs {
     /// Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check
     /// the CRL refuse every client
-    #[arg(long, default_value = "7d", value_name = "DURATION")]
+    #[arg(value_parser = mqauth::lifetime::positive, long, default_value = "7d", value_name = "DURATION")]
     days: Lifetime,
     /// Which CA signs
     #[arg(long, value_enum, default_value_t = CrlCa::Issuing)]
@@ -64,7 +64,7 @@ pub(super) struct RenewArgs {
     #[arg(long)]
     rekey: bool,
     /// Lifetime of the new certificates [default: the same as the old ones]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(value_parser = mqauth::lifetime::positive, long, value_name = "DURATION")]
     days: Option<Lifetime>,
 }
 
