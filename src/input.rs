@@ -92,7 +92,11 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
     } else if meta.len() > limit {
         return Err(too_large(path, kind));
     }
-    let mut bytes = Vec::with_capacity(if ft.is_file() { meta.len() as usize } else { 4096 });
+    let mut bytes = Vec::with_capacity(if ft.is_file() {
+        meta.len() as usize
+    } else {
+        4096
+    });
     read_capped(&mut file, &mut bytes, limit).map_err(io_err)?;
     if bytes.len() as u64 > limit {
         return Err(too_large(path, kind));

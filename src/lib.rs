@@ -13,3 +13,4 @@ pub mod names;
 pub mod pki;
 pub mod psk;
 pub mod render;
+pub mod strict_der;

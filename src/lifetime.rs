@@ -108,9 +108,11 @@ pub fn parse_wait(input: &str) -> Result<std::time::Duration, String> {
     let s = input.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (digits, unit) = s.split_at(split);
-    let amount: u64 = digits
-        .parse()
-        .map_err(|_| format!("invalid duration {input:?}: use seconds, or a number with s, m or h (e.g. 30s, 2m)"))?;
+    let amount: u64 = digits.parse().map_err(|_| {
+        format!(
+            "invalid duration {input:?}: use seconds, or a number with s, m or h (e.g. 30s, 2m)"
+        )
+    })?;
     let seconds = match unit {
         "" | "s" => Some(amount),
         "m" => amount.checked_mul(60),
@@ -118,7 +120,11 @@ pub fn parse_wait(input: &str) -> Result<std::time::Duration, String> {
         _ => None,
     }
     .filter(|s| *s <= 7 * 24 * 3600)
-    .ok_or_else(|| format!("invalid duration {input:?}: use seconds, or a number with s, m or h, at most a week"))?;
+    .ok_or_else(|| {
+        format!(
+            "invalid duration {input:?}: use seconds, or a number with s, m or h, at most a week"
+        )
+    })?;
     Ok(std::time::Duration::from_secs(seconds))
 }
 
@@ -165,8 +171,14 @@ mod tests {
     #[test]
     fn days_are_counted_to_the_nearest_whole_day() {
         let now = time::macros::datetime!(2026-11-29 12:00 UTC);
-        assert_eq!(days_until(now, now + Duration::days(365) - Duration::seconds(3)), 365);
-        assert_eq!(days_until(now, now - Duration::days(1) - Duration::seconds(3)), -1);
+        assert_eq!(
+            days_until(now, now + Duration::days(365) - Duration::seconds(3)),
+            365
+        );
+        assert_eq!(
+            days_until(now, now - Duration::days(1) - Duration::seconds(3)),
+            -1
+        );
         assert_eq!(days_until(now, now), 0);
     }
 

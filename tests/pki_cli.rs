@@ -354,8 +354,8 @@ fn list_prints_a_table_and_json() {
 #[test]
 fn wrong_or_missing_passphrase_is_a_clear_error() {
     let t = tempfile::tempdir().unwrap();
-    fs::write(t.path().join("pass"), "correct horse\n").unwrap();
-    fs::write(t.path().join("wrong"), "battery staple\n").unwrap();
+    common::write_secret(&t.path().join("pass"), "correct horse\n");
+    common::write_secret(&t.path().join("wrong"), "battery staple\n");
     ok(t.path(), &["pki", "init", "--passphrase-file", "pass"]);
     let key = fs::read_to_string(t.path().join("pki/ca.key")).unwrap();
     assert!(key.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));

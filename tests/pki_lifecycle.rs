@@ -179,7 +179,10 @@ fn crl_numbers_increase_and_next_update_follows_days() {
         );
     }
     let e = usage(dir, &["pki", "crl", "--days", "0"]);
-    assert!(e.contains("at least 1 hour") && !e.contains("certificate"), "{e}");
+    assert!(
+        e.contains("at least 1 hour") && !e.contains("certificate"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -248,7 +251,7 @@ fn revoking_a_name_covers_its_superseded_certificates_with_the_same_key() {
     let dir = t.path();
     ok(dir, &["pki", "init"]);
     ok(dir, &["pki", "client", "d1"]);
-    ok(dir, &["pki", "renew", "d1"]);
+    ok(dir, &["pki", "renew", "d1", "--days", "400d"]);
     ok(dir, &["pki", "revoke", "d1", "--reason", "keyCompromise"]);
     let idx = index(dir);
     let d1 = entries(&idx, "d1");
@@ -401,6 +404,6 @@ fn renewal_refusals() {
     // The certificate file no longer matches the index: refuse rather than certify a stranger.
     ok(dir, &["pki", "client", "d3"]);
     fs::copy(dir.join("pki/issued/d1.crt"), dir.join("pki/issued/d3.crt")).unwrap();
-    let err = fails(dir, &["pki", "renew", "d3"]);
+    let err = fails(dir, &["pki", "renew", "d3", "--days", "400d"]);
     assert!(err.contains("replaced by hand"), "{err}");
 }

@@ -424,7 +424,7 @@ fn encrypted_ca_keys_round_trip_through_openssl_pkey() {
     }
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
-    fs::write(dir.join("pass"), "s3cret phrase\n").unwrap();
+    common::write_secret(&dir.join("pass"), "s3cret phrase\n");
     ok(dir, &["pki", "init", "--passphrase-file", "pass"]);
     let pki = dir.join("pki");
     for (key, cert) in [

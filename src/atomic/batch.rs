@@ -129,10 +129,10 @@ impl Batch {
             1 => return commit_one(&staged[0]),
             _ => {}
         }
-        if !staged.iter().any(|s| s.last) {
-            if let Some(s) = staged.last_mut() {
-                s.last = true;
-            }
+        if !staged.iter().any(|s| s.last)
+            && let Some(s) = staged.last_mut()
+        {
+            s.last = true;
         }
         let commit_point = staged
             .iter()
@@ -303,11 +303,12 @@ fn rename_all(staged: &[Staged]) -> Result<(), FileError> {
         handles
             .into_iter()
             .filter_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    let e = io::Error::other("rename thread panicked");
-                    Err(FileError::io("rename", "batch", e))
-                })
-                .err()
+                h.join()
+                    .unwrap_or_else(|_| {
+                        let e = io::Error::other("rename thread panicked");
+                        Err(FileError::io("rename", "batch", e))
+                    })
+                    .err()
             })
             .collect()
     });
@@ -456,7 +457,10 @@ mod tests {
             let r = recover(&journal).unwrap().unwrap();
             assert!(!r.finished, "after {renames} renames");
             assert_eq!(names(dir.path()), vec!["a.key", "index"], "{renames}");
-            assert_eq!(fs::read_to_string(dir.path().join("a.key")).unwrap(), "old a");
+            assert_eq!(
+                fs::read_to_string(dir.path().join("a.key")).unwrap(),
+                "old a"
+            );
             assert_eq!(
                 fs::read_to_string(dir.path().join("index")).unwrap(),
                 "old index"
@@ -469,12 +473,18 @@ mod tests {
     #[test]
     fn recovery_finishes_a_committed_batch() {
         let dir = tempfile::tempdir().unwrap();
-        let files = [("a.key", Some("old a"), "new a"), ("index", Some("old"), "new")];
+        let files = [
+            ("a.key", Some("old a"), "new a"),
+            ("index", Some("old"), "new"),
+        ];
         let journal = interrupted(dir.path(), &files, 2);
         let r = recover(&journal).unwrap().unwrap();
         assert!(r.finished);
         assert_eq!(names(dir.path()), vec!["a.key", "index"]);
-        assert_eq!(fs::read_to_string(dir.path().join("a.key")).unwrap(), "new a");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("a.key")).unwrap(),
+            "new a"
+        );
     }
 
     #[test]

@@ -139,7 +139,9 @@ impl Journal {
                     io(e)
                 }
             })?;
-        file.write_all(&out).and_then(|()| file.sync_all()).map_err(io)?;
+        file.write_all(&out)
+            .and_then(|()| file.sync_all())
+            .map_err(io)?;
         File::open(parent_of(&self.path))
             .and_then(|d| d.sync_all())
             .map_err(io)
@@ -175,9 +177,7 @@ impl Journal {
                         .and_then(|s| u64::from_str_radix(s, 16).ok())
                         .ok_or_else(|| damaged("bad tag"))?;
                     let flags = next()?;
-                    let dir = dirs
-                        .get(dir)
-                        .ok_or_else(|| damaged("unknown directory"))?;
+                    let dir = dirs.get(dir).ok_or_else(|| damaged("unknown directory"))?;
                     if name.is_empty() || name.as_bytes().contains(&b'/') {
                         return Err(damaged("bad file name"));
                     }

@@ -75,6 +75,22 @@ pub enum FileError {
 }
 
 impl FileError {
+    /// The message without the file's name, for reports that name the file already.
+    pub fn reason(&self) -> String {
+        match self {
+            FileError::Io { op, source, .. } => format!("cannot {op}: {source}"),
+            FileError::NotAFile { what, expected, .. } => format!("it is {what}, not a {expected}"),
+            FileError::TooLarge {
+                limit_mib, what, ..
+            } => format!("larger than {limit_mib} MiB, the most mqauth reads from a {what}"),
+            FileError::NotText { .. } => "not valid UTF-8 text".into(),
+            FileError::Exists { .. } => "already exists (use --force to replace it)".into(),
+            FileError::Journal { why, .. } => {
+                format!("damaged journal of an interrupted run ({why})")
+            }
+        }
+    }
+
     pub fn io(op: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
         FileError::Io {
             op,

@@ -8,7 +8,6 @@ use super::{CliError, Ui};
 use clap::{Args, Subcommand, ValueEnum};
 use mqauth::atomic::{self, Mode};
 use mqauth::fleet::{self, AclFormat, ApplyOptions, Fleet, Step, Target};
-use mqauth::pki::Passphrase;
 use std::path::{Path, PathBuf};
 
 /// Where the manifest comes from; shared by the fleet, acl and broker nouns.
@@ -320,11 +319,7 @@ fn plan(m: &ManifestArgs, a: PlanArgs, ui: &Ui) -> Result<u8, CliError> {
 
 fn apply(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<u8, CliError> {
     let fleet = m.load()?;
-    let pass = a
-        .passphrase_file
-        .as_deref()
-        .map(Passphrase::from_file)
-        .transpose()?;
+    let pass = super::pki::read_passphrase(a.passphrase_file.as_deref(), ui)?;
     let mtls_devices = fleet.devices_with(fleet::Auth::Mtls).count() as u64;
     let progress = Progress::new(ui, mtls_devices, "issuing");
     let dir = m.fleet_dir(a.out.as_deref());
@@ -336,6 +331,10 @@ fn apply(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<u8, CliError> {
         &progress.tick(),
     )?;
     drop(progress);
+    let layout = mqauth::pki::Layout::new(dir.join(&fleet.pki.dir));
+    for exposed in mqauth::pki::exposed_ca_secrets(&layout) {
+        ui.warn(exposed.to_string());
+    }
     if !steps.is_empty() && !ui.is_quiet() {
         print_steps(&steps, ui)?;
     }
@@ -380,6 +379,10 @@ pub fn run_broker(args: BrokerArgs, ui: &Ui) -> Result<u8, CliError> {
     if !steps.is_empty() && !ui.is_quiet() {
         print_steps(&steps, ui)?;
     }
-    ui.summary(format!("{} in {}", summary("rendered", &steps), shown(&dir)));
+    ui.summary(format!(
+        "{} in {}",
+        summary("rendered", &steps),
+        shown(&dir)
+    ));
     Ok(0)
 }

@@ -5,8 +5,8 @@ use super::table::StatusTable;
 use super::{CliError, Ui, escape};
 use clap::{Args, ValueEnum};
 use mqauth::inspect::{
-    self, CertStatus, CrlSet, InspectOptions, Inspection, Mismatch, Purpose, Row, Verdict,
-    VerifyOptions,
+    self, CertStatus, CrlSet, InspectOptions, Inspection, Mismatch, PkiAudit, Purpose, Row,
+    Verdict, VerifyOptions,
 };
 use mqauth::lifetime::Lifetime;
 use serde::Serialize;
@@ -105,11 +105,19 @@ pub fn run_inspect(a: InspectArgs, ui: &Ui) -> Result<u8, CliError> {
         crls: load_crls(&a.crl)?,
         now: OffsetDateTime::now_utc(),
     };
-    let (mut found, mismatches) = match &a.pki {
+    let audit = match &a.pki {
         Some(dir) => inspect::audit_pki(dir, &opts).map_err(|e| CliError::Failed(e.to_string()))?,
-        None => (inspect::inspect(&a.paths, &opts), Vec::new()),
+        None => PkiAudit {
+            inspection: inspect::inspect(&a.paths, &opts),
+            ..PkiAudit::default()
+        },
     };
-    if found.rows.is_empty() && mismatches.is_empty() {
+    let PkiAudit {
+        inspection: mut found,
+        mismatches,
+        exposures,
+    } = audit;
+    if found.rows.is_empty() && mismatches.is_empty() && exposures.is_empty() {
         let why = match found.problems.first() {
             Some(p) => format!("{}: {}", p.file.display(), p.message),
             None => format!("no certificates found in {}", describe_paths(&a.paths)),
@@ -143,6 +151,14 @@ pub fn run_inspect(a: InspectArgs, ui: &Ui) -> Result<u8, CliError> {
             status: "mismatch",
             error: Some(&m.message),
         }));
+        let exposed: Vec<String> = exposures.iter().map(|e| e.to_string()).collect();
+        rows.extend(exposures.iter().zip(&exposed).map(|(e, message)| JsonRow {
+            file: e.path.display().to_string(),
+            facts: None,
+            days_left: None,
+            status: "exposed",
+            error: Some(message),
+        }));
         print_json(&rows)?;
     } else {
         print_table(&found, ui)?;
@@ -154,9 +170,24 @@ pub fn run_inspect(a: InspectArgs, ui: &Ui) -> Result<u8, CliError> {
             let line = format!("{}: {}", m.path.display(), m.message);
             eprintln!("mismatch: {}", escape(&line));
         }
+        for e in &exposures {
+            eprintln!("warning: {}", escape(&e.to_string()));
+        }
     }
-    ui.summary(summary(&found, &mismatches));
-    Ok(exit_code(&found, &mismatches))
+    let mut text = summary(&found, &mismatches);
+    if !exposures.is_empty() {
+        text.push_str(&format!(
+            "; {} readable by others",
+            count(exposures.len(), "key file", "key files")
+        ));
+    }
+    ui.summary(text);
+    let code = exit_code(&found, &mismatches);
+    Ok(if code == 0 && !exposures.is_empty() {
+        3
+    } else {
+        code
+    })
 }
 
 fn describe_paths(paths: &[PathBuf]) -> String {

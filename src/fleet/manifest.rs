@@ -207,7 +207,8 @@ fn validate(raw: RawManifest, ctx: &Ctx<'_>) -> Result<Fleet, FleetError> {
             Some(d) if d.value.trim().is_empty() => return Err(ctx.at(d, "pki.dir is empty")),
             Some(d) => {
                 // The path is written into the broker's configuration.
-                config_value::check(&d.value).map_err(|why| ctx.at(d, format!("pki.dir: {why}")))?;
+                config_value::check(&d.value)
+                    .map_err(|why| ctx.at(d, format!("pki.dir: {why}")))?;
                 PathBuf::from(&d.value)
             }
             None => PathBuf::from("pki"),
@@ -228,7 +229,10 @@ fn validate(raw: RawManifest, ctx: &Ctx<'_>) -> Result<Fleet, FleetError> {
             None => {
                 let name = format!("{} Root CA", raw.fleet.value);
                 check_ca_name(&name, true).map_err(|e| {
-                    ctx.at(&raw.fleet, format!("set pki.ca_name: the default CA name {e}"))
+                    ctx.at(
+                        &raw.fleet,
+                        format!("set pki.ca_name: the default CA name {e}"),
+                    )
                 })?;
                 name
             }
@@ -488,7 +492,9 @@ fn validate_devices(
 }
 
 fn too_many_message() -> String {
-    format!("the manifest defines more than {MAX_BATCH} devices, the most one manifest may hold; split the fleet")
+    format!(
+        "the manifest defines more than {MAX_BATCH} devices, the most one manifest may hold; split the fleet"
+    )
 }
 
 fn too_many<T>(ctx: &Ctx<'_>, at: &Spanned<T>) -> FleetError {

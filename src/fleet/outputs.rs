@@ -310,7 +310,7 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
 
 /// Whether `output` would change the file on disk.
 pub fn differs(output: &Output) -> bool {
-    match std::fs::read(&output.path) {
+    match crate::input::read(&output.path, crate::input::Kind::PskFile) {
         Ok(current) => {
             let current = Zeroizing::new(current);
             *current != *output.contents

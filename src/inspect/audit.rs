@@ -36,7 +36,9 @@ fn key_path(layout: &Layout, e: &Entry) -> PathBuf {
 /// Whether the private key at `path` belongs to a certificate whose SPKI hashes to `spki`.
 /// `None` when that cannot be told without a passphrase.
 fn key_matches(path: &Path, spki_sha256: &[u8; 32]) -> Result<Option<bool>, String> {
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| e.to_string())?);
+    let text = zeroize::Zeroizing::new(
+        crate::input::read_text(path, crate::input::Kind::PrivateKey).map_err(|e| e.reason())?,
+    );
     match pki::key_from_pem(&text, path, None) {
         Ok(key) => {
             let digest =
@@ -69,9 +71,23 @@ fn names_in(dir: &Path, suffix: &str) -> Vec<String> {
 
 type InputResult = Result<Vec<Row>, (bool, FileNote)>;
 
+/// What `inspect --pki` found.
+#[derive(Debug, Default)]
+pub struct PkiAudit {
+    pub inspection: Inspection,
+    /// Disagreements between the index and the files: problems.
+    pub mismatches: Vec<Mismatch>,
+    /// Keys (and the key directory) that others can read: warnings.
+    pub exposures: Vec<pki::Exposure>,
+}
+
 /// Reads the certificate file of an index entry in force and compares it, and its key, with
 /// the index.
-fn check_entry(layout: &Layout, e: &Entry, opts: &InspectOptions) -> (InputResult, Vec<Mismatch>) {
+fn check_entry(
+    layout: &Layout,
+    e: &Entry,
+    opts: &InspectOptions,
+) -> (InputResult, Vec<Mismatch>, Option<pki::Exposure>) {
     let path = cert_path(layout, e);
     let mut found = Vec::new();
     if !path.exists() {
@@ -82,7 +98,7 @@ fn check_entry(layout: &Layout, e: &Entry, opts: &InspectOptions) -> (InputResul
                 e.serial, e.name
             ),
         });
-        return (Ok(Vec::new()), found);
+        return (Ok(Vec::new()), found, None);
     }
     let result = read_input(
         &Input {
@@ -92,7 +108,7 @@ fn check_entry(layout: &Layout, e: &Entry, opts: &InspectOptions) -> (InputResul
         opts,
     );
     let Some(first) = result.as_ref().ok().and_then(|rows| rows.first()) else {
-        return (result, found);
+        return (result, found, None);
     };
     if first.facts.serial != e.serial.to_string() {
         found.push(Mismatch {
@@ -104,6 +120,7 @@ fn check_entry(layout: &Layout, e: &Entry, opts: &InspectOptions) -> (InputResul
         });
     }
     let key = key_path(layout, e);
+    let exposed = pki::exposure(&key);
     if key.exists() {
         match key_matches(&key, &first.facts.spki_sha256) {
             Ok(Some(false)) => found.push(Mismatch {
@@ -117,16 +134,13 @@ fn check_entry(layout: &Layout, e: &Entry, opts: &InspectOptions) -> (InputResul
             }),
         }
     }
-    (result, found)
+    (result, found, exposed)
 }
 
 /// Inspects the certificates in force in the PKI at `dir` and lists every disagreement between
 /// index.json and the files: missing files, a file holding another serial, a key that does not
 /// match its certificate, certificates and keys the index does not know.
-pub fn audit_pki(
-    dir: &Path,
-    opts: &InspectOptions,
-) -> Result<(Inspection, Vec<Mismatch>), InspectError> {
+pub fn audit_pki(dir: &Path, opts: &InspectOptions) -> Result<PkiAudit, InspectError> {
     let index = pki::read_only_index(dir).map_err(|e| InspectError::Pki(e.to_string()))?;
     let layout = Layout::new(dir);
     // In force: CAs, and the newest valid certificate of each leaf name.
@@ -145,19 +159,30 @@ pub fn audit_pki(
         .map(|(_, e)| e)
         .collect();
 
-    let checked: Vec<(InputResult, Vec<Mismatch>)> = in_force
+    let checked: Vec<_> = in_force
         .par_iter()
         .map(|e| check_entry(&layout, e, opts))
         .collect();
 
     let mut inspection = Inspection::default();
     let mut mismatches = Vec::new();
-    for (result, found) in checked {
+    let mut exposures = Vec::new();
+    if let Some(journal) = pki::interrupted_run(dir) {
+        mismatches.push(Mismatch {
+            path: journal,
+            message: "a run was interrupted here; the next command that changes the PKI finishes or undoes it".into(),
+        });
+    }
+    if let Some(exposed) = pki::exposure(&layout.private_dir()) {
+        exposures.push(exposed);
+    }
+    for (result, found, exposed) in checked {
         match result {
             Ok(rows) => inspection.rows.extend(rows),
             Err((_, note)) => inspection.problems.push(note),
         }
         mismatches.extend(found);
+        exposures.extend(exposed);
     }
 
     // Files the index does not know.
@@ -183,5 +208,9 @@ pub fn audit_pki(
             });
         }
     }
-    Ok((inspection, mismatches))
+    Ok(PkiAudit {
+        inspection,
+        mismatches,
+        exposures,
+    })
 }

@@ -1,13 +1,12 @@
 //! What a person (or a CI job) wants to know about one certificate.
 
-use crate::pki::{KeyAlgorithm, Serial};
+use crate::pki::{Serial, describe_key};
 use serde::Serialize;
 use std::net::IpAddr;
 use time::OffsetDateTime;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::X509Certificate;
-use x509_parser::public_key::PublicKey;
-use x509_parser::x509::{SubjectPublicKeyInfo, X509Name};
+use x509_parser::x509::X509Name;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -72,25 +71,6 @@ fn common_name(name: &X509Name<'_>) -> String {
         .and_then(|cn| cn.as_str().ok())
         .map(str::to_string)
         .unwrap_or_else(|| name.to_string())
-}
-
-/// A key as people name it: `P-256`, `RSA 2048`, `Ed25519`, or the curve or algorithm OID.
-pub fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> String {
-    if let Some(alg) = KeyAlgorithm::of_public_key(spki) {
-        return alg.label().to_string();
-    }
-    match spki.parsed() {
-        Ok(PublicKey::RSA(rsa)) => format!("RSA {}", rsa.key_size()),
-        Ok(PublicKey::EC(point)) => format!("EC {}", point.key_size()),
-        _ => {
-            let oid = &spki.algorithm.algorithm;
-            x509_parser::oid_registry::OidRegistry::default()
-                .with_crypto()
-                .get(oid)
-                .map(|e| e.sn().to_string())
-                .unwrap_or_else(|| oid.to_id_string())
-        }
-    }
 }
 
 fn eku_names(cert: &X509Certificate<'_>) -> Vec<String> {

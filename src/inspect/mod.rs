@@ -9,9 +9,10 @@ mod scan;
 mod source;
 mod verify;
 
-pub use audit::{Mismatch, audit_pki};
+pub use crate::pki::describe_key;
+pub use audit::{Mismatch, PkiAudit, audit_pki};
 pub use error::InspectError;
-pub use facts::{CertFacts, CertStatus, describe_key};
+pub use facts::{CertFacts, CertStatus};
 pub use revocation::{CrlSet, LoadedCrl};
 pub use scan::{FileNote, InspectOptions, Inspection, Row, inspect};
 pub use source::{Contents, Input, collect_inputs, decode};

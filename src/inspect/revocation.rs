@@ -54,10 +54,13 @@ impl CrlSet {
     pub fn load(paths: &[PathBuf]) -> Result<CrlSet, InspectError> {
         let mut crls = Vec::new();
         for path in paths {
-            let bytes = std::fs::read(path).map_err(|e| InspectError::Crl {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
+            let bytes =
+                crate::input::read(path, crate::input::Kind::Certificates).map_err(|e| {
+                    InspectError::Crl {
+                        path: path.clone(),
+                        message: e.reason(),
+                    }
+                })?;
             for der in crl_ders(path, &bytes)? {
                 crls.push(parse(path, der)?);
             }
@@ -108,6 +111,10 @@ fn crl_ders(path: &Path, bytes: &[u8]) -> Result<Vec<Vec<u8>>, InspectError> {
 }
 
 fn parse(path: &Path, der: Vec<u8>) -> Result<LoadedCrl, InspectError> {
+    crate::strict_der::check(&der).map_err(|e| InspectError::Crl {
+        path: path.to_path_buf(),
+        message: format!("not a valid CRL: {e}"),
+    })?;
     let (rest, crl) = CertificateRevocationList::from_der(&der).map_err(|e| InspectError::Crl {
         path: path.to_path_buf(),
         message: format!("not a valid CRL: {e}"),

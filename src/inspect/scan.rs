@@ -70,8 +70,8 @@ pub(super) fn read_input(
         file: input.path.clone(),
         message,
     };
-    let bytes =
-        std::fs::read(&input.path).map_err(|e| (true, note(format!("cannot read: {e}"))))?;
+    let bytes = crate::input::read(&input.path, crate::input::Kind::Certificates)
+        .map_err(|e| (true, note(e.reason())))?;
     match decode(input, &bytes, |_, cert| CertFacts::read(cert)) {
         Contents::Certificates(all) => Ok(all
             .into_iter()

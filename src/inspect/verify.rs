@@ -55,9 +55,11 @@ pub struct Verdict {
 
 /// Certificates from PEM bundles or DER files, as DER.
 pub fn load_certificates(path: &Path) -> Result<Vec<Vec<u8>>, InspectError> {
-    let bytes = std::fs::read(path).map_err(|e| InspectError::Certificates {
-        path: path.to_path_buf(),
-        message: format!("cannot read: {e}"),
+    let bytes = crate::input::read(path, crate::input::Kind::Certificates).map_err(|e| {
+        InspectError::Certificates {
+            path: path.to_path_buf(),
+            message: e.reason(),
+        }
     })?;
     let input = super::source::Input {
         path: path.to_path_buf(),
@@ -423,10 +425,14 @@ fn check_revocation(chain: &[Cert<'_>], opts: &VerifyOptions) -> Option<Failure>
 fn check_signatures_and_times(chain: &[Cert<'_>], at: OffsetDateTime) -> Option<Failure> {
     for depth in (0..chain.len()).rev() {
         let cert = &chain[depth];
+        // RFC 5280 4.1.1.2: the algorithm outside the signed part must be the one inside
+        // (OpenSSL's X509_verify refuses the certificate otherwise).
         let bad_signature = chain.get(depth + 1).is_some_and(|issuer| {
-            cert.x
-                .verify_signature(Some(issuer.x.public_key()))
-                .is_err()
+            cert.x.signature_algorithm != cert.x.tbs_certificate.signature
+                || cert
+                    .x
+                    .verify_signature(Some(issuer.x.public_key()))
+                    .is_err()
         });
         if bad_signature {
             return Some(fail(

@@ -131,6 +131,9 @@ mod tests {
         ));
         assert!(validate_cert_name(&"x".repeat(64)).is_ok());
         let e = validate_cert_name(&"x".repeat(65)).unwrap_err().to_string();
-        assert!(e.contains("longer than 64 characters") && e.contains("X.520"), "{e}");
+        assert!(
+            e.contains("longer than 64 characters") && e.contains("X.520"),
+            "{e}"
+        );
     }
 }

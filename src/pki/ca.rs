@@ -8,7 +8,8 @@ use super::passphrase::Passphrase;
 use super::profile::{CertSpec, Profile};
 use super::serial::Serial;
 use super::store::Pki;
-use crate::atomic::{Batch, FileError, Mode};
+use crate::atomic::{Batch, Mode};
+use crate::input::Kind;
 use crate::lifetime::Lifetime;
 use crate::names;
 use rcgen::{Issuer, KeyPair};
@@ -214,8 +215,8 @@ impl SigningCa {
         key_path: &Path,
         passphrase: Option<&Passphrase>,
     ) -> Result<SigningCa, PkiError> {
-        let cert_pem = read_text(cert_path)?;
-        let key_pem = zeroize::Zeroizing::new(read_text(key_path)?);
+        let cert_pem = read_text(cert_path, Kind::Certificates)?;
+        let key_pem = zeroize::Zeroizing::new(read_text(key_path, Kind::PrivateKey)?);
         let bad_cert = |message: String| PkiError::Certificate {
             path: cert_path.to_path_buf(),
             message,
@@ -288,6 +289,6 @@ impl SigningCa {
     }
 }
 
-pub(super) fn read_text(path: &Path) -> Result<String, PkiError> {
-    std::fs::read_to_string(path).map_err(|e| PkiError::File(FileError::io("read", path, e)))
+pub(super) fn read_text(path: &Path, kind: crate::input::Kind) -> Result<String, PkiError> {
+    Ok(crate::input::read_text(path, kind)?)
 }

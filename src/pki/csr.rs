@@ -27,7 +27,7 @@ pub struct CsrRequest {
 
 /// Reads a CSR (PEM or DER), verifies its self-signature and refuses requests for CA rights.
 pub fn read_csr(path: &Path) -> Result<CsrRequest, PkiError> {
-    let bytes = std::fs::read(path).map_err(|e| crate::atomic::FileError::io("read", path, e))?;
+    let bytes = crate::input::read(path, crate::input::Kind::Certificates)?;
     parse_csr(&bytes, path)
 }
 
@@ -48,19 +48,25 @@ pub fn parse_csr(bytes: &[u8], path: &Path) -> Result<CsrRequest, PkiError> {
             .ok_or_else(|| bad("no CERTIFICATE REQUEST block found".into()))?;
         block.into_contents()
     };
+    crate::strict_der::check(&der)
+        .map_err(|e| bad(format!("not a valid certificate signing request: {e}")))?;
     let (rest, csr) = X509CertificationRequest::from_der(&der)
         .map_err(|e| bad(format!("not a valid certificate signing request: {e}")))?;
     if !rest.is_empty() {
         return Err(bad("trailing bytes after the request".into()));
     }
+    let info = &csr.certification_request_info;
+    // The key first: a key mqauth cannot certify is the answer, whatever its signature.
+    let algorithm = KeyAlgorithm::of_public_key(&info.subject_pki).ok_or_else(|| {
+        bad(format!(
+            "unsupported key ({}): mqauth signs P-256, P-384, Ed25519 and RSA 2048/3072/4096 keys",
+            super::keys::describe_key(&info.subject_pki)
+        ))
+    })?;
     csr.verify_signature().map_err(|e| {
         bad(format!(
             "signature does not verify ({e}): the request was altered or not signed by its key"
         ))
-    })?;
-    let info = &csr.certification_request_info;
-    let algorithm = KeyAlgorithm::of_public_key(&info.subject_pki).ok_or_else(|| {
-        bad("unsupported public key: mqauth signs P-256, P-384, Ed25519 and RSA 2048/3072/4096 keys".into())
     })?;
 
     let mut sans = Vec::new();

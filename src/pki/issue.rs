@@ -53,6 +53,13 @@ pub struct IssueOptions {
     pub force: bool,
 }
 
+/// The end of `entry`'s validity when it is shorter than the `asked` lifetime: no certificate
+/// outlives the CA that signs it, so a long lifetime is cut at the CA's expiry.
+pub fn cut_short(entry: &Entry, asked: Duration) -> Option<time::OffsetDateTime> {
+    let full = entry.not_before + super::ca::BACKDATE + asked;
+    (entry.not_after + Duration::seconds(1) < full).then_some(entry.not_after)
+}
+
 /// Issues certificates for `requests` with `ca`, in parallel, and records them in the index.
 /// Every refusal (bad name, existing file, certificate in force) happens before any work;
 /// files and index land together or not at all.

@@ -110,12 +110,20 @@ impl KeyAlgorithm {
     /// Identifies the algorithm of a public key, for keys made elsewhere (CSRs, inspected
     /// certificates). `None` for anything this tool does not issue for.
     pub fn of_public_key(spki: &SubjectPublicKeyInfo<'_>) -> Option<KeyAlgorithm> {
+        use x509_parser::oid_registry::{OID_EC_P256, OID_NIST_EC_P384};
         match spki.parsed().ok()? {
-            PublicKey::EC(point) => match point.key_size() {
-                256 => Some(KeyAlgorithm::P256),
-                384 => Some(KeyAlgorithm::P384),
-                _ => None,
-            },
+            // The curve is named by the parameters, not by the size: secp256k1 and
+            // brainpoolP256r1 are 256-bit curves too, and no TLS stack here takes them.
+            PublicKey::EC(_) => {
+                let curve = spki.algorithm.parameters.as_ref()?.as_oid().ok()?;
+                if curve == OID_EC_P256 {
+                    Some(KeyAlgorithm::P256)
+                } else if curve == OID_NIST_EC_P384 {
+                    Some(KeyAlgorithm::P384)
+                } else {
+                    None
+                }
+            }
             PublicKey::RSA(rsa) => match rsa.key_size() {
                 2048 => Some(KeyAlgorithm::Rsa2048),
                 3072 => Some(KeyAlgorithm::Rsa3072),
@@ -128,6 +136,43 @@ impl KeyAlgorithm {
                 Some(KeyAlgorithm::Ed25519)
             }
             _ => None,
+        }
+    }
+}
+
+/// A key as people name it: `P-256`, `RSA 2048`, `Ed25519`, or the curve or algorithm OID.
+pub fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> String {
+    if let Some(alg) = KeyAlgorithm::of_public_key(spki) {
+        return alg.label().to_string();
+    }
+    match spki.parsed() {
+        Ok(PublicKey::RSA(rsa)) => format!("RSA {}", rsa.key_size()),
+        Ok(PublicKey::EC(point)) => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok());
+            let name = curve.as_ref().map(|oid| {
+                x509_parser::oid_registry::OidRegistry::default()
+                    .with_x962()
+                    .with_nist_algs()
+                    .get(oid)
+                    .map(|e| e.sn().to_string())
+                    .unwrap_or_else(|| format!("curve {}", oid.to_id_string()))
+            });
+            match name {
+                Some(name) => format!("EC {}-bit, {name}", point.key_size()),
+                None => format!("EC {}-bit", point.key_size()),
+            }
+        }
+        _ => {
+            let oid = &spki.algorithm.algorithm;
+            x509_parser::oid_registry::OidRegistry::default()
+                .with_crypto()
+                .get(oid)
+                .map(|e| e.sn().to_string())
+                .unwrap_or_else(|| oid.to_id_string())
         }
     }
 }

@@ -4,6 +4,7 @@ mod ca;
 mod crl;
 mod csr;
 mod error;
+mod exposure;
 mod index;
 mod issue;
 mod keys;
@@ -16,14 +17,18 @@ mod serial;
 mod store;
 
 pub use ca::{
-    CaNameError, DEFAULT_CA_NAME, InitOptions, SigningCa, check_ca_name, init, intermediate_name,
+    BACKDATE, CaNameError, DEFAULT_CA_NAME, InitOptions, SigningCa, check_ca_name, init,
+    intermediate_name,
 };
 pub use crl::{CrlInfo, DEFAULT_CRL_LIFETIME, next_update as crl_next_update, publish_crl};
 pub use csr::{CsrRequest, parse_csr, read_csr};
 pub use error::PkiError;
+pub use exposure::{Exposure, exposed_ca_secrets, exposure};
 pub use index::{Entry, Index, IndexError, Reason, Status, UnknownReason};
-pub use issue::{IssueOptions, LeafKey, LeafRequest, issue};
-pub use keys::{KeyAlgorithm, KeyError, UnknownKeyAlgorithm, key_from_pem, key_to_pem};
+pub use issue::{IssueOptions, LeafKey, LeafRequest, cut_short, issue};
+pub use keys::{
+    KeyAlgorithm, KeyError, UnknownKeyAlgorithm, describe_key, key_from_pem, key_to_pem,
+};
 pub use layout::Layout;
 pub use passphrase::{Passphrase, PassphraseError};
 pub use profile::{Profile, San, SanError};

@@ -34,9 +34,9 @@ pub struct Renewal {
     pub rekeyed: bool,
 }
 
-/// The certificates `selection` picks, oldest expiry first. In window mode a certificate is
-/// skipped when renewing it would not push its expiry back by at least a day, so running the
-/// same renewal twice renews nothing the second time, whatever the window.
+/// The certificates `selection` picks, oldest expiry first. A certificate is skipped when
+/// renewing it would not push its expiry back by at least a day (unless new keys are asked
+/// for), so running the same renewal twice renews nothing the second time.
 pub fn select(
     pki: &Pki,
     selection: &RenewSelection,
@@ -59,7 +59,10 @@ pub fn select(
                         PkiError::UnknownName { name: name.clone() }
                     }
                 })?;
-                chosen.push(certs[*i].clone());
+                let e = &certs[*i];
+                if opts.rekey || extends(e, opts, now()) {
+                    chosen.push(e.clone());
+                }
             }
             chosen
         }
@@ -70,13 +73,18 @@ pub fn select(
                 .values()
                 .map(|i| &certs[*i])
                 .filter(|e| e.status == Status::Valid && e.not_after <= horizon)
-                .filter(|e| now + new_lifetime(e, opts) > e.not_after + Duration::days(1))
+                .filter(|e| extends(e, opts, now))
                 .cloned()
                 .collect()
         }
     };
     chosen.sort_by(|a, b| a.not_after.cmp(&b.not_after).then(a.name.cmp(&b.name)));
     Ok(chosen)
+}
+
+/// Whether renewing `e` now would push its expiry back by at least a day.
+fn extends(e: &Entry, opts: RenewOptions, now: time::OffsetDateTime) -> bool {
+    now + new_lifetime(e, opts) > e.not_after + Duration::days(1)
 }
 
 /// Re-issues the certificates [`select`] chose; the old ones become `superseded` (not revoked:
@@ -158,7 +166,7 @@ fn current_public_key(pki: &Pki, e: &Entry) -> Result<Vec<u8>, PkiError> {
         path: path.clone(),
         message,
     };
-    let text = super::ca::read_text(&path)?;
+    let text = super::ca::read_text(&path, crate::input::Kind::Certificates)?;
     let block = pem::parse(&text).map_err(|err| bad(format!("not a PEM certificate: {err}")))?;
     let (_, cert) = X509Certificate::from_der(block.contents())
         .map_err(|err| bad(format!("cannot parse certificate: {err}")))?;

@@ -96,12 +96,12 @@ impl Checker {
             entries: 0,
             findings: Vec::new(),
         };
-        match std::fs::read(path) {
+        match crate::input::read(path, crate::input::Kind::PskFile) {
             Err(e) => report.findings.push(Finding {
                 line: None,
                 severity: Severity::Problem,
                 code: "unreadable",
-                message: format!("cannot read the file: {e}"),
+                message: e.reason(),
             }),
             Ok(bytes) => {
                 let bytes = Zeroizing::new(bytes);

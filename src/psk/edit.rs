@@ -38,12 +38,18 @@ pub fn write_new(
 ) -> Result<(), PskError> {
     // Refuse before generating anything; the final rename checks again.
     atomic::ensure_absent(path, force)?;
+    let path = &super::file::resolve(path)?;
+    let _lock = super::file::open_for_change(path)?;
     let mut failure = None;
     let written = atomic::write_file_streamed(path, Mode::Secret, force, |file| {
-        batch.write_to(format, file).map_err(|e| {
-            let io = std::io::Error::other(e.to_string());
-            failure = Some(e);
-            io
+        batch.write_to(format, file).map_err(|e| match e {
+            // Named with the file by the writer (a full disk, say).
+            PskError::Write(io) => io,
+            other => {
+                let io = std::io::Error::other(other.to_string());
+                failure = Some(other);
+                io
+            }
         })
     });
     match failure {

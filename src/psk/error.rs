@@ -6,6 +6,8 @@ use std::path::PathBuf;
 pub enum PskError {
     #[error(transparent)]
     File(#[from] FileError),
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
     #[error("invalid identity: {0}")]
     Name(#[from] NameError),
     #[error(transparent)]

@@ -8,8 +8,8 @@
 
 use super::error::PskError;
 use crate::atomic::{self, FileError, Mode};
+use crate::lock::{self, Lock};
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
@@ -69,7 +69,7 @@ pub struct PskFile {
     /// identity -> index into `lines`
     entries: HashMap<String, usize>,
     order: Vec<String>,
-    _lock: File,
+    _lock: Lock,
 }
 
 impl std::fmt::Debug for PskFile {
@@ -81,27 +81,38 @@ impl std::fmt::Debug for PskFile {
     }
 }
 
-/// Locks the directory holding `path`: the file itself is replaced by rename, so a lock on it
-/// would not outlive the first writer.
-fn lock_dir(path: &Path) -> Result<File, PskError> {
-    let dir = match path.parent() {
+/// The file a PSK path names. A symbolic link is followed on purpose (`/etc/mosquitto/psk.txt`
+/// pointing into a fleet directory is a common layout): the real file is replaced, next to
+/// itself, and the link stays a link.
+pub fn resolve(path: &Path) -> Result<PathBuf, PskError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)
+            .map_err(|e| FileError::io("follow the symbolic link", path, e).into()),
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
+/// Takes the lock that serialises writers of the PSK file `real` (its directory: the file
+/// itself is replaced by rename, so a lock on it would not outlive the first writer), and
+/// finishes or undoes what an interrupted change of it left.
+pub(super) fn open_for_change(real: &Path) -> Result<Lock, PskError> {
+    let dir = match real.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let handle = File::open(dir).map_err(|e| FileError::io("open directory", dir, e))?;
-    handle
-        .lock()
-        .map_err(|e| FileError::io("lock directory", dir, e))?;
-    Ok(handle)
+    let lock = lock::lock_dir(dir)?;
+    atomic::recover(&atomic::journal_for(real))?;
+    atomic::sweep_temporaries_of(real);
+    Ok(lock)
 }
 
 impl PskFile {
     /// Loads `path` under a lock held until the value is dropped. Refuses a file in which an
     /// identity appears twice: which of the two a change should touch is anyone's guess.
     pub fn open(path: &Path) -> Result<PskFile, PskError> {
-        let lock = lock_dir(path)?;
-        let bytes =
-            Zeroizing::new(std::fs::read(path).map_err(|e| FileError::io("read", path, e))?);
+        let path = &resolve(path)?;
+        let lock = open_for_change(path)?;
+        let bytes = Zeroizing::new(crate::input::read(path, crate::input::Kind::PskFile)?);
         let text = std::str::from_utf8(&bytes).map_err(|_| PskError::NotText {
             path: path.to_path_buf(),
         })?;

@@ -28,9 +28,9 @@ pub fn environment(overrides: Option<&Path>) -> Result<Environment<'static>, Fle
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     for (name, embedded) in EMBEDDED {
         let source = match overrides.map(|dir| dir.join(name)) {
-            Some(path) if path.exists() => std::fs::read_to_string(&path).map_err(|e| {
-                FleetError::Render(format!("cannot read template {}: {e}", path.display()))
-            })?,
+            Some(path) if path.exists() => {
+                crate::input::read_text(&path, crate::input::Kind::Template)?
+            }
             _ => embedded.to_string(),
         };
         env.add_template_owned(name, source)

@@ -115,6 +115,13 @@ pub fn openssl_verify(pki: &Path, purpose: &str, cert: &Path, extra: &[&str]) ->
     (out.status.success(), text)
 }
 
+/// Writes a file only its owner may read, as a passphrase or key file should be.
+pub fn write_secret(path: &Path, contents: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::write(path, contents).expect("write secret");
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).expect("chmod 600");
+}
+
 pub fn mode(path: &Path) -> u32 {
     fs::metadata(path).expect("stat").mode() & 0o777
 }

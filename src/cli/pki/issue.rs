@@ -108,7 +108,7 @@ pub(super) struct SignArgs {
 }
 
 pub(super) fn init(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<u8, CliError> {
-    let pass = passphrase(common)?;
+    let pass = passphrase(common, ui)?;
     let opts = pki::InitOptions {
         name: a.name,
         key: a.key,

@@ -1,13 +1,13 @@
 //! `pki revoke`, `pki crl`, `pki renew`: the rest of a certificate's life.
 
-use super::{PkiCommon, passphrase};
+use super::{PkiCommon, open_pki, passphrase};
 use crate::cli::output::{count, date};
 use crate::cli::progress::Progress;
 use crate::cli::{CliError, Ui};
 use clap::{Args, ValueEnum};
 use mqauth::lifetime::Lifetime;
 use mqauth::pki::{
-    self, CrlInfo, Pki, Reason, RenewOptions, RenewSelection, RevokeTarget, Serial, SigningCa,
+    self, CrlInfo, Reason, RenewOptions, RenewSelection, RevokeTarget, Serial, SigningCa,
 };
 
 /// Revocation reasons as the command line spells them (RFC 5280 names).
@@ -90,8 +90,8 @@ pub(super) fn revoke(common: &PkiCommon, a: RevokeArgs, ui: &Ui) -> Result<u8, C
             ));
         }
     };
-    let pass = passphrase(common)?;
-    let mut pki = Pki::open(&common.dir)?;
+    let pass = passphrase(common, ui)?;
+    let mut pki = open_pki(common, ui)?;
     let ca = SigningCa::issuing(&pki, pass.as_ref())?;
     let outcome = pki::revoke(
         &mut pki,
@@ -116,8 +116,8 @@ pub(super) fn revoke(common: &PkiCommon, a: RevokeArgs, ui: &Ui) -> Result<u8, C
 }
 
 pub(super) fn crl(common: &PkiCommon, a: CrlArgs, ui: &Ui) -> Result<u8, CliError> {
-    let pass = passphrase(common)?;
-    let mut pki = Pki::open(&common.dir)?;
+    let pass = passphrase(common, ui)?;
+    let mut pki = open_pki(common, ui)?;
     let ca = match a.ca {
         CrlCa::Issuing => SigningCa::issuing(&pki, pass.as_ref())?,
         CrlCa::Root => SigningCa::root(&pki, pass.as_ref())?,
@@ -137,17 +137,24 @@ pub(super) fn renew(common: &PkiCommon, a: RenewArgs, ui: &Ui) -> Result<u8, Cli
     } else {
         RenewSelection::Names(a.names)
     };
-    let pass = passphrase(common)?;
-    let mut pki = Pki::open(&common.dir)?;
+    let pass = passphrase(common, ui)?;
+    let mut pki = open_pki(common, ui)?;
     let opts = RenewOptions {
         rekey: a.rekey,
         lifetime: a.days,
     };
     let chosen = pki::renew_selection(&pki, &selection, opts)?;
     if chosen.is_empty() {
-        ui.summary(format!(
-            "nothing to renew: no certificate in force expires within {window} (renewing one that was just renewed would not extend it)"
-        ));
+        ui.summary(match &selection {
+            RenewSelection::Names(names) => format!(
+                "nothing to renew: renewing {} again now would not extend {} by a day (it was just renewed; --rekey gives new keys anyway)",
+                names.join(", "),
+                if names.len() == 1 { "it" } else { "them" }
+            ),
+            RenewSelection::Within(_) => format!(
+                "nothing to renew: no certificate in force expires within {window} (renewing one that was just renewed would not extend it)"
+            ),
+        });
         return Ok(0);
     }
     // Only now is the CA key needed: a scheduled run with nothing to do never unlocks it.
@@ -155,6 +162,19 @@ pub(super) fn renew(common: &PkiCommon, a: RenewArgs, ui: &Ui) -> Result<u8, Cli
     let progress = Progress::new(ui, chosen.len() as u64, "renewing");
     let renewed = pki::renew(&mut pki, &ca, chosen, opts, &progress.tick())?;
     drop(progress);
+    let cut = renewed.iter().find_map(|r| {
+        let asked = opts
+            .lifetime
+            .map(|l| l.duration())
+            .unwrap_or(r.old.not_after - r.old.not_before - pki::BACKDATE);
+        pki::cut_short(&r.new, asked)
+    });
+    if let Some(end) = cut {
+        ui.warn(format!(
+            "renewed certificates are valid only until {}, when the issuing CA expires: no certificate outlives the CA that signs it",
+            date(end)
+        ));
+    }
     let mut lines: Vec<String> = renewed
         .iter()
         .take(RENEW_LINES)

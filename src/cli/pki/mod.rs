@@ -95,12 +95,54 @@ pub fn run(args: PkiArgs, ui: &Ui) -> Result<u8, CliError> {
     }
 }
 
-pub(super) fn passphrase(common: &PkiCommon) -> Result<Option<Passphrase>, CliError> {
-    Ok(common
-        .passphrase_file
-        .as_deref()
-        .map(Passphrase::from_file)
-        .transpose()?)
+pub(super) fn passphrase(common: &PkiCommon, ui: &Ui) -> Result<Option<Passphrase>, CliError> {
+    read_passphrase(common.passphrase_file.as_deref(), ui)
+}
+
+/// Reads a passphrase file, warning when others may read it.
+pub(crate) fn read_passphrase(
+    path: Option<&std::path::Path>,
+    ui: &Ui,
+) -> Result<Option<Passphrase>, CliError> {
+    let Some(path) = path else { return Ok(None) };
+    let pass = Passphrase::from_file(path)?;
+    if let Some(mode) = pass.loose_mode() {
+        ui.warn(format!(
+            "passphrase file {} is readable by others (mode {mode:04o}); chmod 600 {}",
+            path.display(),
+            path.display()
+        ));
+    }
+    Ok(Some(pass))
+}
+
+/// Opens the PKI for changes, and says what opening it found: an interrupted run finished or
+/// undone, secrets that others can read.
+pub(super) fn open_pki(common: &PkiCommon, ui: &Ui) -> Result<Pki, CliError> {
+    let pki = Pki::open(&common.dir)?;
+    report_opened(&pki, ui);
+    Ok(pki)
+}
+
+pub(crate) fn report_opened(pki: &Pki, ui: &Ui) {
+    if let Some(r) = pki.recovery() {
+        ui.warn(if r.finished {
+            format!(
+                "finished an interrupted run on {} (its {} files were in place; removed the backups it kept)",
+                pki.layout().dir().display(),
+                r.files
+            )
+        } else {
+            format!(
+                "undid an interrupted run on {}: its {} files were removed or restored, so it left no trace; run it again",
+                pki.layout().dir().display(),
+                r.files
+            )
+        });
+    }
+    for exposed in pki::exposed_ca_secrets(pki.layout()) {
+        ui.warn(exposed.to_string());
+    }
 }
 
 pub(super) fn lifetime_options(days: Lifetime, force: bool) -> IssueOptions {
@@ -117,11 +159,22 @@ pub(super) fn issue_all(
     opts: IssueOptions,
     ui: &Ui,
 ) -> Result<(Pki, Vec<Entry>), CliError> {
-    let pass = passphrase(common)?;
-    let mut pki = Pki::open(&common.dir)?;
+    let pass = passphrase(common, ui)?;
+    let mut pki = open_pki(common, ui)?;
     let ca = SigningCa::issuing(&pki, pass.as_ref())?;
     let progress = Progress::new(ui, requests.len() as u64, "issuing");
     let entries = pki::issue(&mut pki, &ca, requests, opts, &progress.tick())?;
+    drop(progress);
+    if let Some(end) = entries
+        .iter()
+        .find_map(|e| pki::cut_short(e, opts.lifetime.duration()))
+    {
+        ui.warn(format!(
+            "valid only until {}, when the issuing CA expires, not for the {} asked for: no certificate outlives the CA that signs it",
+            crate::cli::output::date(end),
+            opts.lifetime
+        ));
+    }
     Ok((pki, entries))
 }
 
