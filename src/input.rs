@@ -104,6 +104,24 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
     Ok(bytes)
 }
 
+/// Reads `path` like [`read`], but only a regular file: for files mqauth will replace.
+pub fn read_regular(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(FileError::NotAFile {
+            path: path.to_path_buf(),
+            what: if meta.file_type().is_fifo() {
+                "a pipe"
+            } else {
+                describe(meta.file_type())
+            },
+            expected: kind.noun(),
+        });
+    }
+    read(path, kind)
+}
+
 /// Reads `path` as UTF-8 text (see [`read`]).
 pub fn read_text(path: &Path, kind: Kind) -> Result<String, FileError> {
     let bytes = read(path, kind)?;

@@ -5,6 +5,8 @@
 
 pub mod atomic;
 pub mod fleet;
+#[doc(hidden)]
+pub mod fuzz_entry;
 pub mod input;
 pub mod inspect;
 pub mod lifetime;

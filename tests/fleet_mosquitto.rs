@@ -496,3 +496,53 @@ fn dynamic_security_json_enforces_the_same_rules() {
         5
     ));
 }
+
+#[test]
+fn a_reload_is_enough_to_lock_out_a_pruned_device() {
+    if !have(
+        "mosquitto",
+        "a_reload_is_enough_to_lock_out_a_pruned_device",
+    ) {
+        return;
+    }
+    let f = Fleet::new();
+    // Mosquitto ignores a crlfile added after it started, even on SIGHUP: the first apply must
+    // name one already.
+    let conf = fs::read_to_string(f.dir.join("out/brokers/broker1/mosquitto.conf")).unwrap();
+    assert!(conf.contains("crlfile "), "{conf}");
+    let broker = f.start_rendered();
+    let m = f.mtls;
+    let s3 = f.device("sensor-3");
+    assert!(
+        publish(m, &s3, "devices/sensor-3/telemetry", "x")
+            .status
+            .success(),
+        "{}",
+        broker.log_text()
+    );
+    let text = manifest(f.mtls, f.psk).replace("to: 3, group: sensors", "to: 2, group: sensors");
+    fs::write(f.dir.join("fleet.yaml"), &text).unwrap();
+    ok(&f.dir, &["fleet", "apply", "--out", "out", "--prune"]);
+    let reloaded = std::process::Command::new("kill")
+        .args(["-HUP", &broker.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(reloaded.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while publish(m, &s3, "devices/sensor-3/telemetry", "x")
+        .status
+        .success()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sensor-3 still connects after the reload: {}",
+            broker.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        publish(m, &f.device("sensor-2"), "devices/sensor-2/telemetry", "x")
+            .status
+            .success()
+    );
+}

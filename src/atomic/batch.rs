@@ -12,6 +12,39 @@ use std::sync::Mutex;
 /// Below this many files, fsync each one; above, one `syncfs` is far cheaper.
 const SYNCFS_THRESHOLD: usize = 16;
 
+/// Crash points for the tests of crash recovery, in debug builds only: `MQAUTH_CRASH=journaled`
+/// (journal written, nothing renamed), `rename:N` (after N renames), `committed` (commit point
+/// renamed, backups not yet removed) abort the process there, as `kill -9` would.
+#[cfg(debug_assertions)]
+mod crash {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static RENAMES: AtomicUsize = AtomicUsize::new(0);
+
+    fn wanted() -> Option<String> {
+        std::env::var("MQAUTH_CRASH").ok()
+    }
+
+    pub(super) fn at(point: &str) {
+        if wanted().as_deref() == Some(point) {
+            std::process::abort();
+        }
+    }
+
+    pub(super) fn renamed() {
+        let done = RENAMES.fetch_add(1, Ordering::SeqCst) + 1;
+        if wanted().as_deref() == Some(format!("rename:{done}").as_str()) {
+            std::process::abort();
+        }
+    }
+}
+
+#[cfg(not(debug_assertions))]
+mod crash {
+    pub(super) fn at(_: &str) {}
+    pub(super) fn renamed() {}
+}
+
 #[derive(Debug)]
 struct Staged {
     target: PathBuf,
@@ -158,6 +191,7 @@ impl Batch {
             remove_temps(&staged);
             return Err(e);
         }
+        crash::at("journaled");
         if let Err(e) = rename_all(&staged) {
             // Undo from the journal, as a recovery would; if even that fails, the journal
             // stays for the next run.
@@ -166,6 +200,7 @@ impl Batch {
             }
             return Err(e);
         }
+        crash::at("committed");
         let dirs: BTreeSet<&Path> = staged.iter().map(|s| parent_of(&s.target)).collect();
         for dir in dirs {
             sync_dir(dir)?;
@@ -326,14 +361,18 @@ fn rename_group(group: &[&Staged]) -> Result<(), FileError> {
 fn rename_one(s: &Staged) -> Result<(), FileError> {
     let temp = s.temp();
     if !s.overwrite {
-        return rename_noreplace(&temp, &s.target);
+        rename_noreplace(&temp, &s.target)?;
+    } else {
+        if fs::symlink_metadata(&s.target).is_ok() {
+            // Keep the old version reachable until the whole batch is in place.
+            let backup = marked_name(&s.target, super::BACKUP_MARK, s.tag);
+            fs::hard_link(&s.target, &backup)
+                .map_err(|e| FileError::io("back up", &s.target, e))?;
+        }
+        fs::rename(&temp, &s.target).map_err(|e| FileError::io("replace", &s.target, e))?;
     }
-    if fs::symlink_metadata(&s.target).is_ok() {
-        // Keep the old version reachable until the whole batch is in place.
-        let backup = marked_name(&s.target, super::BACKUP_MARK, s.tag);
-        fs::hard_link(&s.target, &backup).map_err(|e| FileError::io("back up", &s.target, e))?;
-    }
-    fs::rename(&temp, &s.target).map_err(|e| FileError::io("replace", &s.target, e))
+    crash::renamed();
+    Ok(())
 }
 
 fn rename_noreplace(from: &Path, to: &Path) -> Result<(), FileError> {

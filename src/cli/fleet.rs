@@ -249,8 +249,34 @@ fn init(m: &ManifestArgs, a: InitArgs, ui: &Ui) -> Result<u8, CliError> {
 
 /// The fleet directory as the summary names it: absolute, so there is no doubt which one.
 fn shown(dir: &Path) -> String {
-    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let absolute = dir
+        .canonicalize()
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf());
     format!("fleet directory {}", absolute.display())
+}
+
+/// What running brokers need for the changes to take effect: Mosquitto re-reads its ACL, PSK
+/// and CRL files on SIGHUP, but a changed listener needs a restart.
+fn reload_note(steps: &[Step]) -> Option<String> {
+    use fleet::Action;
+    let changed = |s: &&Step| s.action.changes();
+    let restart = steps
+        .iter()
+        .filter(changed)
+        .any(|s| s.kind == "file" && s.action == Action::Update && s.detail.ends_with("config"));
+    let reload = steps.iter().filter(changed).any(|s| {
+        s.kind == "crl"
+            || s.action == Action::Remove
+            || (s.kind == "file" && s.action == Action::Update)
+    });
+    if restart {
+        Some("  broker configurations changed: restart the brokers (a reload does not apply new listener settings)".into())
+    } else if reload {
+        Some("  Mosquitto re-reads acl_file, psk_file and crlfile on SIGHUP: reload the brokers (e.g. systemctl reload mosquitto)".into())
+    } else {
+        None
+    }
 }
 
 /// Steps beyond this many per kind and action are summarised in the table.
@@ -339,6 +365,9 @@ fn apply(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<u8, CliError> {
         print_steps(&steps, ui)?;
     }
     ui.summary(format!("{} in {}", summary("applied", &steps), shown(&dir)));
+    if let Some(note) = reload_note(&steps) {
+        ui.summary(note);
+    }
     Ok(0)
 }
 

@@ -111,6 +111,7 @@ fn open_dir(dir: &FleetDir) -> Result<crate::lock::Lock, FleetError> {
     atomic::create_dir(dir.root(), 0o755)?;
     let lock = crate::lock::lock_dir(dir.root())?;
     atomic::recover(&dir.journal())?;
+    pki::recover(dir.pki())?;
     for owned in dir.owned_dirs() {
         atomic::sweep_temporaries(&owned);
     }
@@ -432,6 +433,17 @@ fn store_text(entries: &[(String, Zeroizing<String>)]) -> Zeroizing<Vec<u8>> {
     out
 }
 
+/// How paths are written into broker configurations, refused before anything is done when
+/// they cannot be written there safely.
+fn path_style(dir: &FleetDir, opts: &ApplyOptions) -> Result<PathStyle, FleetError> {
+    let paths = PathStyle::new(dir.root(), opts.path_base.as_deref())
+        .map_err(|e| FleetError::Render(format!("cannot resolve {}: {e}", dir.root().display())))?;
+    paths
+        .check()
+        .map_err(|(value, why)| FleetError::UnsafePath { value, why })?;
+    Ok(paths)
+}
+
 fn render_all(
     fleet: &Fleet,
     dir: &FleetDir,
@@ -441,8 +453,7 @@ fn render_all(
     crl: bool,
     broker: Option<&str>,
 ) -> Result<Vec<Output>, FleetError> {
-    let paths = PathStyle::new(dir.root(), opts.path_base.as_deref())
-        .map_err(|e| FleetError::Render(format!("cannot resolve {}: {e}", dir.root().display())))?;
+    let paths = path_style(dir, opts)?;
     broker_outputs(&RenderInputs {
         fleet,
         dir,
@@ -480,6 +491,7 @@ fn file_steps(outputs: &[Output]) -> Vec<(Step, &Output)> {
 /// What apply would do, without writing anything.
 pub fn plan(fleet: &Fleet, root: &Path, opts: &ApplyOptions) -> Result<Vec<Step>, FleetError> {
     let dir = FleetDir::new(root, fleet);
+    path_style(&dir, opts)?;
     let now = OffsetDateTime::now_utc();
     let survey = survey(&dir)?;
     let c = changes(fleet, &dir, now, &survey, opts.prune);
@@ -528,6 +540,7 @@ pub fn apply(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<Step>, FleetError> {
     let dir = FleetDir::new(root, fleet);
+    path_style(&dir, opts)?;
     let now = OffsetDateTime::now_utc();
     // One apply at a time per fleet directory.
     let lock = open_dir(&dir)?;
@@ -667,6 +680,7 @@ pub fn render_brokers(
     let dir = FleetDir::new(root, fleet);
     let layout = pki::Layout::new(dir.pki());
     let now = OffsetDateTime::now_utc();
+    path_style(&dir, opts)?;
     let _lock = open_dir(&dir)?;
     let survey = survey(&dir)?;
     for b in fleet

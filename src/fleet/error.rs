@@ -29,6 +29,11 @@ pub enum FleetError {
         value: String,
         why: crate::render::config_value::UnsafeValue,
     },
+    #[error("refusing to write {value:?} into broker configurations: {why}")]
+    UnsafePath {
+        value: String,
+        why: crate::render::config_value::UnsafeValue,
+    },
     #[error("unknown broker {name:?} (brokers: {known})")]
     UnknownBroker { name: String, known: String },
 }

@@ -52,7 +52,7 @@ pub struct CrlSet {
 impl CrlSet {
     /// Loads every CRL in `paths` (PEM, possibly several per file, or DER).
     pub fn load(paths: &[PathBuf]) -> Result<CrlSet, InspectError> {
-        let mut crls = Vec::new();
+        let mut set = CrlSet::default();
         for path in paths {
             let bytes =
                 crate::input::read(path, crate::input::Kind::Certificates).map_err(|e| {
@@ -61,11 +61,17 @@ impl CrlSet {
                         message: e.reason(),
                     }
                 })?;
-            for der in crl_ders(path, &bytes)? {
-                crls.push(parse(path, der)?);
-            }
+            set.add(path, &bytes)?;
         }
-        Ok(CrlSet { crls })
+        Ok(set)
+    }
+
+    /// Adds the CRLs in `bytes` (the contents of `path`: PEM or DER).
+    pub fn add(&mut self, path: &Path, bytes: &[u8]) -> Result<(), InspectError> {
+        for der in crl_ders(path, bytes)? {
+            self.crls.push(parse(path, der)?);
+        }
+        Ok(())
     }
 
     pub fn is_empty(&self) -> bool {

@@ -264,6 +264,38 @@ pub fn key_to_pem(
     Ok(Zeroizing::new(pem.as_str().to_owned()))
 }
 
+/// Most PBKDF2 rounds accepted: mqauth writes 600,000; a file asking for billions would keep
+/// a command busy for minutes.
+const MAX_PBKDF2_ROUNDS: u32 = 10_000_000;
+/// Most memory scrypt may ask for (128 * r * N bytes); OpenSSL's own limit is 32 MiB.
+const MAX_SCRYPT_BYTES: u64 = 256 << 20;
+
+/// Refuses key-derivation parameters that would take minutes or gigabytes to compute.
+fn check_kdf_cost(scheme: &pkcs8::pkcs5::EncryptionScheme) -> Result<(), String> {
+    let pkcs8::pkcs5::EncryptionScheme::Pbes2(params) = scheme else {
+        return Ok(());
+    };
+    if let Some(p) = params.kdf.pbkdf2()
+        && p.iteration_count > MAX_PBKDF2_ROUNDS
+    {
+        return Err(format!(
+            "the key asks for {} PBKDF2 rounds, more than the {MAX_PBKDF2_ROUNDS} mqauth computes",
+            p.iteration_count
+        ));
+    }
+    if let Some(s) = params.kdf.scrypt() {
+        let bytes = 128u64
+            .saturating_mul(u64::from(s.block_size))
+            .saturating_mul(s.cost_parameter);
+        if bytes > MAX_SCRYPT_BYTES || s.parallelization > 16 {
+            return Err(
+                "the key's scrypt parameters ask for more memory or work than mqauth spends".into(),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Reads a private key from PEM text. `path` only names the file in errors.
 pub fn key_from_pem(
     text: &str,
@@ -283,6 +315,7 @@ pub fn key_from_pem(
             })?;
             let info = pkcs8::EncryptedPrivateKeyInfoRef::try_from(block.contents())
                 .map_err(|e| unreadable(format!("damaged encrypted key: {e}")))?;
+            check_kdf_cost(&info.encryption_algorithm).map_err(unreadable)?;
             let plain =
                 info.decrypt(passphrase.as_bytes())
                     .map_err(|_| KeyError::WrongPassphrase {

@@ -35,4 +35,4 @@ pub use profile::{Profile, San, SanError};
 pub use renew::{RenewOptions, RenewSelection, Renewal, renew, select as renew_selection};
 pub use revoke::{Revocation, RevokeTarget, revoke};
 pub use serial::{BadSerial, Serial};
-pub use store::{Pki, interrupted_run, read_only_index};
+pub use store::{Pki, interrupted_run, read_only_index, recover};

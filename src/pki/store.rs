@@ -108,6 +108,19 @@ pub fn read_only_index(dir: &Path) -> Result<Index, PkiError> {
     read_index(&layout)
 }
 
+/// Finishes or undoes a run on the PKI at `dir` that was interrupted, if one was: for callers
+/// that read the PKI before deciding whether to change it (`fleet apply`).
+pub fn recover(dir: &Path) -> Result<Option<Recovery>, PkiError> {
+    let layout = Layout::new(dir);
+    if interrupted_run(dir).is_none() {
+        return Ok(None);
+    }
+    let _lock = lock::lock_file(&layout.lock())?;
+    let recovery = atomic::recover(&atomic::journal_for(&layout.index()))?;
+    sweep(&layout);
+    Ok(recovery)
+}
+
 /// Whether an interrupted run left a journal that the next write will finish or undo.
 pub fn interrupted_run(dir: &Path) -> Option<PathBuf> {
     let journal = atomic::journal_for(&Layout::new(dir).index());

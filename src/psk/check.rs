@@ -132,6 +132,20 @@ impl Checker {
         &self.reports[last]
     }
 
+    /// Checks the contents of a PSK file already in memory (no permission check).
+    pub fn check_bytes(&mut self, path: &Path, bytes: &[u8]) -> &FileReport {
+        let mut report = FileReport {
+            file: path.to_path_buf(),
+            readable: true,
+            entries: 0,
+            findings: Vec::new(),
+        };
+        self.check_lines(bytes, &mut report);
+        self.reports.push(report);
+        let last = self.reports.len() - 1;
+        &self.reports[last]
+    }
+
     fn check_lines(&mut self, bytes: &[u8], report: &mut FileReport) {
         let file_no = self.reports.len();
         let mut identities: HashMap<&str, usize> = HashMap::new();

@@ -114,7 +114,7 @@ pub fn rotate(
     if let Some(out) = changed_out {
         files.stage(&out.path, &changed, Mode::Secret)?;
     }
-    files.stage_last(path, &file.contents(), Mode::Preserve)?;
+    files.stage_last(&file.path, &file.contents(), Mode::Preserve)?;
     files.commit()?;
     Ok(Rotation { rotated, changed })
 }

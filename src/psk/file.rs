@@ -112,7 +112,10 @@ impl PskFile {
     pub fn open(path: &Path) -> Result<PskFile, PskError> {
         let path = &resolve(path)?;
         let lock = open_for_change(path)?;
-        let bytes = Zeroizing::new(crate::input::read(path, crate::input::Kind::PskFile)?);
+        let bytes = Zeroizing::new(crate::input::read_regular(
+            path,
+            crate::input::Kind::PskFile,
+        )?);
         let text = std::str::from_utf8(&bytes).map_err(|_| PskError::NotText {
             path: path.to_path_buf(),
         })?;
