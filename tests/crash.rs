@@ -174,16 +174,21 @@ fn batches_killed_at_random_moments_recover() {
         state ^= state << 17;
         state
     };
-    let n = "1500";
+    let n = "600";
     let t = tempfile::tempdir().unwrap();
     let timing = t.path();
     ok(timing, &["pki", "init"]);
     let started = Instant::now();
     ok(timing, &["pki", "client", "--count", n]);
     let full = started.elapsed();
+    // Removing thousands of files makes ext4 slow to create the next ones for minutes (see
+    // benches/common.sh): the rounds' directories go only at the end.
+    let mut rounds = Vec::new();
     for round in 0..4 {
         let t = tempfile::tempdir().unwrap();
-        let d = t.path();
+        let d = t.path().to_path_buf();
+        rounds.push(t);
+        let d = d.as_path();
         ok(d, &["pki", "init"]);
         let force = round % 2 == 1;
         if force {
@@ -193,7 +198,8 @@ fn batches_killed_at_random_moments_recover() {
         if force {
             args.push("--force");
         }
-        let delay = full.mul_f64((next() % 1000) as f64 / 1000.0);
+        // The renames come last: aim at the second half of the run, where they are.
+        let delay = full.mul_f64(0.5 + (next() % 1000) as f64 / 2000.0);
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("mqauth"))
             .current_dir(d)
             .args(&args)
@@ -208,11 +214,11 @@ fn batches_killed_at_random_moments_recover() {
         assert!(leftovers(&d.join("pki")).is_empty(), "round {round}");
         assert_clean(d);
         let done = devices_in_index(d);
-        assert!(done == 0 || done == 1500, "round {round}: {done}");
+        assert!(done == 0 || done == 600, "round {round}: {done}");
         if done == 0 || force {
             ok(d, &args);
         }
-        assert_eq!(devices_in_index(d), 1500);
+        assert_eq!(devices_in_index(d), 600);
         assert_clean(d);
     }
 }
