@@ -181,7 +181,9 @@ impl Batch {
                 .map(|s| Entry {
                     target: s.target.clone(),
                     tag: s.tag,
-                    existed: fs::symlink_metadata(&s.target).is_ok(),
+                    // A file that must not be replaced cannot have existed, or its rename fails
+                    // and the batch is undone; only replacements need a look.
+                    existed: s.overwrite && fs::symlink_metadata(&s.target).is_ok(),
                     last: s.last,
                 })
                 .collect(),

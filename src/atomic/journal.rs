@@ -232,11 +232,11 @@ impl Journal {
         Ok(())
     }
 
-    /// The batch committed: drop the backups (the old versions) and any temporaries.
+    /// The batch committed: drop the backups (the old versions). Every temporary was renamed
+    /// before the commit point; strays are swept with the others.
     pub(super) fn finish(&self) -> Result<(), FileError> {
-        for e in &self.entries {
+        for e in self.entries.iter().filter(|e| e.existed) {
             remove_if_present(&e.backup())?;
-            remove_if_present(&e.temp())?;
         }
         Ok(())
     }
