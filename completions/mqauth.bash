@@ -25,6 +25,9 @@ _mqauth() {
             mqauth,fleet)
                 cmd="mqauth__subcmd__fleet"
                 ;;
+            mqauth,generate)
+                cmd="mqauth__subcmd__generate"
+                ;;
             mqauth,help)
                 cmd="mqauth__subcmd__help"
                 ;;
@@ -88,6 +91,24 @@ _mqauth() {
             mqauth__subcmd__fleet__subcmd__help,plan)
                 cmd="mqauth__subcmd__fleet__subcmd__help__subcmd__plan"
                 ;;
+            mqauth__subcmd__generate,completions)
+                cmd="mqauth__subcmd__generate__subcmd__completions"
+                ;;
+            mqauth__subcmd__generate,help)
+                cmd="mqauth__subcmd__generate__subcmd__help"
+                ;;
+            mqauth__subcmd__generate,man)
+                cmd="mqauth__subcmd__generate__subcmd__man"
+                ;;
+            mqauth__subcmd__generate__subcmd__help,completions)
+                cmd="mqauth__subcmd__generate__subcmd__help__subcmd__completions"
+                ;;
+            mqauth__subcmd__generate__subcmd__help,help)
+                cmd="mqauth__subcmd__generate__subcmd__help__subcmd__help"
+                ;;
+            mqauth__subcmd__generate__subcmd__help,man)
+                cmd="mqauth__subcmd__generate__subcmd__help__subcmd__man"
+                ;;
             mqauth__subcmd__help,acl)
                 cmd="mqauth__subcmd__help__subcmd__acl"
                 ;;
@@ -96,6 +117,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help,fleet)
                 cmd="mqauth__subcmd__help__subcmd__fleet"
+                ;;
+            mqauth__subcmd__help,generate)
+                cmd="mqauth__subcmd__help__subcmd__generate"
                 ;;
             mqauth__subcmd__help,help)
                 cmd="mqauth__subcmd__help__subcmd__help"
@@ -126,6 +150,12 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help__subcmd__fleet,plan)
                 cmd="mqauth__subcmd__help__subcmd__fleet__subcmd__plan"
+                ;;
+            mqauth__subcmd__help__subcmd__generate,completions)
+                cmd="mqauth__subcmd__help__subcmd__generate__subcmd__completions"
+                ;;
+            mqauth__subcmd__help__subcmd__generate,man)
+                cmd="mqauth__subcmd__help__subcmd__generate__subcmd__man"
                 ;;
             mqauth__subcmd__help__subcmd__pki,broker)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__broker"
@@ -254,7 +284,7 @@ _mqauth() {
 
     case "${cmd}" in
         mqauth)
-            opts="-q -h -V --quiet --color --lock-timeout --help --version pki psk inspect verify fleet acl broker help"
+            opts="-q -h -V --quiet --color --lock-timeout --help --version pki psk inspect verify fleet acl broker generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,7 +492,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__broker__subcmd__render)
-            opts="-m -q -h -V --broker --out --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --broker --fleet-dir --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -472,7 +502,7 @@ _mqauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --out)
+                --fleet-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -542,13 +572,13 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__fleet__subcmd__apply)
-            opts="-m -q -h -V --out --prune --passphrase-file --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --fleet-dir --prune --json --passphrase-file --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --out)
+                --fleet-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -692,13 +722,13 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__fleet__subcmd__plan)
-            opts="-m -q -h -V --out --prune --json --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --fleet-dir --prune --json --detailed-exitcode --exit-code --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --out)
+                --fleet-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -737,8 +767,130 @@ _mqauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mqauth__subcmd__generate)
+            opts="-q -h -V --quiet --color --lock-timeout --help --version man completions help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__completions)
+            opts="-q -h -V --quiet --color --lock-timeout --help --version bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__help)
+            opts="man completions help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__man)
+            opts="-q -h -V --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mqauth__subcmd__help)
-            opts="pki psk inspect verify fleet acl broker help"
+            opts="pki psk inspect verify fleet acl broker generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -850,6 +1002,48 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__fleet__subcmd__plan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__generate)
+            opts="man completions"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__generate__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__generate__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1102,7 +1296,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__inspect)
-            opts="-q -h -V --pki --warn-days --crl --json --sort --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --pki --warn-days --crl --json --long --sort --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1140,12 +1334,16 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki)
-            opts="-q -h -V --dir --passphrase-file --quiet --color --lock-timeout --help --version init broker client sign list revoke crl renew help"
+            opts="-q -h -V --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version init broker client sign list revoke crl renew help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1170,7 +1368,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__broker)
-            opts="-q -h -V --dns --ip --days --key --force --dir --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --dns --ip --days --key --force --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1190,6 +1388,10 @@ _mqauth() {
                     ;;
                 --key)
                     COMPREPLY=($(compgen -W "p256 p384 ed25519 rsa2048 rsa3072 rsa4096" -- "${cur}"))
+                    return 0
+                    ;;
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -1216,7 +1418,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__client)
-            opts="-q -h -V --count --template --start --days --key --force --dir --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --count --template --start --days --key --force --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1240,6 +1442,10 @@ _mqauth() {
                     ;;
                 --key)
                     COMPREPLY=($(compgen -W "p256 p384 ed25519 rsa2048 rsa3072 rsa4096" -- "${cur}"))
+                    return 0
+                    ;;
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -1266,7 +1472,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__crl)
-            opts="-q -h -V --days --ca --dir --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --days --ca --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1278,6 +1484,10 @@ _mqauth() {
                     ;;
                 --ca)
                     COMPREPLY=($(compgen -W "issuing root" -- "${cur}"))
+                    return 0
+                    ;;
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -1444,7 +1654,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__init)
-            opts="-q -h -V --name --key --days --intermediate-days --no-intermediate --dir --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --name --key --days --intermediate-days --no-intermediate --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1463,6 +1673,10 @@ _mqauth() {
                     return 0
                     ;;
                 --intermediate-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pki)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1490,7 +1704,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__list)
-            opts="-q -h -V --json --expiring --status --dir --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --json --expiring --status --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1502,6 +1716,10 @@ _mqauth() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "valid expired revoked superseded" -- "${cur}"))
+                    return 0
+                    ;;
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -1528,7 +1746,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__renew)
-            opts="-q -h -V --within --rekey --days --dir --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --within --rekey --days --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1539,6 +1757,10 @@ _mqauth() {
                     return 0
                     ;;
                 --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pki)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1566,7 +1788,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__revoke)
-            opts="-q -h -V --serial --reason --crl-days --dir --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --serial --reason --crl-days --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1581,6 +1803,10 @@ _mqauth() {
                     return 0
                     ;;
                 --crl-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pki)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1608,7 +1834,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__sign)
-            opts="-q -h -V --csr --profile --name --days --dns --ip --force --dir --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --csr --profile --name --days --dns --ip --force --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1635,6 +1861,10 @@ _mqauth() {
                     return 0
                     ;;
                 --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pki)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1896,13 +2126,17 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__verify)
-            opts="-q -h -V --ca --untrusted --purpose --crl --at --json --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --ca --pki --untrusted --purpose --crl --at --json --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pki)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

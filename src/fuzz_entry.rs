@@ -12,9 +12,7 @@ pub fn certificate(bytes: &[u8]) {
         path: Path::new("fuzz-input.pem").to_path_buf(),
         named: true,
     };
-    let _ = crate::inspect::decode(&input, bytes, |_, cert| {
-        crate::inspect::CertFacts::read(cert)
-    });
+    let _ = crate::inspect::decode(&input, bytes, crate::inspect::CertFacts::read);
     let _ = crate::strict_der::check(bytes);
 }
 

@@ -4,6 +4,7 @@
 //! calls into it and formats results.
 
 pub mod atomic;
+pub mod choice;
 pub mod fleet;
 #[doc(hidden)]
 pub mod fuzz_entry;
@@ -14,5 +15,4 @@ pub mod lock;
 pub mod names;
 pub mod pki;
 pub mod psk;
-pub mod render;
 pub mod strict_der;

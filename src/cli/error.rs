@@ -1,7 +1,11 @@
+use super::exit::ExitStatus;
+use mqauth::fleet::FleetError;
+use mqauth::inspect::InspectError;
 use mqauth::pki::PkiError;
 use mqauth::psk::PskError;
+use std::path::PathBuf;
 
-/// Any failure of a command; printed once as `error: …` with exit code 1.
+/// Any failure of a command; printed once as `error: …`.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
@@ -9,7 +13,9 @@ pub enum CliError {
     #[error(transparent)]
     Psk(#[from] PskError),
     #[error(transparent)]
-    Fleet(#[from] mqauth::fleet::FleetError),
+    Fleet(#[from] FleetError),
+    #[error(transparent)]
+    Inspect(#[from] InspectError),
     #[error(transparent)]
     File(#[from] mqauth::atomic::FileError),
     #[error("invalid name: {0}")]
@@ -19,8 +25,11 @@ pub enum CliError {
     /// Arguments that clap accepts but that make no sense together.
     #[error("{0}")]
     Usage(String),
-    #[error("{0}")]
-    Failed(String),
+    /// A command that reads files found nothing it could use.
+    #[error("{}: {reason}", path.display())]
+    Unusable { path: PathBuf, reason: String },
+    #[error("no certificates found in {0}")]
+    NothingFound(String),
     #[error("cannot write to {what}: {source}")]
     Output {
         what: &'static str,
@@ -40,6 +49,13 @@ impl CliError {
     /// A closed pipe (`mqauth … | head`) is the reader's choice, not a failure worth a message.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, CliError::Output { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            CliError::Usage(_) => ExitStatus::Usage,
+            _ => ExitStatus::Failure,
+        }
     }
 }
 

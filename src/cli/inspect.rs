@@ -1,12 +1,12 @@
-//! `mqauth inspect` and `mqauth verify`: certificates for people and for CI.
+//! `mqauth inspect`: certificates for people (a table, or a detail view of each) and for CI
+//! (JSON and exit codes).
 
 use super::output::{count, date, print_json, print_line};
 use super::table::StatusTable;
-use super::{CliError, Ui, escape};
+use super::{CliError, ExitStatus, Ui, escape};
 use clap::{Args, ValueEnum};
 use mqauth::inspect::{
-    self, CertStatus, CrlSet, InspectOptions, Inspection, Mismatch, PkiAudit, Purpose, Row,
-    Verdict, VerifyOptions,
+    self, CertStatus, CrlSet, InspectOptions, Inspection, Mismatch, PkiAudit, Row,
 };
 use mqauth::lifetime::Lifetime;
 use serde::Serialize;
@@ -25,10 +25,22 @@ enum SortKey {
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("what").required(true).args(["paths", "pki"]))]
+#[command(
+    after_help = "One certificate is shown in detail; several as a table (--long shows \
+    each in detail).\n\n\
+    Exit codes: 0 all valid, 3 some expiring within --warn-days (or keys others can read, with \
+    --pki), 4 any expired, not yet valid, revoked, unparseable or (with --pki) mismatched; 1 \
+    when nothing could be read.\n\n\
+    Examples:\n  \
+    mqauth inspect pki/issued/sensor-0001.crt\n  \
+    mqauth inspect pki/issued --sort expiry --warn-days 14\n  \
+    mqauth inspect /etc/mosquitto/certs --json\n  \
+    mqauth inspect --pki pki"
+)]
 pub struct InspectArgs {
     /// Certificate files (PEM, bundles, DER) and directories (searched recursively)
     paths: Vec<PathBuf>,
-    /// Audit a PKI directory: the certificates in force, checked against index.json and keys
+    /// Audit a PKI directory: the certificates in force, checked against its index and keys
     #[arg(long, value_name = "DIR", conflicts_with = "paths")]
     pki: Option<PathBuf>,
     /// Certificates expiring within this many days are reported as expiring (exit 3)
@@ -40,54 +52,15 @@ pub struct InspectArgs {
     /// Print JSON instead of a table
     #[arg(long)]
     json: bool,
+    /// Show every certificate in detail instead of a table
+    #[arg(long, conflicts_with = "json")]
+    long: bool,
     /// Order of the rows
     #[arg(long, value_enum, default_value_t = SortKey::File)]
     sort: SortKey,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum PurposeArg {
-    /// TLS client (like openssl's sslclient)
-    Client,
-    /// TLS server (like openssl's sslserver)
-    Server,
-}
-
-#[derive(Debug, Args)]
-pub struct VerifyArgs {
-    /// Certificates to verify (the first certificate of each file, as openssl does)
-    #[arg(required = true)]
-    certs: Vec<PathBuf>,
-    /// Trusted root certificate(s)
-    #[arg(long, value_name = "FILE")]
-    ca: PathBuf,
-    /// Intermediate certificates that may complete the chain (repeatable)
-    #[arg(long, value_name = "FILE")]
-    untrusted: Vec<PathBuf>,
-    /// Check the extended key usage for this purpose
-    #[arg(long, value_enum)]
-    purpose: Option<PurposeArg>,
-    /// Check revocation with this CRL (repeatable); the certificate's issuer must have one
-    #[arg(long, value_name = "FILE")]
-    crl: Vec<PathBuf>,
-    /// Verify at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
-    at: Option<OffsetDateTime>,
-    /// Print JSON instead of one line per certificate
-    #[arg(long)]
-    json: bool,
-}
-
-fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
-    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .map_err(|e| format!("{s:?} is not an RFC 3339 time (e.g. 2027-01-01T00:00:00Z): {e}"))
-}
-
-fn load_crls(paths: &[PathBuf]) -> Result<CrlSet, CliError> {
-    CrlSet::load(paths).map_err(|e| CliError::Failed(e.to_string()))
-}
-
-/// One certificate in `inspect --json`, or one unreadable file (status "unparseable").
+/// One certificate in `inspect --json`, or one file that is not (README, "JSON output").
 #[derive(Serialize)]
 struct JsonRow<'a> {
     file: String,
@@ -96,33 +69,52 @@ struct JsonRow<'a> {
     days_left: Option<i64>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
+    error: Option<String>,
 }
 
-pub fn run_inspect(a: InspectArgs, ui: &Ui) -> Result<u8, CliError> {
+impl JsonRow<'_> {
+    fn note(file: &std::path::Path, status: &'static str, error: String) -> Self {
+        JsonRow {
+            file: file.display().to_string(),
+            facts: None,
+            days_left: None,
+            status,
+            error: Some(error),
+        }
+    }
+}
+
+pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let opts = InspectOptions {
         warn: a.warn_days.duration(),
-        crls: load_crls(&a.crl)?,
+        crls: CrlSet::load(&a.crl)?,
         now: OffsetDateTime::now_utc(),
-    };
-    let audit = match &a.pki {
-        Some(dir) => inspect::audit_pki(dir, &opts).map_err(|e| CliError::Failed(e.to_string()))?,
-        None => PkiAudit {
-            inspection: inspect::inspect(&a.paths, &opts),
-            ..PkiAudit::default()
-        },
     };
     let PkiAudit {
         inspection: mut found,
         mismatches,
         exposures,
-    } = audit;
+    } = match &a.pki {
+        Some(dir) => inspect::audit_pki(dir, &opts)?,
+        None => PkiAudit {
+            inspection: inspect::inspect(&a.paths, &opts),
+            ..PkiAudit::default()
+        },
+    };
     if found.rows.is_empty() && mismatches.is_empty() && exposures.is_empty() {
-        let why = match found.problems.first() {
-            Some(p) => format!("{}: {}", p.file.display(), p.message),
-            None => format!("no certificates found in {}", describe_paths(&a.paths)),
-        };
-        return Err(CliError::Failed(why));
+        return Err(match found.problems.first() {
+            Some(p) => CliError::Unusable {
+                path: p.file.clone(),
+                reason: p.message.clone(),
+            },
+            None => CliError::NothingFound(
+                a.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        });
     }
     sort_rows(&mut found.rows, a.sort);
     if a.json {
@@ -137,31 +129,29 @@ pub fn run_inspect(a: InspectArgs, ui: &Ui) -> Result<u8, CliError> {
                 error: None,
             })
             .collect();
-        rows.extend(found.problems.iter().map(|p| JsonRow {
-            file: p.file.display().to_string(),
-            facts: None,
-            days_left: None,
-            status: "unparseable",
-            error: Some(&p.message),
-        }));
-        rows.extend(mismatches.iter().map(|m| JsonRow {
-            file: m.path.display().to_string(),
-            facts: None,
-            days_left: None,
-            status: "mismatch",
-            error: Some(&m.message),
-        }));
-        let exposed: Vec<String> = exposures.iter().map(|e| e.to_string()).collect();
-        rows.extend(exposures.iter().zip(&exposed).map(|(e, message)| JsonRow {
-            file: e.path.display().to_string(),
-            facts: None,
-            days_left: None,
-            status: "exposed",
-            error: Some(message),
-        }));
+        rows.extend(
+            found
+                .problems
+                .iter()
+                .map(|p| JsonRow::note(&p.file, "unparseable", p.message.clone())),
+        );
+        rows.extend(
+            mismatches
+                .iter()
+                .map(|m| JsonRow::note(&m.path, "mismatch", m.message.clone())),
+        );
+        rows.extend(
+            exposures
+                .iter()
+                .map(|e| JsonRow::note(&e.path, "exposed", e.to_string())),
+        );
         print_json(&rows)?;
     } else {
-        print_table(&found, ui)?;
+        if a.long || found.rows.len() == 1 {
+            print_details(&found, ui)?;
+        } else {
+            print_table(&found, ui)?;
+        }
         for p in &found.problems {
             let line = format!("{}: {}", p.file.display(), p.message);
             eprintln!("unparseable: {}", escape(&line));
@@ -182,27 +172,19 @@ pub fn run_inspect(a: InspectArgs, ui: &Ui) -> Result<u8, CliError> {
         ));
     }
     ui.summary(text);
-    let code = exit_code(&found, &mismatches);
-    Ok(if code == 0 && !exposures.is_empty() {
-        3
-    } else {
-        code
-    })
-}
-
-fn describe_paths(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let problems = !found.problems.is_empty()
+        || !mismatches.is_empty()
+        || found.rows.iter().any(|r| r.status.is_problem());
+    let warnings =
+        !exposures.is_empty() || found.rows.iter().any(|r| r.status == CertStatus::Expiring);
+    Ok(ExitStatus::of_check(problems, warnings))
 }
 
 fn sort_rows(rows: &mut [Row], key: SortKey) {
     match key {
         SortKey::File => {}
         SortKey::Expiry => rows.sort_by_key(|r| r.facts.not_after),
-        SortKey::Subject => rows.sort_by(|a, b| a.facts.subject.cmp(&b.facts.subject)),
+        SortKey::Subject => rows.sort_by(|a, b| a.facts.name().cmp(b.facts.name())),
     }
 }
 
@@ -224,10 +206,10 @@ fn print_table(found: &Inspection, ui: &Ui) -> Result<(), CliError> {
         let f = &r.facts;
         table.push(vec![
             r.file.display().to_string(),
-            f.subject.clone(),
-            f.issuer.clone(),
+            f.name().to_string(),
+            f.issuer_name().to_string(),
             f.serial.clone(),
-            f.key.clone(),
+            f.key_label.clone(),
             date(f.not_before),
             date(f.not_after),
             r.days_left.to_string(),
@@ -237,6 +219,105 @@ fn print_table(found: &Inspection, ui: &Ui) -> Result<(), CliError> {
         ]);
     }
     table.print(ui)
+}
+
+/// Each certificate as a block of labelled lines, as `step certificate inspect` shows one:
+/// readable in 80 columns, where a table of eleven columns is not.
+fn print_details(found: &Inspection, ui: &Ui) -> Result<(), CliError> {
+    let mut out = String::new();
+    for (i, r) in found.rows.iter().enumerate() {
+        let f = &r.facts;
+        if i > 0 {
+            out.push('\n');
+        }
+        let none = || "-".to_string();
+        let list = |items: &[String]| {
+            if items.is_empty() {
+                none()
+            } else {
+                items.join(", ")
+            }
+        };
+        let status = match r.status {
+            CertStatus::Valid => r.status.id().to_string(),
+            CertStatus::Expiring => ui.paint_yellow(r.status.id()),
+            _ => ui.paint_red(r.status.id()),
+        };
+        let extensions: Vec<String> = f
+            .extensions
+            .iter()
+            .map(|e| {
+                if e.critical {
+                    format!("{} (critical)", e.name)
+                } else {
+                    e.name.clone()
+                }
+            })
+            .collect();
+        // As openssl prints it, sixteen bytes to a line.
+        let fingerprint: Vec<String> = f
+            .fingerprint_sha256
+            .as_bytes()
+            .chunks(32)
+            .map(|line| {
+                line.chunks(2)
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(":")
+            })
+            .collect();
+        let one = |value: String| vec![value];
+        for (label, values) in [
+            ("File", one(r.file.display().to_string())),
+            ("Subject", one(f.subject.clone())),
+            ("Issuer", one(f.issuer.clone())),
+            ("Serial", one(f.serial.clone())),
+            ("Not before", one(timestamp(f.not_before))),
+            ("Not after", one(timestamp(f.not_after))),
+            ("Days left", one(r.days_left.to_string())),
+            ("Key", one(f.key_label.clone())),
+            ("SANs", one(list(&f.sans))),
+            ("Key usage", one(list(&f.key_usage))),
+            ("EKU", one(list(&f.eku))),
+            ("CA", one(if f.is_ca { "yes" } else { "no" }.to_string())),
+            ("SHA-256", fingerprint),
+            ("Extensions", one(list(&extensions))),
+        ] {
+            // Each value is escaped whole: a line break in a CN must not start a line.
+            let lines = values.iter().flat_map(|v| wrap(&escape(v)));
+            for (i, line) in lines.enumerate() {
+                let label = if i == 0 { label } else { "" };
+                out.push_str(&format!("{label:<11} {line}\n"));
+            }
+        }
+        out.push_str(&format!("{:<11} {status}\n", "Status"));
+    }
+    print_line(out.trim_end_matches('\n'))
+}
+
+/// The detail view's values fit 80 columns: 12 for the label, 68 for the value, which wraps
+/// after a comma where it can.
+fn wrap(value: &str) -> Vec<String> {
+    const WIDTH: usize = 68;
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for (i, word) in value.split(", ").enumerate() {
+        if i > 0 && line.chars().count() + 2 + word.chars().count() > WIDTH {
+            line.push(',');
+            lines.push(std::mem::take(&mut line));
+        } else if i > 0 {
+            line.push_str(", ");
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+fn timestamp(t: OffsetDateTime) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    t.format(&format).unwrap_or_else(|_| date(t))
 }
 
 fn summary(found: &Inspection, mismatches: &[Mismatch]) -> String {
@@ -281,121 +362,4 @@ fn summary(found: &Inspection, mismatches: &[Mismatch]) -> String {
         ));
     }
     text
-}
-
-fn exit_code(found: &Inspection, mismatches: &[Mismatch]) -> u8 {
-    if !found.problems.is_empty()
-        || !mismatches.is_empty()
-        || found.rows.iter().any(|r| r.status.is_problem())
-    {
-        4
-    } else if found.rows.iter().any(|r| r.status == CertStatus::Expiring) {
-        3
-    } else {
-        0
-    }
-}
-
-#[derive(Serialize)]
-struct JsonVerdict<'a> {
-    file: String,
-    subject: &'a str,
-    ok: bool,
-    chain: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    depth: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'a str>,
-}
-
-pub fn run_verify(a: VerifyArgs, ui: &Ui) -> Result<u8, CliError> {
-    let failed = |e: inspect::InspectError| CliError::Failed(e.to_string());
-    let anchors = inspect::load_certificates(&a.ca).map_err(failed)?;
-    let mut untrusted = Vec::new();
-    for path in &a.untrusted {
-        untrusted.extend(inspect::load_certificates(path).map_err(failed)?);
-    }
-    let opts = VerifyOptions {
-        purpose: a.purpose.map(|p| match p {
-            PurposeArg::Client => Purpose::Client,
-            PurposeArg::Server => Purpose::Server,
-        }),
-        at: a.at.unwrap_or_else(OffsetDateTime::now_utc),
-        crls: load_crls(&a.crl)?,
-    };
-    let mut verdicts: Vec<Result<Verdict, String>> = Vec::new();
-    for cert in &a.certs {
-        verdicts.push(
-            inspect::verify_file(cert, &anchors, &untrusted, &opts).map_err(|e| e.to_string()),
-        );
-    }
-    if verdicts.iter().all(Result::is_err)
-        && let Some(Err(first)) = verdicts.first()
-    {
-        return Err(CliError::Failed(first.clone()));
-    }
-    let good = verdicts
-        .iter()
-        .filter(|v| matches!(v, Ok(v) if v.failure.is_none()))
-        .count();
-    if a.json {
-        let rows: Vec<JsonVerdict<'_>> = verdicts
-            .iter()
-            .zip(&a.certs)
-            .map(|(v, file)| match v {
-                Ok(v) => JsonVerdict {
-                    file: v.file.display().to_string(),
-                    subject: &v.subject,
-                    ok: v.failure.is_none(),
-                    chain: &v.chain,
-                    depth: v.failure.as_ref().map(|f| f.depth),
-                    error: v.failure.as_ref().map(|f| f.reason.as_str()),
-                    code: v.failure.as_ref().map(|f| f.code),
-                },
-                Err(e) => JsonVerdict {
-                    file: file.display().to_string(),
-                    subject: "",
-                    ok: false,
-                    chain: &[],
-                    depth: None,
-                    error: Some(e),
-                    code: None,
-                },
-            })
-            .collect();
-        print_json(&rows)?;
-    } else {
-        let mut lines = Vec::new();
-        for v in &verdicts {
-            lines.push(match v {
-                Ok(Verdict {
-                    file,
-                    failure: None,
-                    ..
-                }) => format!("{}: OK", file.display()),
-                Ok(Verdict {
-                    file,
-                    failure: Some(f),
-                    ..
-                }) => format!(
-                    "{}: FAILED: {} (depth {}, {})",
-                    file.display(),
-                    f.reason,
-                    f.depth,
-                    f.subject
-                ),
-                Err(e) => e.to_string(),
-            });
-        }
-        let lines: Vec<String> = lines.iter().map(|l| escape(l).into_owned()).collect();
-        print_line(&lines.join("\n"))?;
-    }
-    ui.summary(format!(
-        "{} of {} verified",
-        good,
-        count(verdicts.len(), "certificate", "certificates")
-    ));
-    Ok(if good == verdicts.len() { 0 } else { 4 })
 }

@@ -1,9 +1,15 @@
-//! Command-line layer: clap declarations and one handler module per noun. Every flag is declared
-//! once here, with its help text; `--help`, the man pages and the completions come from it.
+//! The command line: clap declarations, one file per verb, and the formatting of results.
+//! Every flag is declared once, with its help and an example per command; `--help`, the man
+//! pages and the completions all come from these declarations.
 
+mod acl;
+mod args;
+mod broker;
 mod error;
 mod escape;
+mod exit;
 mod fleet;
+mod generate;
 mod inspect;
 mod output;
 mod pki;
@@ -11,13 +17,12 @@ mod progress;
 mod psk;
 mod table;
 mod ui;
-
-#[cfg(test)]
-mod generated;
+mod verify;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use error::CliError;
 pub use escape::escape;
+pub use exit::ExitStatus;
 pub use ui::Ui;
 
 #[derive(Debug, Parser)]
@@ -28,8 +33,14 @@ pub use ui::Ui;
     long_about = "PKI and PSK toolkit for MQTT device fleets.\n\n\
         Gives every device and broker its own credentials - X.509 certificates for mutual TLS or \
         TLS pre-shared keys - and renders the broker's configuration and least-privilege ACLs.",
-    after_help = "Exit codes: 0 success, 1 runtime error, 2 usage error; checks use 3 for \
-        warnings only and 4 for problems.",
+    after_help = "Examples:\n  \
+        mqauth fleet init && mqauth fleet apply     # a whole fleet from fleet.yaml\n  \
+        mqauth pki init && mqauth pki broker broker1 --dns mqtt.example.com\n  \
+        mqauth pki client --count 100               # device-0001 .. device-0100\n  \
+        mqauth psk gen --count 100 --out psk.txt\n  \
+        mqauth inspect pki/issued --warn-days 30\n\n\
+        Exit codes: 0 success, 1 runtime error, 2 usage error; checks use 3 for warnings only \
+        and 4 for problems; `fleet plan --exit-code` uses 5 for pending changes.",
     propagate_version = true
 )]
 pub struct Cli {
@@ -41,7 +52,7 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Print no summary on stderr (errors are still printed)
+    /// Print no summary on stderr (errors and warnings are still printed)
     #[arg(short, long, global = true)]
     pub quiet: bool,
     /// When to colour output; NO_COLOR in the environment means never
@@ -60,11 +71,6 @@ pub struct GlobalArgs {
     pub lock_timeout: std::time::Duration,
 }
 
-/// `--count N`: at least one, at most the one batch limit.
-pub(crate) fn batch_count() -> clap::builder::RangedU64ValueParser<u64> {
-    clap::value_parser!(u64).range(1..=mqauth::names::MAX_BATCH)
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -79,27 +85,38 @@ pub enum Command {
     /// TLS pre-shared keys: per-device batches, rotation, revocation, linting
     Psk(psk::PskArgs),
     /// Show certificates (files, bundles, directories) with their expiry and status
-    #[command(
-        after_help = "Exit codes: 0 all valid, 3 some expiring within --warn-days, 4 any \
-        expired, not yet valid, revoked, unparseable or (with --pki) mismatched; 1 when nothing \
-        could be read.\n\nExamples:\n  mqauth inspect pki/issued --sort expiry\n  \
-        mqauth inspect /etc/mosquitto/certs --warn-days 14 --json\n  mqauth inspect --pki pki"
-    )]
     Inspect(inspect::InspectArgs),
     /// Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose,
     /// revocation
-    #[command(
-        after_help = "Exit codes: 0 every certificate verified, 4 otherwise.\n\n\
-        Example:\n  mqauth verify --ca pki/ca.crt --untrusted pki/intermediate.crt --purpose client \
-        --crl pki/crl.pem pki/issued/*.crt"
-    )]
-    Verify(inspect::VerifyArgs),
+    Verify(verify::VerifyArgs),
     /// Fleet manifests: plan and apply every credential and broker file from one YAML file
     Fleet(fleet::FleetArgs),
     /// Render the fleet's ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)
-    Acl(fleet::AclArgs),
+    Acl(acl::AclArgs),
     /// Render complete broker configurations (Mosquitto, EMQX) for the fleet
-    Broker(fleet::BrokerArgs),
+    Broker(broker::BrokerArgs),
+    /// Write the man pages or shell completions (how `man/` and `completions/` are made)
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
+    let ui = Ui::new(&cli.global);
+    mqauth::lock::configure(mqauth::lock::WaitPolicy {
+        timeout: cli.global.lock_timeout,
+        on_wait: Some(announce_wait),
+    });
+    match cli.command {
+        Command::Pki(args) => pki::run(args, &ui),
+        Command::Psk(args) => psk::run(args, &ui),
+        Command::Inspect(args) => inspect::run(args, &ui),
+        Command::Verify(args) => verify::run(args, &ui),
+        Command::Fleet(args) => fleet::run(args, &ui),
+        Command::Acl(args) => acl::run(args, &ui),
+        Command::Broker(args) => broker::run(args, &ui),
+        Command::Generate(args) => generate::run(args, &ui),
+    }
 }
 
 /// Said once per lock another process holds, so a wait is never silent.
@@ -110,20 +127,38 @@ fn announce_wait(path: &std::path::Path) {
     );
 }
 
-/// Runs the parsed command; returns the process exit code.
-pub fn run(cli: Cli) -> Result<u8, CliError> {
-    let ui = Ui::new(&cli.global);
-    mqauth::lock::configure(mqauth::lock::WaitPolicy {
-        timeout: cli.global.lock_timeout,
-        on_wait: Some(announce_wait),
-    });
-    match cli.command {
-        Command::Pki(args) => pki::run(args, &ui),
-        Command::Psk(args) => psk::run(args, &ui),
-        Command::Inspect(args) => inspect::run_inspect(args, &ui),
-        Command::Verify(args) => inspect::run_verify(args, &ui),
-        Command::Fleet(args) => fleet::run_fleet(args, &ui),
-        Command::Acl(args) => fleet::run_acl(args, &ui),
-        Command::Broker(args) => fleet::run_broker(args, &ui),
+/// The clap command, ready to parse: colours as `--color`/`NO_COLOR` ask even for clap's own
+/// errors, and an environment variable set to the empty string counts as unset.
+pub fn command(args: &[std::ffi::OsString]) -> clap::Command {
+    use clap::CommandFactory;
+    let color = match early_color(args) {
+        ColorChoice::Always => clap::ColorChoice::Always,
+        ColorChoice::Never => clap::ColorChoice::Never,
+        ColorChoice::Auto => clap::ColorChoice::Auto,
+    };
+    args::forget_empty_env(Cli::command().color(color))
+}
+
+/// `--color` as given (before clap has parsed anything), or NO_COLOR.
+fn early_color(args: &[std::ffi::OsString]) -> ColorChoice {
+    let mut choice = None;
+    let mut iter = args.iter().map(|a| a.to_string_lossy());
+    while let Some(arg) = iter.next() {
+        let value = match arg.strip_prefix("--color") {
+            Some("") => iter.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => continue,
+        };
+        choice = match value.as_deref() {
+            Some("always") => Some(ColorChoice::Always),
+            Some("never") => Some(ColorChoice::Never),
+            Some("auto") => Some(ColorChoice::Auto),
+            _ => choice,
+        };
+    }
+    match choice {
+        Some(c) => c,
+        None if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => ColorChoice::Never,
+        None => ColorChoice::Auto,
     }
 }

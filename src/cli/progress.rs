@@ -15,8 +15,15 @@ impl Progress {
         }
         let bar = ProgressBar::new(total);
         if let Ok(style) = ProgressStyle::with_template(&format!(
-            "{{spinner}} {what} [{{bar:40}}] {{pos}}/{{len}} ({{per_sec}}, {{eta}} left)"
+            "{{spinner}} {what} [{{bar:40}}] {{human_pos}}/{{human_len}} ({{rate}}, {{eta}} left)"
         )) {
+            // indicatif's own {per_sec} prints "1131.2087/s"; a whole number reads better.
+            let style = style.with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{}/s", indicatif::HumanCount(state.per_sec() as u64));
+                },
+            );
             bar.set_style(style.progress_chars("=> "));
         }
         Progress { bar: Some(bar) }

@@ -21,18 +21,30 @@ pub enum FleetError {
     File(#[from] FileError),
     #[error(transparent)]
     Lock(#[from] crate::lock::LockError),
-    #[error("{0}")]
-    Render(String),
+    #[error("template {name}: {source}")]
+    Template {
+        name: String,
+        #[source]
+        source: minijinja::Error,
+    },
+    #[error("cannot resolve {}: {source}", path.display())]
+    Resolve {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is missing: run `mqauth fleet apply` first to create the fleet's credentials", path.display())]
+    NotApplied { path: PathBuf },
     #[error("refusing to write {value:?} into the configuration of broker {broker}: {why}")]
     UnsafeValue {
         broker: String,
         value: String,
-        why: crate::render::config_value::UnsafeValue,
+        why: crate::fleet::render::config_value::UnsafeValue,
     },
     #[error("refusing to write {value:?} into broker configurations: {why}")]
     UnsafePath {
         value: String,
-        why: crate::render::config_value::UnsafeValue,
+        why: crate::fleet::render::config_value::UnsafeValue,
     },
     #[error("unknown broker {name:?} (brokers: {known})")]
     UnknownBroker { name: String, known: String },

@@ -111,14 +111,14 @@ impl PathStyle {
 
     /// Checks the directories every rendered path starts with, before anything is written:
     /// they end up in broker configurations.
-    pub fn check(&self) -> Result<(), (String, crate::render::config_value::UnsafeValue)> {
+    pub fn check(&self) -> Result<(), (String, crate::fleet::render::config_value::UnsafeValue)> {
         let dirs = match self {
             PathStyle::Absolute(root) => vec![root],
             PathStyle::Base { root, base } => vec![root, base],
         };
         for dir in dirs {
             let text = dir.display().to_string();
-            crate::render::config_value::check(&text).map_err(|why| (text, why))?;
+            crate::fleet::render::config_value::check(&text).map_err(|why| (text, why))?;
         }
         Ok(())
     }

@@ -4,10 +4,10 @@
 use super::error::FleetError;
 use super::model::{Auth, Broker, Device, Fleet, Group, PkiSettings};
 use super::topic::{Access, Rule, TopicTemplate, normalize};
+use crate::fleet::render::config_value;
 use crate::lifetime::Lifetime;
 use crate::names::{self, MAX_BATCH, NameTemplate};
-use crate::pki::{KeyAlgorithm, San, check_ca_name};
-use crate::render::config_value;
+use crate::pki::{KeyAlgorithm, Profile, San, check_ca_name};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, HashMap};
@@ -190,10 +190,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Fleet, FleetError> {
 fn lifetime(
     ctx: &Ctx<'_>,
     value: &Option<Spanned<String>>,
-    default: u32,
+    default: Lifetime,
 ) -> Result<Lifetime, FleetError> {
     match value {
-        None => Ok(Lifetime::days(default)),
+        None => Ok(default),
         Some(v) => crate::lifetime::positive(&v.value).map_err(|e| ctx.at(v, e.to_string())),
     }
 }
@@ -237,8 +237,16 @@ fn validate(raw: RawManifest, ctx: &Ctx<'_>) -> Result<Fleet, FleetError> {
                 name
             }
         },
-        client_lifetime: lifetime(ctx, &raw.pki.client_days, 365)?,
-        broker_lifetime: lifetime(ctx, &raw.pki.broker_days, 825)?,
+        client_lifetime: lifetime(
+            ctx,
+            &raw.pki.client_days,
+            Profile::Client.default_lifetime(),
+        )?,
+        broker_lifetime: lifetime(
+            ctx,
+            &raw.pki.broker_days,
+            Profile::Broker.default_lifetime(),
+        )?,
     };
     let psk_bytes = match &raw.psk.bytes {
         Some(b) => {

@@ -7,6 +7,7 @@ mod layout;
 mod manifest;
 mod model;
 mod outputs;
+pub mod render;
 mod topic;
 
 pub use apply::{

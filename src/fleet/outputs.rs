@@ -4,8 +4,10 @@
 use super::error::FleetError;
 use super::layout::{FleetDir, PathStyle};
 use super::model::{Auth, Broker, Fleet};
+use crate::fleet::render::{
+    Policy, Scope, config_value, dynsec, emqx_acl, mosquitto_acl, templates,
+};
 use crate::psk::{LineKind, classify};
-use crate::render::{Policy, Scope, config_value, dynsec, emqx_acl, mosquitto_acl, templates};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
@@ -15,6 +17,22 @@ use zeroize::Zeroizing;
 pub enum Target {
     Mosquitto,
     Emqx,
+}
+
+impl crate::choice::Choice for Target {
+    const ALL: &'static [Self] = &[Target::Mosquitto, Target::Emqx];
+    fn id(self) -> &'static str {
+        match self {
+            Target::Mosquitto => "mosquitto",
+            Target::Emqx => "emqx",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            Target::Mosquitto => "Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file",
+            Target::Emqx => "EMQX 5: emqx.conf, file authorization acl.conf, PSK init file",
+        }
+    }
 }
 
 /// One rendered file.
@@ -140,6 +158,24 @@ pub enum AclFormat {
     Mosquitto,
     Dynsec,
     Emqx,
+}
+
+impl crate::choice::Choice for AclFormat {
+    const ALL: &'static [Self] = &[AclFormat::Mosquitto, AclFormat::Dynsec, AclFormat::Emqx];
+    fn id(self) -> &'static str {
+        match self {
+            AclFormat::Mosquitto => "mosquitto",
+            AclFormat::Dynsec => "dynsec",
+            AclFormat::Emqx => "emqx",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            AclFormat::Mosquitto => "Mosquitto acl_file",
+            AclFormat::Dynsec => "Mosquitto dynamic-security plugin JSON",
+            AclFormat::Emqx => "EMQX file authorization (acl.conf)",
+        }
+    }
 }
 
 /// Renders the files of the selected brokers.

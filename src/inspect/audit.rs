@@ -141,7 +141,7 @@ fn check_entry(
 /// index.json and the files: missing files, a file holding another serial, a key that does not
 /// match its certificate, certificates and keys the index does not know.
 pub fn audit_pki(dir: &Path, opts: &InspectOptions) -> Result<PkiAudit, InspectError> {
-    let index = pki::read_only_index(dir).map_err(|e| InspectError::Pki(e.to_string()))?;
+    let index = pki::read_only_index(dir)?;
     let layout = Layout::new(dir);
     // In force: CAs, and the newest valid certificate of each leaf name.
     let current = index.current_leaves();

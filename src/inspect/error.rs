@@ -6,6 +6,6 @@ pub enum InspectError {
     Crl { path: PathBuf, message: String },
     #[error("{}: {message}", path.display())]
     Certificates { path: PathBuf, message: String },
-    #[error("{0}")]
-    Pki(String),
+    #[error(transparent)]
+    Pki(#[from] crate::pki::PkiError),
 }

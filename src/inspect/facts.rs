@@ -36,23 +36,36 @@ impl CertStatus {
 }
 
 /// Facts read from a certificate; the status is decided later, against a clock and CRLs.
+/// Serialised as the rows of `inspect --json` (README, "JSON output").
 #[derive(Debug, Clone, Serialize)]
 pub struct CertFacts {
-    /// The subject's CN, or the whole subject when it has none.
+    /// The subject as a distinguished name (RFC 4514), e.g. `CN=sensor-0001`.
     pub subject: String,
-    pub subject_dn: String,
+    /// The subject's common name, when it has one.
+    pub cn: Option<String>,
     pub issuer: String,
-    pub issuer_dn: String,
+    pub issuer_cn: Option<String>,
     pub serial: String,
-    /// e.g. `P-256`, `RSA 3072`.
+    /// The key type as `--key` spells it: `p256`, `rsa3072`; `rsa1024`, `ec-secp256k1` for
+    /// keys mqauth does not make.
     pub key: String,
+    /// The key type as people read it: `P-256`, `RSA 3072`.
+    #[serde(skip)]
+    pub key_label: String,
     #[serde(with = "time::serde::rfc3339")]
     pub not_before: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub not_after: OffsetDateTime,
     pub sans: Vec<String>,
+    pub key_usage: Vec<String>,
     pub eku: Vec<String>,
     pub is_ca: bool,
+    /// SHA-256 of the certificate's DER, lowercase hex (as `openssl x509 -fingerprint
+    /// -sha256` prints it, without colons).
+    pub fingerprint_sha256: String,
+    /// The extensions present, by name, for the detail view.
+    #[serde(skip)]
+    pub extensions: Vec<ExtensionFact>,
     /// SHA-256 of the subjectPublicKeyInfo, to match a certificate with its private key.
     #[serde(skip)]
     pub spki_sha256: [u8; 32],
@@ -65,12 +78,73 @@ pub struct CertFacts {
     pub authority_key_id: Option<Vec<u8>>,
 }
 
-fn common_name(name: &X509Name<'_>) -> String {
+/// One extension of a certificate, by name.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtensionFact {
+    pub name: String,
+    pub critical: bool,
+}
+
+impl CertFacts {
+    /// A name for tables: the CN, or the whole subject when there is none.
+    pub fn name(&self) -> &str {
+        self.cn.as_deref().unwrap_or(&self.subject)
+    }
+
+    pub fn issuer_name(&self) -> &str {
+        self.issuer_cn.as_deref().unwrap_or(&self.issuer)
+    }
+}
+
+fn common_name(name: &X509Name<'_>) -> Option<String> {
     name.iter_common_name()
         .next()
         .and_then(|cn| cn.as_str().ok())
         .map(str::to_string)
-        .unwrap_or_else(|| name.to_string())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+fn key_usage_names(cert: &X509Certificate<'_>) -> Vec<String> {
+    let Ok(Some(ku)) = cert.key_usage() else {
+        return Vec::new();
+    };
+    let ku = ku.value;
+    [
+        (ku.digital_signature(), "digitalSignature"),
+        (ku.non_repudiation(), "nonRepudiation"),
+        (ku.key_encipherment(), "keyEncipherment"),
+        (ku.data_encipherment(), "dataEncipherment"),
+        (ku.key_agreement(), "keyAgreement"),
+        (ku.key_cert_sign(), "keyCertSign"),
+        (ku.crl_sign(), "cRLSign"),
+        (ku.encipher_only(), "encipherOnly"),
+        (ku.decipher_only(), "decipherOnly"),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, name)| name.to_string())
+    .collect()
+}
+
+fn extension_names(cert: &X509Certificate<'_>) -> Vec<ExtensionFact> {
+    let registry = x509_parser::oid_registry::OidRegistry::default().with_x509();
+    cert.iter_extensions()
+        .map(|e| ExtensionFact {
+            name: registry
+                .get(&e.oid)
+                .map(|entry| entry.sn().to_string())
+                .unwrap_or_else(|| e.oid.to_id_string()),
+            critical: e.critical,
+        })
+        .collect()
 }
 
 fn eku_names(cert: &X509Certificate<'_>) -> Vec<String> {
@@ -125,22 +199,28 @@ fn san_names(cert: &X509Certificate<'_>) -> Vec<String> {
 }
 
 impl CertFacts {
-    pub fn read(cert: &X509Certificate<'_>) -> CertFacts {
+    /// The facts of `cert`, whose DER is `der`.
+    pub fn read(der: &[u8], cert: &X509Certificate<'_>) -> CertFacts {
         let spki_digest = ring::digest::digest(&ring::digest::SHA256, cert.public_key().raw);
         let mut spki_sha256 = [0u8; 32];
         spki_sha256.copy_from_slice(spki_digest.as_ref());
+        let (key, key_label) = describe_key(cert.public_key());
         CertFacts {
-            subject: common_name(cert.subject()),
-            subject_dn: cert.subject().to_string(),
-            issuer: common_name(cert.issuer()),
-            issuer_dn: cert.issuer().to_string(),
+            subject: cert.subject().to_string(),
+            cn: common_name(cert.subject()),
+            issuer: cert.issuer().to_string(),
+            issuer_cn: common_name(cert.issuer()),
             serial: Serial::from_bytes(cert.raw_serial()).to_string(),
-            key: describe_key(cert.public_key()),
+            key,
+            key_label,
             not_before: cert.validity().not_before.to_datetime(),
             not_after: cert.validity().not_after.to_datetime(),
             sans: san_names(cert),
+            key_usage: key_usage_names(cert),
             eku: eku_names(cert),
             is_ca: cert.is_ca(),
+            fingerprint_sha256: hex(ring::digest::digest(&ring::digest::SHA256, der).as_ref()),
+            extensions: extension_names(cert),
             spki_sha256,
             issuer_raw: cert.issuer().as_raw().to_vec(),
             serial_bytes: Serial::from_bytes(cert.raw_serial()).as_bytes().to_vec(),

@@ -12,8 +12,10 @@ mod verify;
 pub use crate::pki::describe_key;
 pub use audit::{Mismatch, PkiAudit, audit_pki};
 pub use error::InspectError;
-pub use facts::{CertFacts, CertStatus};
+pub use facts::{CertFacts, CertStatus, ExtensionFact};
 pub use revocation::{CrlSet, LoadedCrl};
 pub use scan::{FileNote, InspectOptions, Inspection, Row, inspect};
 pub use source::{Contents, Input, collect_inputs, decode};
-pub use verify::{Failure, Purpose, Verdict, VerifyOptions, load_certificates, verify_file};
+pub use verify::{
+    Failure, PkiTrust, Purpose, Verdict, VerifyOptions, load_certificates, verify_file,
+};

@@ -72,7 +72,7 @@ pub(super) fn read_input(
     };
     let bytes = crate::input::read(&input.path, crate::input::Kind::Certificates)
         .map_err(|e| (true, note(e.reason())))?;
-    match decode(input, &bytes, |_, cert| CertFacts::read(cert)) {
+    match decode(input, &bytes, CertFacts::read) {
         Contents::Certificates(all) => Ok(all
             .into_iter()
             .map(|facts| row(input.path.clone(), facts, opts))

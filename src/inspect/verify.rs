@@ -23,6 +23,22 @@ pub enum Purpose {
     Server,
 }
 
+impl crate::choice::Choice for Purpose {
+    const ALL: &'static [Self] = &[Purpose::Client, Purpose::Server];
+    fn id(self) -> &'static str {
+        match self {
+            Purpose::Client => "client",
+            Purpose::Server => "server",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            Purpose::Client => "TLS client (like openssl's sslclient)",
+            Purpose::Server => "TLS server (like openssl's sslserver)",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
     pub purpose: Option<Purpose>,
@@ -47,10 +63,40 @@ pub struct Failure {
 #[derive(Debug, Clone)]
 pub struct Verdict {
     pub file: PathBuf,
+    /// The certificate's subject (a DN) and its CN.
     pub subject: String,
+    pub cn: Option<String>,
     /// The chain's subjects from the certificate up to the trust anchor, as far as it was built.
     pub chain: Vec<String>,
     pub failure: Option<Failure>,
+}
+
+/// What a PKI directory offers `verify`: its root as the trust anchor, its intermediate as an
+/// untrusted certificate that may complete chains, and the CRLs it has published.
+#[derive(Debug, Clone, Default)]
+pub struct PkiTrust {
+    pub anchors: Vec<PathBuf>,
+    pub untrusted: Vec<PathBuf>,
+    pub crls: Vec<PathBuf>,
+}
+
+impl PkiTrust {
+    pub fn of(dir: &Path) -> Result<PkiTrust, InspectError> {
+        let layout = crate::pki::Layout::new(dir);
+        if !layout.ca_cert().exists() {
+            return Err(crate::pki::PkiError::Missing {
+                dir: dir.to_path_buf(),
+                file: layout.ca_cert(),
+            }
+            .into());
+        }
+        let existing = |paths: Vec<PathBuf>| paths.into_iter().filter(|p| p.exists()).collect();
+        Ok(PkiTrust {
+            anchors: vec![layout.ca_cert()],
+            untrusted: existing(vec![layout.intermediate_cert()]),
+            crls: existing(vec![layout.crl(), layout.root_crl()]),
+        })
+    }
 }
 
 /// Certificates from PEM bundles or DER files, as DER.
@@ -180,6 +226,13 @@ pub fn verify_file(
     Ok(Verdict {
         file: file.to_path_buf(),
         subject: chain[0].subject(),
+        cn: chain[0]
+            .x
+            .subject()
+            .iter_common_name()
+            .next()
+            .and_then(|cn| cn.as_str().ok())
+            .map(str::to_string),
         chain: chain.iter().map(Cert::subject).collect(),
         failure,
     })

@@ -17,6 +17,31 @@ use x509_parser::revocation_list::CertificateRevocationList;
 
 pub const DEFAULT_CRL_LIFETIME: Lifetime = Lifetime::days(7);
 
+/// Which CA signs a CRL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrlSigner {
+    /// The CA that issues leaves: `crl.pem`.
+    Issuing,
+    /// The root, covering the intermediate: `ca.crl.pem`.
+    Root,
+}
+
+impl crate::choice::Choice for CrlSigner {
+    const ALL: &'static [Self] = &[CrlSigner::Issuing, CrlSigner::Root];
+    fn id(self) -> &'static str {
+        match self {
+            CrlSigner::Issuing => "issuing",
+            CrlSigner::Root => "root",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            CrlSigner::Issuing => "the CA that issues leaves: crl.pem",
+            CrlSigner::Root => "the root, covering the intermediate: ca.crl.pem",
+        }
+    }
+}
+
 /// What was published.
 #[derive(Debug, Clone)]
 pub struct CrlInfo {

@@ -60,7 +60,7 @@ pub fn parse_csr(bytes: &[u8], path: &Path) -> Result<CsrRequest, PkiError> {
     let algorithm = KeyAlgorithm::of_public_key(&info.subject_pki).ok_or_else(|| {
         bad(format!(
             "unsupported key ({}): mqauth signs P-256, P-384, Ed25519 and RSA 2048/3072/4096 keys",
-            super::keys::describe_key(&info.subject_pki)
+            super::keys::describe_key(&info.subject_pki).1
         ))
     })?;
     csr.verify_signature().map_err(|e| {

@@ -68,17 +68,11 @@ pub enum PkiError {
     )]
     RekeyWithoutKey { name: String },
     #[error("cannot sign: {0}")]
-    Sign(String),
+    Sign(#[from] rcgen::Error),
     #[error(transparent)]
     Lock(#[from] crate::lock::LockError),
     #[error(transparent)]
     CaName(#[from] super::ca::CaNameError),
     #[error("{}: {why}", path.display())]
     UnsafeDirectory { path: PathBuf, why: String },
-}
-
-impl From<rcgen::Error> for PkiError {
-    fn from(e: rcgen::Error) -> Self {
-        PkiError::Sign(e.to_string())
-    }
 }

@@ -77,6 +77,56 @@ impl Reason {
     }
 }
 
+impl crate::choice::Choice for Reason {
+    const ALL: &'static [Self] = &Reason::ALL;
+    fn id(self) -> &'static str {
+        Reason::id(self)
+    }
+    fn help(self) -> &'static str {
+        match self {
+            Reason::Unspecified => "no reason given (left out of the CRL, as RFC 5280 asks)",
+            Reason::KeyCompromise => "the private key was lost or stolen",
+            Reason::AffiliationChanged => "the device changed hands",
+            Reason::Superseded => "replaced by a newer certificate",
+            Reason::CessationOfOperation => "the device was retired",
+        }
+    }
+}
+
+/// What a certificate's state is now: its recorded status, or expired by the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Valid,
+    Expired,
+    Revoked,
+    Superseded,
+}
+
+impl crate::choice::Choice for State {
+    const ALL: &'static [Self] = &[
+        State::Valid,
+        State::Expired,
+        State::Revoked,
+        State::Superseded,
+    ];
+    fn id(self) -> &'static str {
+        match self {
+            State::Valid => "valid",
+            State::Expired => "expired",
+            State::Revoked => "revoked",
+            State::Superseded => "superseded",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            State::Valid => "in force and not expired",
+            State::Expired => "past its not-after date",
+            State::Revoked => "revoked (listed in the CRL)",
+            State::Superseded => "replaced by a renewal",
+        }
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id())
@@ -132,10 +182,12 @@ impl Entry {
 
     /// The status people care about: revoked and superseded as recorded, otherwise expired
     /// or valid by the clock.
-    pub fn effective_status(&self, now: OffsetDateTime) -> &'static str {
+    pub fn state(&self, now: OffsetDateTime) -> State {
         match self.status {
-            Status::Valid if self.is_expired_at(now) => "expired",
-            status => status.id(),
+            Status::Valid if self.is_expired_at(now) => State::Expired,
+            Status::Valid => State::Valid,
+            Status::Revoked => State::Revoked,
+            Status::Superseded => State::Superseded,
         }
     }
 

@@ -70,6 +70,17 @@ impl KeyAlgorithm {
         self.rsa_bits().is_some()
     }
 
+    fn help(self) -> &'static str {
+        match self {
+            KeyAlgorithm::P256 => "ECDSA P-256: small, fast, read by every TLS stack",
+            KeyAlgorithm::P384 => "ECDSA P-384",
+            KeyAlgorithm::Ed25519 => "Ed25519 (mbedTLS 2.x cannot parse it)",
+            KeyAlgorithm::Rsa2048 => "RSA 2048 bits",
+            KeyAlgorithm::Rsa3072 => "RSA 3072 bits",
+            KeyAlgorithm::Rsa4096 => "RSA 4096 bits",
+        }
+    }
+
     fn rsa_bits(self) -> Option<usize> {
         match self {
             KeyAlgorithm::Rsa2048 => Some(2048),
@@ -94,15 +105,15 @@ impl KeyAlgorithm {
     pub fn generate(self) -> Result<KeyPair, KeyError> {
         match self.rsa_bits() {
             None => KeyPair::generate_for(self.signature_algorithm())
-                .map_err(|e| KeyError::Generate(e.to_string())),
+                .map_err(|e| KeyError::Generate(e.into())),
             Some(bits) => {
                 use pkcs8::EncodePrivateKey as _;
                 let key = rsa::PrivateKey::new(&mut rand::rng(), bits)
-                    .map_err(|e| KeyError::Generate(e.to_string()))?;
+                    .map_err(|e| KeyError::Generate(e.into()))?;
                 let der = key
                     .to_pkcs8_der()
-                    .map_err(|e| KeyError::Generate(e.to_string()))?;
-                KeyPair::try_from(der.as_bytes()).map_err(|e| KeyError::Generate(e.to_string()))
+                    .map_err(|e| KeyError::Generate(e.into()))?;
+                KeyPair::try_from(der.as_bytes()).map_err(|e| KeyError::Generate(e.into()))
             }
         }
     }
@@ -140,40 +151,56 @@ impl KeyAlgorithm {
     }
 }
 
-/// A key as people name it: `P-256`, `RSA 2048`, `Ed25519`, or the curve or algorithm OID.
-pub fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> String {
+/// A public key as the JSON output spells it (`p256`, `rsa2048`, like `--key`; for other keys
+/// the same shape: `rsa1024`, `ec-secp256k1`) and as people read it (`P-256`, `RSA 1024`).
+pub fn describe_key(spki: &SubjectPublicKeyInfo<'_>) -> (String, String) {
     if let Some(alg) = KeyAlgorithm::of_public_key(spki) {
-        return alg.label().to_string();
+        return (alg.id().to_string(), alg.label().to_string());
     }
     match spki.parsed() {
-        Ok(PublicKey::RSA(rsa)) => format!("RSA {}", rsa.key_size()),
+        Ok(PublicKey::RSA(rsa)) => (
+            format!("rsa{}", rsa.key_size()),
+            format!("RSA {}", rsa.key_size()),
+        ),
         Ok(PublicKey::EC(point)) => {
             let curve = spki
                 .algorithm
                 .parameters
                 .as_ref()
-                .and_then(|p| p.as_oid().ok());
-            let name = curve.as_ref().map(|oid| {
-                x509_parser::oid_registry::OidRegistry::default()
-                    .with_x962()
-                    .with_nist_algs()
-                    .get(oid)
-                    .map(|e| e.sn().to_string())
-                    .unwrap_or_else(|| format!("curve {}", oid.to_id_string()))
-            });
-            match name {
-                Some(name) => format!("EC {}-bit, {name}", point.key_size()),
-                None => format!("EC {}-bit", point.key_size()),
-            }
+                .and_then(|p| p.as_oid().ok())
+                .map(|oid| {
+                    x509_parser::oid_registry::OidRegistry::default()
+                        .with_x962()
+                        .with_nist_algs()
+                        .get(&oid)
+                        .map(|e| e.sn().to_string())
+                        .unwrap_or_else(|| oid.to_id_string())
+                })
+                .unwrap_or_else(|| "explicit-curve".into());
+            (
+                format!("ec-{curve}"),
+                format!("EC {}-bit, curve {curve}", point.key_size()),
+            )
         }
         _ => {
             let oid = &spki.algorithm.algorithm;
-            x509_parser::oid_registry::OidRegistry::default()
+            let name = x509_parser::oid_registry::OidRegistry::default()
                 .with_crypto()
                 .get(oid)
                 .map(|e| e.sn().to_string())
-                .unwrap_or_else(|| oid.to_id_string())
+                .unwrap_or_else(|| oid.to_id_string());
+            (name.to_ascii_lowercase(), name)
         }
+    }
+}
+
+impl crate::choice::Choice for KeyAlgorithm {
+    const ALL: &'static [Self] = &KeyAlgorithm::ALL;
+    fn id(self) -> &'static str {
+        KeyAlgorithm::id(self)
+    }
+    fn help(self) -> &'static str {
+        KeyAlgorithm::help(self)
     }
 }
 
@@ -198,9 +225,9 @@ impl FromStr for KeyAlgorithm {
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("cannot encode key: {0}")]
-    Encode(String),
+    Encode(#[source] BoxedError),
     #[error("key generation failed: {0}")]
-    Generate(String),
+    Generate(#[source] BoxedError),
     #[error("{}: the key is encrypted; give its passphrase with --passphrase-file or MQAUTH_PASSPHRASE_FILE", path.display())]
     NeedsPassphrase { path: std::path::PathBuf },
     #[error("{}: wrong passphrase (or a damaged key file)", path.display())]
@@ -211,8 +238,11 @@ pub enum KeyError {
         message: String,
     },
     #[error("cannot encrypt key: {0}")]
-    Encrypt(String),
+    Encrypt(#[source] BoxedError),
 }
+
+/// The error of one of the several crypto crates a key goes through, kept as the source.
+pub type BoxedError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The key's PKCS#8 DER in the form every TLS stack reads. ring writes Ed25519 keys as
 /// PKCS#8 v2 (with the public key attached), which OpenSSL 3.0 - and so Mosquitto - cannot
@@ -223,11 +253,11 @@ fn portable_der(key: &KeyPair) -> Result<Zeroizing<Vec<u8>>, KeyError> {
         return Ok(Zeroizing::new(key.serialized_der().to_vec()));
     }
     let info = pkcs8::PrivateKeyInfoRef::try_from(key.serialized_der())
-        .map_err(|e| KeyError::Encode(e.to_string()))?;
+        .map_err(|e| KeyError::Encode(e.into()))?;
     let v1 = pkcs8::PrivateKeyInfoRef::new(info.algorithm, info.private_key);
     v1.to_der()
         .map(Zeroizing::new)
-        .map_err(|e| KeyError::Encode(e.to_string()))
+        .map_err(|e| KeyError::Encode(e.into()))
 }
 
 /// PEM text of a private key: PKCS#8, encrypted with PBES2 when a passphrase is given.
@@ -254,13 +284,13 @@ pub fn key_to_pem(
     rand::Rng::fill_bytes(&mut rng, &mut salt);
     let params =
         pkcs8::pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(PBKDF2_ROUNDS, &salt, iv)
-            .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+            .map_err(|e| KeyError::Encrypt(e.into()))?;
     let doc = pkcs8::PrivateKeyInfoRef::try_from(der.as_slice())
         .and_then(|info| info.encrypt_with_params(params, passphrase.as_bytes()))
-        .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+        .map_err(|e| KeyError::Encrypt(e.into()))?;
     let pem = doc
         .to_pem("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF)
-        .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+        .map_err(|e| KeyError::Encrypt(e.into()))?;
     Ok(Zeroizing::new(pem.as_str().to_owned()))
 }
 

@@ -20,11 +20,13 @@ pub use ca::{
     BACKDATE, CaNameError, DEFAULT_CA_NAME, InitOptions, SigningCa, check_ca_name, init,
     intermediate_name,
 };
-pub use crl::{CrlInfo, DEFAULT_CRL_LIFETIME, next_update as crl_next_update, publish_crl};
+pub use crl::{
+    CrlInfo, CrlSigner, DEFAULT_CRL_LIFETIME, next_update as crl_next_update, publish_crl,
+};
 pub use csr::{CsrRequest, parse_csr, read_csr};
 pub use error::PkiError;
 pub use exposure::{Exposure, exposed_ca_secrets, exposure};
-pub use index::{Entry, Index, IndexError, Reason, Status, UnknownReason};
+pub use index::{Entry, Index, IndexError, Reason, State, Status, UnknownReason};
 pub use issue::{IssueOptions, LeafKey, LeafRequest, cut_short, issue};
 pub use keys::{
     KeyAlgorithm, KeyError, UnknownKeyAlgorithm, describe_key, key_from_pem, key_to_pem,

@@ -5,6 +5,7 @@
 
 use super::keys::KeyAlgorithm;
 use super::serial::Serial;
+use crate::lifetime::Lifetime;
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyIdMethod, KeyUsagePurpose, PublicKeyData, SanType,
@@ -36,6 +37,38 @@ impl Profile {
 
     pub fn is_ca(self) -> bool {
         matches!(self, Profile::Root | Profile::Intermediate)
+    }
+
+    /// How long a certificate of this profile lives unless told otherwise: the root ten years,
+    /// the intermediate five, brokers 825 days (the CA/Browser Forum's old ceiling, which many
+    /// clients still enforce), devices one year.
+    pub const fn default_lifetime(self) -> Lifetime {
+        match self {
+            Profile::Root => Lifetime::days(3650),
+            Profile::Intermediate => Lifetime::days(1825),
+            Profile::Broker => Lifetime::days(825),
+            Profile::Client => Lifetime::days(365),
+        }
+    }
+}
+
+impl crate::choice::Choice for Profile {
+    const ALL: &'static [Self] = &[
+        Profile::Root,
+        Profile::Intermediate,
+        Profile::Broker,
+        Profile::Client,
+    ];
+    fn id(self) -> &'static str {
+        Profile::id(self)
+    }
+    fn help(self) -> &'static str {
+        match self {
+            Profile::Root => "the root CA",
+            Profile::Intermediate => "the issuing CA",
+            Profile::Broker => "a server certificate: EKU serverAuth, SANs as requested",
+            Profile::Client => "a device certificate: EKU clientAuth, CN = device ID, no SANs",
+        }
     }
 }
 

@@ -103,7 +103,9 @@ pub fn renew(
         .iter()
         .map(|e| renewal_request(pki, e, opts))
         .collect::<Result<Vec<_>, _>>()?;
-    let fallback = opts.lifetime.unwrap_or(Lifetime::days(365));
+    let fallback = opts
+        .lifetime
+        .unwrap_or(super::profile::Profile::Client.default_lifetime());
     let new = issue(
         pki,
         ca,

@@ -74,6 +74,11 @@ impl Pki {
         &self.index
     }
 
+    /// The index as the changes made through this handle left it; releases the lock.
+    pub fn into_index(self) -> Index {
+        self.index
+    }
+
     /// What opening the PKI did about a run that was interrupted, if there was one.
     pub fn recovery(&self) -> Option<&Recovery> {
         self.recovery.as_ref()

@@ -15,7 +15,9 @@ pub enum PskError {
     #[error("key size {0} bytes is out of range: use 16 to 64 bytes (128 to 512 bits)")]
     KeySize(usize),
     #[error("the operating system's random number generator failed: {0}")]
-    Random(String),
+    Random(#[source] rand::rngs::SysError),
+    #[error("a key-generating thread stopped early")]
+    WorkerStopped,
     #[error("{identity} is given twice")]
     DuplicateIdentity { identity: String },
     #[error("{}: {identity} is already in the file (line {line})", path.display())]
@@ -37,8 +39,6 @@ pub enum PskError {
     NotText { path: PathBuf },
     #[error("nothing to generate: name identities, or use --count")]
     NothingToGenerate,
-    #[error("--append works with the mosquitto format only")]
-    AppendFormat,
     #[error("cannot write: {0}")]
     Write(#[from] std::io::Error),
 }

@@ -26,6 +26,45 @@ pub enum Format {
     Json,
 }
 
+impl crate::choice::Choice for Format {
+    const ALL: &'static [Self] = &[Format::Mosquitto, Format::Csv, Format::Json];
+    fn id(self) -> &'static str {
+        match self {
+            Format::Mosquitto => "mosquitto",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            Format::Mosquitto => "identity:hexkey per line (Mosquitto's psk_file)",
+            Format::Csv => "identity,key with a header line",
+            Format::Json => "an array of {\"identity\", \"key\"} objects",
+        }
+    }
+}
+
+/// A fresh key (lowercase hex) for each of `identities`, kept in memory: for callers that hold
+/// the entries themselves, such as the fleet's PSK store.
+pub fn generate_pairs(
+    identities: &[String],
+    bytes: usize,
+) -> Result<Vec<(String, Zeroizing<String>)>, PskError> {
+    check_identities(identities)?;
+    let keys = random_keys(identities.len(), bytes)?;
+    let mut hex = Zeroizing::new(Vec::with_capacity(2 * bytes));
+    Ok(identities
+        .iter()
+        .zip(keys.chunks(bytes.max(1)))
+        .map(|(id, key)| {
+            hex.clear();
+            push_hex(&mut hex, key);
+            let text = String::from_utf8_lossy(&hex).into_owned();
+            (id.clone(), Zeroizing::new(text))
+        })
+        .collect())
+}
+
 /// Checks identities named one by one: each a valid name, none twice.
 pub fn check_identities(identities: &[String]) -> Result<(), PskError> {
     for id in identities {
@@ -172,7 +211,7 @@ impl PskBatch {
             Ok::<usize, PskError>(expected)
         })?;
         if written != chunks {
-            return Err(PskError::Random("a worker thread stopped early".into()));
+            return Err(PskError::WorkerStopped);
         }
         if format == Format::Json {
             out.write_all(b"\n]\n")?;

@@ -26,7 +26,7 @@ pub fn random_keys(count: usize, bytes: usize) -> Result<Zeroizing<Vec<u8>>, Psk
     for chunk in out.chunks_mut(1 << 16) {
         rand::rngs::SysRng
             .try_fill_bytes(chunk)
-            .map_err(|e| PskError::Random(e.to_string()))?;
+            .map_err(PskError::Random)?;
     }
     Ok(out)
 }

@@ -1,17 +1,22 @@
-//! `pki list`: the index as a table or JSON.
+//! `pki list`: what the PKI issued, as a table or JSON.
 
 use super::PkiCommon;
+use crate::cli::args::choice;
 use crate::cli::output::{count, date, print_json};
 use crate::cli::table::StatusTable;
-use crate::cli::{CliError, Ui};
-use clap::{Args, ValueEnum};
+use crate::cli::{CliError, ExitStatus, Ui};
+use clap::Args;
+use mqauth::choice::Choice as _;
 use mqauth::lifetime::Lifetime;
-use mqauth::pki::{self, Entry, KeyAlgorithm, Profile, San};
+use mqauth::pki::{self, Entry, KeyAlgorithm, Profile, San, State};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    mqauth pki list\n  \
+    mqauth pki list --expiring 30d\n  \
+    mqauth pki list --status revoked --json | jq -r '.[].name'")]
 pub(super) struct ListArgs {
     /// Print JSON instead of a table
     #[arg(long)]
@@ -20,30 +25,11 @@ pub(super) struct ListArgs {
     #[arg(long, value_name = "DURATION")]
     expiring: Option<Lifetime>,
     /// Only certificates with this status
-    #[arg(long, value_enum)]
-    status: Option<StatusFilter>,
+    #[arg(long, value_parser = choice::<State>())]
+    status: Option<State>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum StatusFilter {
-    Valid,
-    Expired,
-    Revoked,
-    Superseded,
-}
-
-impl StatusFilter {
-    fn id(self) -> &'static str {
-        match self {
-            StatusFilter::Valid => "valid",
-            StatusFilter::Expired => "expired",
-            StatusFilter::Revoked => "revoked",
-            StatusFilter::Superseded => "superseded",
-        }
-    }
-}
-
-/// One row of `pki list`; also its JSON form.
+/// One row of `pki list`; also its JSON form (README, "JSON output").
 #[derive(Debug, Serialize)]
 struct ListRow<'a> {
     name: &'a str,
@@ -77,27 +63,27 @@ impl<'a> ListRow<'a> {
             not_before: e.not_before,
             not_after: e.not_after,
             days_left: e.days_left(now),
-            status: e.effective_status(now),
+            status: e.state(now).id(),
             revoked_at: e.revoked_at,
             reason: e.reason.map(|r| r.id()),
         }
     }
 }
 
-pub(super) fn list(common: &PkiCommon, a: ListArgs, ui: &Ui) -> Result<u8, CliError> {
-    let index = pki::read_only_index(&common.dir)?;
+pub(super) fn run(common: &PkiCommon, a: ListArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
+    let index = pki::read_only_index(common.dir())?;
     let now = OffsetDateTime::now_utc();
     let horizon = a.expiring.map(|w| now + w.duration());
     let rows: Vec<ListRow<'_>> = index
         .certificates
         .iter()
+        .filter(|e| a.status.is_none_or(|s| e.state(now) == s))
+        .filter(|e| horizon.is_none_or(|h| e.state(now) == State::Valid && e.not_after <= h))
         .map(|e| ListRow::new(e, now))
-        .filter(|r| a.status.is_none_or(|s| s.id() == r.status))
-        .filter(|r| horizon.is_none_or(|h| r.status == "valid" && r.not_after <= h))
         .collect();
     if a.json {
         print_json(&rows)?;
-        return Ok(0);
+        return Ok(ExitStatus::Success);
     }
     let mut table = StatusTable::new(&[
         "Name",
@@ -121,11 +107,7 @@ pub(super) fn list(common: &PkiCommon, a: ListArgs, ui: &Ui) -> Result<u8, CliEr
     ui.summary(format!(
         "{} in {}",
         count(rows.len(), "certificate", "certificates"),
-        index_path(&common.dir).display()
+        pki::Layout::new(common.dir()).index().display()
     ));
-    Ok(0)
-}
-
-fn index_path(dir: &Path) -> PathBuf {
-    pki::Layout::new(dir).index()
+    Ok(ExitStatus::Success)
 }

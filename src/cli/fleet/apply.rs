@@ -1,0 +1,88 @@
+//! `fleet apply`: make the fleet directory match the manifest.
+
+use super::{ManifestArgs, RenderArgs, print_steps, shown, summary};
+use crate::cli::args::{FleetDirArg, PassphraseArg};
+use crate::cli::output::print_json;
+use crate::cli::progress::Progress;
+use crate::cli::{CliError, ExitStatus, Ui};
+use clap::Args;
+use mqauth::fleet::{self, Action, Step};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Idempotent: a second run changes nothing and says so. A device added to \
+    the manifest gets only its own credentials; a device removed is reported, and revoked or \
+    removed only with --prune.\n\n\
+    Examples:\n  \
+    mqauth fleet apply                          # next to ./fleet.yaml\n  \
+    mqauth fleet apply --example --fleet-dir demo\n  \
+    mqauth fleet apply -m /srv/acme/fleet.yaml --prune --json"
+)]
+pub(super) struct ApplyArgs {
+    #[command(flatten)]
+    dir: FleetDirArg,
+    /// Revoke the certificates and remove the PSKs of devices no longer in the manifest
+    #[arg(long)]
+    prune: bool,
+    /// Print the steps taken as JSON (as `plan --json` does) instead of a table
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    passphrase: PassphraseArg,
+    #[command(flatten)]
+    render: RenderArgs,
+}
+
+pub(super) fn run(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
+    let fleet = m.load()?;
+    let pass = a.passphrase.read(ui)?;
+    let dir = m.fleet_dir(a.dir.dir.as_deref());
+    let mtls_devices = fleet.devices_with(fleet::Auth::Mtls).count() as u64;
+    let progress = Progress::new(ui, mtls_devices, "issuing");
+    let steps = fleet::apply(
+        &fleet,
+        &dir,
+        &a.render.options(a.prune),
+        pass.as_ref(),
+        &progress.tick(),
+    )?;
+    drop(progress);
+    let layout = mqauth::pki::Layout::new(dir.join(&fleet.pki.dir));
+    for exposed in mqauth::pki::exposed_ca_secrets(&layout) {
+        ui.warn(exposed.to_string());
+    }
+    if a.json {
+        print_json(&steps)?;
+    } else if !steps.is_empty() && !ui.is_quiet() {
+        print_steps(&steps, ui)?;
+    }
+    ui.summary(format!("{} in {}", summary("applied", &steps), shown(&dir)));
+    if let Some(note) = reload_note(&steps) {
+        ui.summary(note);
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// What running brokers need for the changes to take effect: Mosquitto re-reads its ACL, PSK
+/// and CRL files on SIGHUP, but a changed listener needs a restart.
+fn reload_note(steps: &[Step]) -> Option<&'static str> {
+    let changed = || steps.iter().filter(|s| s.action.changes());
+    let restart = changed()
+        .any(|s| s.kind == "file" && s.action == Action::Update && s.detail.ends_with("config"));
+    let reload = changed().any(|s| {
+        s.kind == "crl"
+            || s.action == Action::Remove
+            || (s.kind == "file" && s.action == Action::Update)
+    });
+    if restart {
+        Some(
+            "  broker configurations changed: restart the brokers (a reload does not apply new listener settings)",
+        )
+    } else if reload {
+        Some(
+            "  Mosquitto re-reads acl_file, psk_file and crlfile on SIGHUP: reload the brokers (e.g. systemctl reload mosquitto)",
+        )
+    } else {
+        None
+    }
+}

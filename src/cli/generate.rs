@@ -1,0 +1,106 @@
+//! `mqauth generate man|completions` (hidden): writes the man pages and shell completions from
+//! the clap declarations. `man/` and `completions/` in the repository are made with it, and a
+//! test fails when they are stale.
+
+use super::{Cli, CliError, ExitStatus, Ui};
+use clap::{Args, CommandFactory, Subcommand};
+use clap_complete::Shell;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    mqauth generate man man/\n  \
+    mqauth generate completions bash completions/")]
+pub struct GenerateArgs {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Debug, Subcommand)]
+enum What {
+    /// One man page per command, into DIR
+    Man { dir: PathBuf },
+    /// The completion script for SHELL, into DIR
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+        dir: PathBuf,
+    },
+}
+
+pub fn man(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    clap_mangen::generate_to(Cli::command(), dir)
+}
+
+pub fn completions(shell: Shell, dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    clap_complete::generate_to(shell, &mut Cli::command(), "mqauth", dir).map(|_| ())
+}
+
+pub fn run(args: GenerateArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
+    let (dir, written) = match &args.what {
+        What::Man { dir } => (dir, man(dir)),
+        What::Completions { shell, dir } => (dir, completions(*shell, dir)),
+    };
+    written.map_err(|source| CliError::Output {
+        what: "the generated files",
+        source,
+    })?;
+    ui.summary(format!("wrote {}", dir.display()));
+    Ok(ExitStatus::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// The shells whose completions the repository carries.
+    const SHELLS: [Shell; 5] = [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::Elvish,
+        Shell::PowerShell,
+    ];
+
+    fn read_dir(dir: &Path) -> BTreeMap<String, String> {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        (name, std::fs::read_to_string(e.path()).unwrap_or_default())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `completions/` and `man/` are what `mqauth generate` writes today.
+    #[test]
+    fn completions_and_man_pages_are_up_to_date() -> std::io::Result<()> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let fresh = tempfile::tempdir()?;
+        man(&fresh.path().join("man"))?;
+        for shell in SHELLS {
+            completions(shell, &fresh.path().join("completions"))?;
+        }
+        for dir in ["completions", "man"] {
+            let want = read_dir(&fresh.path().join(dir));
+            let have = read_dir(&root.join(dir));
+            let stale: Vec<&String> = want
+                .keys()
+                .chain(have.keys())
+                .filter(|name| want.get(*name) != have.get(*name))
+                .collect();
+            assert!(
+                stale.is_empty(),
+                "{dir}/ is out of date ({stale:?}); run `cargo run -- generate man man && for s in bash zsh fish elvish powershell; do cargo run -- generate completions $s completions; done`"
+            );
+        }
+        Ok(())
+    }
+}

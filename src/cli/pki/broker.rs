@@ -1,0 +1,74 @@
+//! `pki broker`: a server certificate with the names clients dial.
+
+use super::{LeafArgs, PkiCommon, issue_all};
+use crate::cli::output::date;
+use crate::cli::{CliError, ExitStatus, Ui};
+use clap::Args;
+use mqauth::lifetime::{self, Lifetime};
+use mqauth::pki::{IssueOptions, LeafKey, LeafRequest, Profile, San};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "At least one --dns or --ip: TLS clients check the broker against the \
+    subject alternative names, never against the CN.\n\n\
+    Examples:\n  \
+    mqauth pki broker broker1 --dns mqtt.acme.example --ip 10.0.0.5\n  \
+    mqauth pki broker broker1 --dns mqtt.acme.example --force    # re-issue, new key"
+)]
+pub(super) struct BrokerArgs {
+    /// Broker name: file name and CN
+    name: String,
+    /// DNS name clients use to reach the broker (repeatable)
+    #[arg(long = "dns", value_name = "NAME")]
+    dns: Vec<String>,
+    /// IP address clients use to reach the broker (repeatable)
+    #[arg(long = "ip", value_name = "ADDR")]
+    ip: Vec<String>,
+    /// Lifetime
+    #[arg(long, value_parser = lifetime::positive, default_value_t = Profile::Broker.default_lifetime(), value_name = "DURATION")]
+    days: Lifetime,
+    #[command(flatten)]
+    leaf: LeafArgs,
+}
+
+/// The SANs `--dns` and `--ip` ask for.
+pub(super) fn sans_from(dns: &[String], ip: &[String]) -> Result<Vec<San>, CliError> {
+    let mut sans = Vec::with_capacity(dns.len() + ip.len());
+    for d in dns {
+        sans.push(San::dns(d)?);
+    }
+    for i in ip {
+        sans.push(San::ip(i)?);
+    }
+    Ok(sans)
+}
+
+pub(super) fn run(common: &PkiCommon, a: BrokerArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
+    let request = LeafRequest {
+        name: a.name,
+        profile: Profile::Broker,
+        sans: sans_from(&a.dns, &a.ip)?,
+        key: LeafKey::Generate(a.leaf.key(common)?),
+        lifetime: None,
+    };
+    let opts = IssueOptions {
+        lifetime: a.days,
+        force: a.leaf.force,
+    };
+    let (pki, entries) = issue_all(common, std::slice::from_ref(&request), opts, ui)?;
+    let layout = pki.layout();
+    for e in &entries {
+        ui.summary(format!(
+            "issued broker certificate {} (serial {}, {}, valid until {})\n  certificate  {}\n  full chain   {}\n  key          {}\n  SANs         {}",
+            e.name,
+            e.serial,
+            e.key.label(),
+            date(e.not_after),
+            layout.leaf_cert(&e.name).display(),
+            layout.leaf_fullchain(&e.name).display(),
+            layout.leaf_key(&e.name).display(),
+            e.sans.iter().map(San::to_string).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,76 @@
+//! `pki init`: the root CA and the intermediate that issues leaves.
+
+use super::PkiCommon;
+use crate::cli::args::choice;
+use crate::cli::output::date;
+use crate::cli::{CliError, ExitStatus, Ui};
+use clap::Args;
+use mqauth::lifetime::{self, Lifetime};
+use mqauth::pki::{self, KeyAlgorithm, Profile};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Writes ca.crt, ca.key, intermediate.crt, intermediate.key, chain.pem \
+    and index.json in the PKI directory; refuses to run over an existing PKI.\n\n\
+    Examples:\n  \
+    mqauth pki init --name \"Acme Fleet CA\"\n  \
+    mqauth pki init --key rsa3072 --days 20y --intermediate-days 5y\n  \
+    mqauth pki init --passphrase-file ca.pass      # CA keys encrypted (PBES2)"
+)]
+pub(super) struct InitArgs {
+    /// Common Name of the root CA (the intermediate gets "<NAME> Intermediate"); printable
+    /// text, at most 64 characters with the suffix
+    #[arg(long, default_value = pki::DEFAULT_CA_NAME)]
+    name: String,
+    /// Key type of the CAs, and the default for keys issued later
+    #[arg(long, default_value = "p256", value_parser = choice::<KeyAlgorithm>())]
+    key: KeyAlgorithm,
+    /// Lifetime of the root CA (e.g. 3650d, 10y)
+    #[arg(long, value_parser = lifetime::positive, default_value_t = Profile::Root.default_lifetime(), value_name = "DURATION")]
+    days: Lifetime,
+    /// Lifetime of the intermediate CA
+    #[arg(long, value_parser = lifetime::positive, default_value_t = Profile::Intermediate.default_lifetime(), value_name = "DURATION")]
+    intermediate_days: Lifetime,
+    /// Issue leaves directly from the root (no intermediate CA)
+    #[arg(long)]
+    no_intermediate: bool,
+}
+
+pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
+    let pass = common.passphrase(ui)?;
+    let opts = pki::InitOptions {
+        name: a.name,
+        key: a.key,
+        root_lifetime: a.days,
+        intermediate_lifetime: a.intermediate_days,
+        intermediate: !a.no_intermediate,
+        passphrase: pass.as_ref(),
+    };
+    let pki = pki::init(common.dir(), &opts)?;
+    let layout = pki.layout();
+    let mut lines = vec![format!("created PKI in {}", layout.dir().display())];
+    for e in &pki.index().certificates {
+        let file = match e.profile {
+            Profile::Root => layout.ca_cert(),
+            _ => layout.intermediate_cert(),
+        };
+        lines.push(format!(
+            "  {:<13} {}  {}, {}, valid until {}",
+            e.profile.id(),
+            file.display(),
+            e.subject,
+            e.key.label(),
+            date(e.not_after)
+        ));
+    }
+    lines.push(format!(
+        "  {:<13} {}  (the broker's cafile)",
+        "chain",
+        layout.chain().display()
+    ));
+    if pass.is_some() {
+        lines.push("  CA keys are encrypted with the passphrase".into());
+    }
+    ui.summary(lines.join("\n"));
+    Ok(ExitStatus::Success)
+}

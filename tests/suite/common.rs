@@ -1,0 +1,368 @@
+//! Helpers shared by the tests: the binary driven by a command line, declared requirements on
+//! external tools, and a real Mosquitto.
+
+use assert_cmd::Command;
+use std::fs;
+use std::io::Read;
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn mqauth() -> Command {
+    let mut cmd = Command::cargo_bin("mqauth").expect("the mqauth binary is built");
+    cmd.env_remove("MQAUTH_PKI_DIR")
+        .env_remove("MQAUTH_PASSPHRASE_FILE")
+        .env_remove("MQAUTH_LOCK_TIMEOUT")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// Arguments as a test writes them: one command line (`"pki client --count 3"`, split as a
+/// shell would, quotes included) or a list of words (for arguments with newlines and such).
+pub trait CommandLine {
+    fn words(&self) -> Vec<String>;
+}
+
+impl CommandLine for &str {
+    fn words(&self) -> Vec<String> {
+        shell_words::split(self).unwrap_or_else(|e| panic!("bad command line {self:?}: {e}"))
+    }
+}
+
+impl CommandLine for String {
+    fn words(&self) -> Vec<String> {
+        self.as_str().words()
+    }
+}
+
+impl CommandLine for &[&str] {
+    fn words(&self) -> Vec<String> {
+        self.iter().map(|w| w.to_string()).collect()
+    }
+}
+
+impl<const N: usize> CommandLine for &[&str; N] {
+    fn words(&self) -> Vec<String> {
+        self.iter().map(|w| w.to_string()).collect()
+    }
+}
+
+impl CommandLine for Vec<&str> {
+    fn words(&self) -> Vec<String> {
+        self.iter().map(|w| w.to_string()).collect()
+    }
+}
+
+impl CommandLine for &Vec<&str> {
+    fn words(&self) -> Vec<String> {
+        self.iter().map(|w| w.to_string()).collect()
+    }
+}
+
+/// Runs mqauth in `dir`, whatever happens.
+pub fn run(dir: &Path, args: impl CommandLine) -> Output {
+    mqauth()
+        .current_dir(dir)
+        .args(args.words())
+        .output()
+        .expect("run mqauth")
+}
+
+/// Runs mqauth in `dir` and asserts success.
+pub fn ok(dir: &Path, args: impl CommandLine) -> Output {
+    let words = args.words();
+    let out = run(
+        dir,
+        words
+            .as_slice()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        out.status.success(),
+        "mqauth {words:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs mqauth in `dir` and asserts a one-line `error:` with exit code 1; returns the line.
+pub fn fails(dir: &Path, args: impl CommandLine) -> String {
+    let words = args.words();
+    let out = run(dir, words.iter().map(String::as_str).collect::<Vec<_>>());
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "mqauth {words:?}: {stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one error line, got: {stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    lines[0].to_string()
+}
+
+/// Runs mqauth in `dir` and asserts a usage error (exit code 2, clap's or mqauth's own);
+/// returns stderr.
+pub fn usage(dir: &Path, args: impl CommandLine) -> String {
+    let words = args.words();
+    let out = run(dir, words.iter().map(String::as_str).collect::<Vec<_>>());
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "mqauth {words:?}: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stderr
+}
+
+fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|p| p.join(tool).is_file()))
+        .unwrap_or(false)
+        || Path::new("/usr/sbin").join(tool).is_file()
+}
+
+/// Whether `tool` can be used; otherwise a skip notice naming the running test, or, under
+/// CI=true, a failure: there a missing tool must not pass as a skipped test.
+pub fn available(tool: &str) -> bool {
+    if on_path(tool) {
+        return true;
+    }
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true and `{tool}` is missing: {test} cannot run");
+    }
+    eprintln!("SKIP {test}: `{tool}` is not installed");
+    false
+}
+
+/// Declares the external tools a test needs: the test returns early (with a notice) when one
+/// is missing, and fails under CI=true.
+macro_rules! requires {
+    ($($tool:literal),+ $(,)?) => {
+        if !([$($tool),+].iter().all(|t| $crate::common::available(t))) {
+            return;
+        }
+    };
+}
+pub(crate) use requires;
+
+pub fn tool_path(tool: &str) -> PathBuf {
+    for dir in ["/usr/sbin", "/usr/bin", "/usr/local/bin"] {
+        let p = Path::new(dir).join(tool);
+        if p.is_file() {
+            return p;
+        }
+    }
+    PathBuf::from(tool)
+}
+
+pub fn run_tool(tool: &str, args: &[&str], dir: &Path) -> Output {
+    std::process::Command::new(tool_path(tool))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {tool}: {e}"))
+}
+
+/// `openssl verify` with the PKI's root as trust anchor and its intermediate as untrusted.
+pub fn openssl_verify(pki: &Path, purpose: &str, cert: &Path, extra: &[&str]) -> (bool, String) {
+    let mut args = vec!["verify", "-CAfile", "ca.crt"];
+    if pki.join("intermediate.crt").exists() {
+        args.extend(["-untrusted", "intermediate.crt"]);
+    }
+    args.extend(["-purpose", purpose]);
+    args.extend(extra);
+    let cert = cert.to_str().expect("utf-8 path");
+    args.push(cert);
+    let out = run_tool("openssl", &args, pki);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Writes a file only its owner may read, as a passphrase or key file should be.
+pub fn write_secret(path: &Path, contents: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::write(path, contents).expect("write secret");
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).expect("chmod 600");
+}
+
+pub fn mode(path: &Path) -> u32 {
+    fs::metadata(path).expect("stat").mode() & 0o777
+}
+
+pub fn is_root() -> bool {
+    fs::metadata("/proc/self")
+        .map(|m| m.uid() == 0)
+        .unwrap_or(false)
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// A real mosquitto on loopback, stopped (by its process id) when dropped.
+pub struct Broker {
+    child: Child,
+    pub log: PathBuf,
+}
+
+impl Broker {
+    /// Starts `mosquitto -c config` and waits until every port in `ports` accepts connections.
+    /// The config gets `user root` when the tests run as root, so the broker can read 0600 files.
+    pub fn start(dir: &Path, config_body: &str, ports: &[u16]) -> Broker {
+        let log = dir.join("mosquitto.log");
+        let mut config = String::new();
+        if is_root() {
+            config.push_str("user root\n");
+        }
+        config.push_str(&format!("log_dest file {}\nlog_type all\n", log.display()));
+        config.push_str(config_body);
+        let conf = dir.join("mosquitto.conf");
+        fs::write(&conf, config).expect("write mosquitto.conf");
+        Broker::start_with_file(&conf, &log, ports)
+    }
+
+    /// Starts mosquitto on a configuration file written elsewhere (e.g. rendered by mqauth).
+    pub fn start_with_file(conf: &Path, log: &Path, ports: &[u16]) -> Broker {
+        let child = std::process::Command::new(tool_path("mosquitto"))
+            .arg("-c")
+            .arg(conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start mosquitto");
+        let mut broker = Broker {
+            child,
+            log: log.to_path_buf(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        for port in ports {
+            while TcpStream::connect(("127.0.0.1", *port)).is_err() {
+                if let Ok(Some(status)) = broker.child.try_wait() {
+                    let mut err = String::new();
+                    if let Some(mut e) = broker.child.stderr.take() {
+                        let _ = e.read_to_string(&mut err);
+                    }
+                    panic!(
+                        "mosquitto exited ({status}): {err}\nlog:\n{}",
+                        broker.log_text()
+                    );
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "mosquitto did not listen on {port}: {}",
+                    broker.log_text()
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        broker
+    }
+
+    pub fn log_text(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// TLS options of one MQTT client.
+#[derive(Clone, Debug, Default)]
+pub struct Tls {
+    pub args: Vec<String>,
+}
+
+impl Tls {
+    pub fn cert(cafile: &Path, cert: &Path, key: &Path) -> Tls {
+        Tls {
+            args: vec![
+                "--cafile".into(),
+                cafile.display().to_string(),
+                "--cert".into(),
+                cert.display().to_string(),
+                "--key".into(),
+                key.display().to_string(),
+            ],
+        }
+    }
+
+    pub fn ca_only(cafile: &Path) -> Tls {
+        Tls {
+            args: vec!["--cafile".into(), cafile.display().to_string()],
+        }
+    }
+
+    pub fn psk(identity: &str, hexkey: &str) -> Tls {
+        Tls {
+            args: vec![
+                "--psk-identity".into(),
+                identity.into(),
+                "--psk".into(),
+                hexkey.into(),
+            ],
+        }
+    }
+}
+
+pub fn publish(port: u16, tls: &Tls, topic: &str, message: &str) -> Output {
+    std::process::Command::new(tool_path("mosquitto_pub"))
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1"])
+        .args(&tls.args)
+        .args(["-t", topic, "-m", message])
+        .output()
+        .expect("run mosquitto_pub")
+}
+
+/// Subscribes to `topic` and publishes `message` to it (repeatedly, until the subscriber has
+/// it or `wait` passes). Returns what the subscriber received, or None.
+pub fn round_trip(
+    port: u16,
+    sub_tls: &Tls,
+    sub_topic: &str,
+    pub_tls: &Tls,
+    pub_topic: &str,
+    message: &str,
+    wait: Duration,
+) -> Option<String> {
+    let mut sub = std::process::Command::new(tool_path("mosquitto_sub"))
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1"])
+        .args(&sub_tls.args)
+        .args(["-t", sub_topic, "-C", "1", "-W"])
+        .arg(wait.as_secs().max(1).to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mosquitto_sub");
+    let deadline = Instant::now() + wait;
+    loop {
+        if let Ok(Some(_)) = sub.try_wait() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = sub.kill();
+            break;
+        }
+        let _ = publish(port, pub_tls, pub_topic, message);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let out = sub.wait_with_output().expect("mosquitto_sub output");
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !text.is_empty()).then_some(text)
+}
