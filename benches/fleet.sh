@@ -21,8 +21,8 @@ noop=()
 acl=()
 for i in $(seq "$TRIALS"); do
     sync
-    first+=("$(time_once "$WORK" "$MQAUTH" -q fleet apply -m fleet.yaml --out "run$i")")
-    noop+=("$(time_once "$WORK" "$MQAUTH" -q fleet apply -m fleet.yaml --out "run$i")")
+    first+=("$(time_once "$WORK" "$MQAUTH" -q fleet apply -m fleet.yaml --fleet-dir "run$i")")
+    noop+=("$(time_once "$WORK" "$MQAUTH" -q fleet apply -m fleet.yaml --fleet-dir "run$i")")
     acl+=("$(time_once "$WORK" sh -c "'$MQAUTH' -q acl render -m fleet.yaml --fleet-dir run$i > acl.txt")")
 done
 test "$(ls "$WORK/run1/pki/issued" | wc -l)" -eq "$((HALF + 2))"

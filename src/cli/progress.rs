@@ -21,7 +21,7 @@ impl Progress {
             let style = style.with_key(
                 "rate",
                 |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{}/s", indicatif::HumanCount(state.per_sec() as u64));
+                    let _ = w.write_str(&rate(state.per_sec()));
                 },
             );
             bar.set_style(style.progress_chars("=> "));
@@ -44,5 +44,23 @@ impl Drop for Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// Items per second as a whole number with thousands separators: `1,131/s`.
+fn rate(per_sec: f64) -> String {
+    format!(
+        "{}/s",
+        indicatif::HumanCount(per_sec.max(0.0).round() as u64)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rates_are_whole_numbers() {
+        assert_eq!(super::rate(1131.2087), "1,131/s");
+        assert_eq!(super::rate(0.4), "0/s");
+        assert_eq!(super::rate(f64::NAN), "0/s");
     }
 }
