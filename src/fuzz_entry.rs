@@ -43,7 +43,7 @@ pub fn manifest(bytes: &[u8]) {
 
 /// The PKI's index.
 pub fn index(bytes: &[u8]) {
-    let _ = crate::pki::Index::parse(bytes, Path::new(PATH));
+    let _ = crate::pki::LegacyIndex::parse(bytes, Path::new(PATH));
 }
 
 /// Private keys (PEM: PKCS#8, encrypted PKCS#8, SEC1, PKCS#1), as CA keys are loaded.

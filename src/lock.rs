@@ -31,6 +31,11 @@ pub fn configure(policy: WaitPolicy) {
     let _ = POLICY.set(policy);
 }
 
+/// How long a writer waits for another one: also how long the database waits for its lock.
+pub fn timeout() -> Duration {
+    policy().timeout
+}
+
 fn policy() -> WaitPolicy {
     POLICY.get().copied().unwrap_or(WaitPolicy {
         timeout: DEFAULT_TIMEOUT,

@@ -13,8 +13,9 @@ use std::sync::Mutex;
 const SYNCFS_THRESHOLD: usize = 16;
 
 /// Crash points for the tests of crash recovery, in debug builds only: `MQAUTH_CRASH=journaled`
-/// (journal written, nothing renamed), `rename:N` (after N renames), `committed` (commit point
-/// renamed, backups not yet removed) abort the process there, as `kill -9` would.
+/// (journal written, nothing renamed), `rename:N` (after N renames), `renamed` (every file in
+/// place, an outside commit point not yet reached), `committed` (committed, backups not yet
+/// removed) abort the process there, as `kill -9` would.
 #[cfg(debug_assertions)]
 mod crash {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -172,44 +173,81 @@ impl Batch {
             .find(|s| s.last)
             .map(|s| s.target.clone())
             .unwrap_or_default();
-        let journal = Journal::new(
-            self.journal
-                .clone()
-                .unwrap_or_else(|| journal_for(&commit_point)),
-            staged
-                .iter()
-                .map(|s| Entry {
-                    target: s.target.clone(),
-                    tag: s.tag,
-                    // A file that must not be replaced cannot have existed, or its rename fails
-                    // and the batch is undone; only replacements need a look.
-                    existed: s.overwrite && fs::symlink_metadata(&s.target).is_ok(),
-                    last: s.last,
-                })
-                .collect(),
-        );
-        let prepared = sync_files(&staged).and_then(|()| journal.write());
-        if let Err(e) = prepared {
-            remove_temps(&staged);
-            return Err(e);
-        }
-        crash::at("journaled");
-        if let Err(e) = rename_all(&staged) {
-            // Undo from the journal, as a recovery would; if even that fails, the journal
-            // stays for the next run.
-            if journal.roll_back().is_ok() {
-                let _ = journal.remove();
-            }
-            return Err(e);
-        }
-        crash::at("committed");
-        let dirs: BTreeSet<&Path> = staged.iter().map(|s| parent_of(&s.target)).collect();
-        for dir in dirs {
-            sync_dir(dir)?;
-        }
-        journal.finish()?;
-        journal.remove()
+        let journal = self
+            .journal
+            .clone()
+            .unwrap_or_else(|| journal_for(&commit_point));
+        commit_journaled(staged, journal, |_| Ok::<(), FileError>(()))
     }
+
+    /// Like [`Batch::commit`], for a batch whose commit point is outside the files: once every
+    /// file is in place, `commit` runs with the batch's id and must record that id durably
+    /// (a database transaction). If it fails, the files are undone; if the process dies, the
+    /// next run asks whether the id was recorded (`atomic::recover_with`) to finish or undo.
+    /// The journal goes where [`Batch::journal_at`] said.
+    pub fn commit_with<E: From<FileError>>(
+        self,
+        commit: impl FnOnce(&str) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let staged = self.take();
+        let Some(journal) = self.journal.clone() else {
+            return Err(FileError::Journal {
+                path: PathBuf::new(),
+                why: "a batch with an outside commit point needs a journal path".into(),
+            }
+            .into());
+        };
+        commit_journaled(staged, journal, commit)
+    }
+}
+
+fn commit_journaled<E: From<FileError>>(
+    staged: Vec<Staged>,
+    journal_path: PathBuf,
+    commit: impl FnOnce(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let id = format!("{:016x}", new_tag());
+    let journal = Journal::new(
+        journal_path,
+        id.clone(),
+        staged
+            .iter()
+            .map(|s| Entry {
+                target: s.target.clone(),
+                tag: s.tag,
+                // A file that must not be replaced cannot have existed, or its rename fails
+                // and the batch is undone; only replacements need a look.
+                existed: s.overwrite && fs::symlink_metadata(&s.target).is_ok(),
+                last: s.last,
+            })
+            .collect(),
+    );
+    let prepared = sync_files(&staged).and_then(|()| journal.write());
+    if let Err(e) = prepared {
+        remove_temps(&staged);
+        return Err(e.into());
+    }
+    crash::at("journaled");
+    let renamed = rename_all(&staged).map_err(E::from).and_then(|()| {
+        crash::at("renamed");
+        commit(&id)
+    });
+    if let Err(e) = renamed {
+        // Undo from the journal, as a recovery would; if even that fails, the journal stays
+        // for the next run.
+        if journal.roll_back().is_ok() {
+            let _ = journal.remove();
+        }
+        return Err(e);
+    }
+    crash::at("committed");
+    let dirs: BTreeSet<&Path> = staged.iter().map(|s| parent_of(&s.target)).collect();
+    for dir in dirs {
+        sync_dir(dir)?;
+    }
+    journal.finish()?;
+    journal.remove()?;
+    Ok(())
 }
 
 impl Drop for Batch {
@@ -467,6 +505,7 @@ mod tests {
         let journal = journal_for(&staged.last().unwrap().target);
         Journal::new(
             journal.clone(),
+            "0".into(),
             staged
                 .iter()
                 .map(|s| Entry {
@@ -526,6 +565,39 @@ mod tests {
             fs::read_to_string(dir.path().join("a.key")).unwrap(),
             "new a"
         );
+    }
+
+    #[test]
+    fn an_outside_commit_point_decides_what_recovery_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join(".journal");
+        // The commit fails: every file is undone on the spot.
+        let batch = Batch::new(true).journal_at(journal.clone());
+        batch
+            .stage(&dir.path().join("a"), b"a", Mode::Public)
+            .unwrap();
+        let failed: Result<(), FileError> = batch.commit_with(|_| {
+            Err(FileError::Journal {
+                path: PathBuf::from("db"),
+                why: "no".into(),
+            })
+        });
+        assert!(failed.is_err());
+        assert_eq!(names(dir.path()), Vec::<String>::new());
+        // It succeeds, recording the id it was given.
+        let recorded = std::cell::RefCell::new(String::new());
+        let batch = Batch::new(true).journal_at(journal.clone());
+        batch
+            .stage(&dir.path().join("a"), b"a", Mode::Public)
+            .unwrap();
+        batch
+            .commit_with(|id| {
+                *recorded.borrow_mut() = id.to_string();
+                Ok::<(), FileError>(())
+            })
+            .unwrap();
+        assert_eq!(names(dir.path()), vec!["a"]);
+        assert_eq!(recorded.borrow().len(), 16);
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! The record a batch of several files keeps while it renames them into place, so that a crash
 //! at any moment is finished or undone by the next run.
 //!
-//! Before its first rename a batch writes, and makes durable, a journal next to its commit
-//! point (the file renamed last, e.g. index.json): every target, the tag of its temporary and
-//! backup names, and whether the target existed. The next writer, holding the same lock, calls
-//! [`recover`]. If the commit point's temporary is gone, the batch committed: only its cleanup
-//! (removing backups) is finished. Otherwise every rename is undone from what is on disk — a
-//! replaced file is restored from its backup, a created one removed — and the temporaries go.
-//! Every step can be repeated, and the journal is removed last, so a crash during recovery is
-//! recovered again.
+//! Before its first rename a batch writes, and makes durable, a journal: its id, and for every
+//! target the tag of its temporary and backup names and whether the target existed. The batch
+//! commits either by renaming its last file (the commit point, e.g. an index) or by something
+//! outside the files — a database transaction that records the batch's id. The next writer,
+//! holding the same lock, calls [`recover`] (or [`recover_with`], saying how to tell whether
+//! the id was committed). If the batch committed, only its cleanup (removing backups) is
+//! finished. Otherwise every rename is undone from what is on disk — a replaced file is restored
+//! from its backup, a created one removed — and the temporaries go. Every step can be repeated,
+//! and the journal is removed last, so a crash during recovery is recovered again.
 
 use super::{BACKUP_MARK, FileError, TEMP_MARK, marked_name, remove_if_present};
 use std::ffi::OsStr;
@@ -47,6 +48,8 @@ impl Entry {
 #[derive(Debug)]
 pub(super) struct Journal {
     path: PathBuf,
+    /// The batch's id, which an outside commit point (a database) records.
+    id: String,
     entries: Vec<Entry>,
 }
 
@@ -88,8 +91,8 @@ fn parent_of(path: &Path) -> &Path {
 }
 
 impl Journal {
-    pub(super) fn new(path: PathBuf, entries: Vec<Entry>) -> Journal {
-        Journal { path, entries }
+    pub(super) fn new(path: PathBuf, id: String, entries: Vec<Entry>) -> Journal {
+        Journal { path, id, entries }
     }
 
     /// Writes the journal durably. Fails, touching nothing, when a journal is already there:
@@ -97,6 +100,9 @@ impl Journal {
     pub(super) fn write(&self) -> Result<(), FileError> {
         let mut out = Vec::with_capacity(MAGIC.len() + self.entries.len() * 64);
         out.extend_from_slice(MAGIC);
+        out.extend_from_slice(b"I\0");
+        out.extend_from_slice(self.id.as_bytes());
+        out.push(0);
         let mut dirs: Vec<&Path> = Vec::new();
         for e in &self.entries {
             let dir = parent_of(&e.target);
@@ -159,8 +165,13 @@ impl Journal {
         let mut fields = body.split(|b| *b == 0);
         let mut dirs: Vec<PathBuf> = Vec::new();
         let mut entries = Vec::new();
+        let mut id = String::new();
         loop {
             match fields.next() {
+                Some(b"I") => {
+                    let text = fields.next().ok_or_else(|| damaged("truncated"))?;
+                    id = String::from_utf8_lossy(text).into_owned();
+                }
                 Some(b"D") => {
                     let dir = fields.next().ok_or_else(|| damaged("truncated"))?;
                     dirs.push(PathBuf::from(OsStr::from_bytes(dir)));
@@ -192,6 +203,7 @@ impl Journal {
                 Some(END) => {
                     return Ok(Some(Journal {
                         path: path.to_path_buf(),
+                        id,
                         entries,
                     }));
                 }
@@ -249,9 +261,30 @@ impl Journal {
     }
 }
 
-/// Finishes or undoes the batch whose journal is at `path`, if there is one. Call it only while
-/// holding the lock the batch was written under.
+/// Finishes or undoes the batch whose journal is at `path`, if there is one: a batch whose
+/// commit point is its last file. Call it only while holding the lock the batch was written
+/// under.
 pub fn recover(path: &Path) -> Result<Option<Recovery>, FileError> {
+    recover_inner(path, None)
+}
+
+/// Whether the batch with this id committed, or why that cannot be told.
+pub type CommitCheck<'a> = &'a dyn Fn(&str) -> Result<bool, String>;
+
+/// Like [`recover`], for a batch committed outside the files: `committed` says whether the
+/// batch with this id committed (e.g. whether a database recorded it), or why it cannot tell,
+/// in which case nothing is touched.
+pub fn recover_with(
+    path: &Path,
+    committed: CommitCheck<'_>,
+) -> Result<Option<Recovery>, FileError> {
+    recover_inner(path, Some(committed))
+}
+
+fn recover_inner(
+    path: &Path,
+    committed: Option<CommitCheck<'_>>,
+) -> Result<Option<Recovery>, FileError> {
     if !exists(path) {
         return Ok(None);
     }
@@ -260,7 +293,13 @@ pub fn recover(path: &Path) -> Result<Option<Recovery>, FileError> {
         remove_if_present(path)?;
         return Ok(None);
     };
-    let finished = journal.committed();
+    let finished = match committed {
+        Some(check) => check(&journal.id).map_err(|why| FileError::Journal {
+            path: path.to_path_buf(),
+            why: format!("cannot tell whether it committed: {why}"),
+        })?,
+        None => journal.committed(),
+    };
     if finished {
         journal.finish()?;
     } else {

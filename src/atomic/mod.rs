@@ -11,7 +11,7 @@ mod batch;
 mod journal;
 
 pub use batch::Batch;
-pub use journal::{Recovery, journal_for, recover};
+pub use journal::{Recovery, journal_for, recover, recover_with};
 
 use rand::RngExt as _;
 use std::fs::{self, File};

@@ -9,7 +9,7 @@ use rcgen::PublicKeyData;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// Something on disk that disagrees with index.json.
+/// Something on disk that disagrees with the records (pki.db).
 #[derive(Debug, Clone)]
 pub struct Mismatch {
     pub path: PathBuf,
@@ -94,7 +94,7 @@ fn check_entry(
         found.push(Mismatch {
             path,
             message: format!(
-                "missing: index.json lists serial {} for {} as valid",
+                "missing: pki.db lists serial {} for {} as valid",
                 e.serial, e.name
             ),
         });
@@ -114,7 +114,7 @@ fn check_entry(
         found.push(Mismatch {
             path: path.clone(),
             message: format!(
-                "holds serial {}, but index.json says {} is in force",
+                "holds serial {}, but the records (pki.db) say {} is in force",
                 first.facts.serial, e.serial
             ),
         });
@@ -138,10 +138,10 @@ fn check_entry(
 }
 
 /// Inspects the certificates in force in the PKI at `dir` and lists every disagreement between
-/// index.json and the files: missing files, a file holding another serial, a key that does not
+/// the records and the files: missing files, a file holding another serial, a key that does not
 /// match its certificate, certificates and keys the index does not know.
 pub fn audit_pki(dir: &Path, opts: &InspectOptions) -> Result<PkiAudit, InspectError> {
-    let index = pki::read_only_index(dir)?;
+    let index = pki::snapshot(dir)?;
     let layout = Layout::new(dir);
     // In force: CAs, and the newest valid certificate of each leaf name.
     let current = index.current_leaves();
@@ -196,7 +196,7 @@ pub fn audit_pki(dir: &Path, opts: &InspectOptions) -> Result<PkiAudit, InspectE
         if !known.contains(name.as_str()) {
             mismatches.push(Mismatch {
                 path: layout.leaf_cert(&name),
-                message: "not in index.json".into(),
+                message: "not in pki.db".into(),
             });
         }
     }
@@ -204,7 +204,7 @@ pub fn audit_pki(dir: &Path, opts: &InspectOptions) -> Result<PkiAudit, InspectE
         if !known.contains(name.as_str()) {
             mismatches.push(Mismatch {
                 path: layout.leaf_key(&name),
-                message: "a key with no certificate in index.json".into(),
+                message: "a key with no certificate in pki.db".into(),
             });
         }
     }

@@ -103,15 +103,6 @@ fn common_name(name: &X509Name<'_>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
-
 fn key_usage_names(cert: &X509Certificate<'_>) -> Vec<String> {
     let Ok(Some(ku)) = cert.key_usage() else {
         return Vec::new();
@@ -135,7 +126,10 @@ fn key_usage_names(cert: &X509Certificate<'_>) -> Vec<String> {
 }
 
 fn extension_names(cert: &X509Certificate<'_>) -> Vec<ExtensionFact> {
-    let registry = x509_parser::oid_registry::OidRegistry::default().with_x509();
+    // Built once: a registry is a map of hundreds of names, and inspect reads 100,000 files.
+    static REGISTRY: std::sync::LazyLock<x509_parser::oid_registry::OidRegistry<'static>> =
+        std::sync::LazyLock::new(|| x509_parser::oid_registry::OidRegistry::default().with_x509());
+    let registry = &*REGISTRY;
     cert.iter_extensions()
         .map(|e| ExtensionFact {
             name: registry
@@ -219,7 +213,7 @@ impl CertFacts {
             key_usage: key_usage_names(cert),
             eku: eku_names(cert),
             is_ca: cert.is_ca(),
-            fingerprint_sha256: hex(ring::digest::digest(&ring::digest::SHA256, der).as_ref()),
+            fingerprint_sha256: crate::pki::fingerprint(der),
             extensions: extension_names(cert),
             spki_sha256,
             issuer_raw: cert.issuer().as_raw().to_vec(),

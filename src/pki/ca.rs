@@ -1,11 +1,12 @@
 //! The certificate authorities: creating the root and intermediate, and loading the one that
 //! signs.
 
+use super::entry::{Entry, Status, fingerprint};
 use super::error::PkiError;
-use super::index::{Entry, Index, Status};
 use super::keys::{KeyAlgorithm, key_from_pem, key_to_pem};
 use super::passphrase::Passphrase;
 use super::profile::{CertSpec, Profile};
+use super::records::{Change, Settings};
 use super::serial::Serial;
 use super::store::Pki;
 use crate::atomic::{Batch, Mode};
@@ -32,7 +33,7 @@ pub struct InitOptions<'a> {
     pub passphrase: Option<&'a Passphrase>,
 }
 
-/// The current time at the precision certificates record (whole seconds), so index.json says
+/// The current time at the precision certificates record (whole seconds), so the records say
 /// exactly what the certificates say.
 pub fn now() -> OffsetDateTime {
     let t = OffsetDateTime::now_utc();
@@ -102,7 +103,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
         return Err(PkiError::ZeroLifetime);
     }
     check_ca_name(&opts.name, opts.intermediate)?;
-    let mut pki = Pki::create(dir, Index::new(opts.key))?;
+    let mut pki = Pki::create(dir)?;
     let layout = pki.layout().clone();
     let now = now();
     let start = not_before(now);
@@ -120,7 +121,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
     };
     let root_params = root_spec.params(&root_key)?;
     let root_cert = root_params.self_signed(&root_key)?;
-    let root_entry = ca_entry(&root_spec, &opts.name, opts.key);
+    let mut inserted = vec![ca_entry(&root_spec, &opts.name, root_cert.der())];
 
     let files = Batch::new(false);
     files.stage(
@@ -129,13 +130,12 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
         Mode::Secret,
     )?;
     files.stage(&layout.ca_cert(), root_cert.pem().as_bytes(), Mode::Public)?;
-    pki.index.certificates.push(root_entry);
 
     let mut chain = String::new();
     if opts.intermediate {
         let root_issuer = Issuer::new(root_params, root_key);
         let key = opts.key.generate()?;
-        let serial = Serial::random_unique(&pki.index.serials());
+        let serial = Serial::random_unique(&[root_serial.clone()].into());
         let name = intermediate_name(&opts.name);
         let spec = CertSpec {
             profile: Profile::Intermediate,
@@ -158,18 +158,26 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
             cert.pem().as_bytes(),
             Mode::Public,
         )?;
-        pki.index
-            .certificates
-            .push(ca_entry(&spec, &opts.name, opts.key));
+        inserted.push(ca_entry(&spec, &opts.name, cert.der()));
         chain.push_str(&cert.pem());
     }
     chain.push_str(&root_cert.pem());
     files.stage(&layout.chain(), chain.as_bytes(), Mode::Public)?;
-    pki.commit_with_index(files)?;
+    let change = Change {
+        operation: "init".into(),
+        settings: Some(Settings {
+            key: opts.key,
+            crl_number: 0,
+            root_crl_number: 0,
+        }),
+        insert: inserted,
+        ..Change::default()
+    };
+    pki.commit(files, change)?;
     Ok(pki)
 }
 
-fn ca_entry(spec: &CertSpec<'_>, issuer_cn: &str, key: KeyAlgorithm) -> Entry {
+fn ca_entry(spec: &CertSpec<'_>, issuer_cn: &str, der: &[u8]) -> Entry {
     Entry {
         serial: spec.serial.clone(),
         name: spec.profile.id().to_string(),
@@ -177,13 +185,15 @@ fn ca_entry(spec: &CertSpec<'_>, issuer_cn: &str, key: KeyAlgorithm) -> Entry {
         subject: format!("CN={}", spec.common_name),
         issuer: format!("CN={issuer_cn}"),
         sans: Vec::new(),
-        key,
+        key: spec.key,
         not_before: spec.not_before,
         not_after: spec.not_after,
         status: Status::Valid,
         revoked_at: None,
         reason: None,
         superseded_by: None,
+        fingerprint_sha256: Some(fingerprint(der)),
+        key_held: true,
     }
 }
 

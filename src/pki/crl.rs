@@ -1,9 +1,10 @@
 //! Certificate revocation lists: `crl.pem` from the issuing CA, `ca.crl.pem` from the root.
 
 use super::ca::{SigningCa, now};
+use super::entry::{Entry, Reason, Status};
 use super::error::PkiError;
-use super::index::{Entry, Reason, Status};
 use super::profile::Profile;
+use super::records::Change;
 use super::store::Pki;
 use crate::atomic::{Batch, Mode};
 use crate::lifetime::Lifetime;
@@ -64,27 +65,24 @@ fn reason_code(reason: Option<Reason>) -> Option<RevocationReason> {
     }
 }
 
-/// The revoked certificates `ca` must list: revoked by this CA and not yet expired (an expired
-/// certificate fails validation anyway, so RFC 5280 lets it drop off the list).
-fn revoked_by<'a>(
-    entries: &'a [Entry],
-    ca: &'a SigningCa,
-    at: OffsetDateTime,
-) -> impl Iterator<Item = &'a Entry> + 'a {
-    entries.iter().filter(move |e| {
-        e.status == Status::Revoked
-            && e.issuer == ca.subject
-            && e.profile != Profile::Root
-            && e.not_after >= at
-    })
+/// Whether `e` belongs on `ca`'s CRL at `at`: revoked by this CA and not yet expired (an
+/// expired certificate fails validation anyway, so RFC 5280 lets it drop off the list).
+fn listed(e: &Entry, ca: &SigningCa, at: OffsetDateTime) -> bool {
+    e.status == Status::Revoked
+        && e.issuer == ca.subject
+        && e.profile != Profile::Root
+        && e.not_after >= at
 }
 
-/// Signs a CRL and stages it in `files`; bumps the CRL number in the (not yet saved) index.
+/// Signs a CRL and stages it in `files`, listing what the records say is revoked and the
+/// certificates `revoking` now; sets the new CRL number in `change`.
 pub(super) fn stage_crl(
-    pki: &mut Pki,
+    pki: &Pki,
     files: &Batch,
     ca: &SigningCa,
     lifetime: Lifetime,
+    change: &mut Change,
+    revoking: &[Entry],
 ) -> Result<CrlInfo, PkiError> {
     if lifetime.duration() < time::Duration::hours(1) {
         return Err(PkiError::ShortCrlLifetime);
@@ -93,22 +91,33 @@ pub(super) fn stage_crl(
     let next_update = this_update + lifetime.duration();
     let root_signs_for_intermediate =
         ca.profile == Profile::Root && pki.layout.intermediate_cert().exists();
+    let settings = pki.records().settings()?;
     let (path, number) = if root_signs_for_intermediate {
-        pki.index.root_crl_number += 1;
-        (pki.layout.root_crl(), pki.index.root_crl_number)
+        let n = settings.root_crl_number + 1;
+        change.root_crl_number = Some(n);
+        (pki.layout.root_crl(), n)
     } else {
-        pki.index.crl_number += 1;
-        (pki.layout.crl(), pki.index.crl_number)
+        let n = settings.crl_number + 1;
+        change.crl_number = Some(n);
+        (pki.layout.crl(), n)
     };
-    let revoked_certs: Vec<RevokedCertParams> =
-        revoked_by(&pki.index.certificates, ca, this_update)
-            .map(|e| RevokedCertParams {
-                serial_number: SerialNumber::from_slice(e.serial.as_bytes()),
-                revocation_time: e.revoked_at.unwrap_or(this_update),
-                reason_code: reason_code(e.reason),
-                invalidity_date: None,
-            })
-            .collect();
+    let mut listed_entries = pki.records().revoked_by(&ca.subject, this_update)?;
+    listed_entries.retain(|e| listed(e, ca, this_update));
+    listed_entries.extend(
+        revoking
+            .iter()
+            .filter(|e| listed(e, ca, this_update))
+            .cloned(),
+    );
+    let revoked_certs: Vec<RevokedCertParams> = listed_entries
+        .iter()
+        .map(|e| RevokedCertParams {
+            serial_number: SerialNumber::from_slice(e.serial.as_bytes()),
+            revocation_time: e.revoked_at.unwrap_or(this_update),
+            reason_code: reason_code(e.reason),
+            invalidity_date: None,
+        })
+        .collect();
     let revoked = revoked_certs.len();
     let params = CertificateRevocationListParams {
         this_update,
@@ -144,7 +153,11 @@ pub fn next_update(path: &std::path::Path) -> Option<OffsetDateTime> {
 /// Re-signs the CRL of the chosen CA (`pki crl`).
 pub fn publish_crl(pki: &mut Pki, ca: &SigningCa, lifetime: Lifetime) -> Result<CrlInfo, PkiError> {
     let files = Batch::new(false);
-    let info = stage_crl(pki, &files, ca, lifetime)?;
-    pki.commit_with_index(files)?;
+    let mut change = Change {
+        operation: "crl".into(),
+        ..Change::default()
+    };
+    let info = stage_crl(pki, &files, ca, lifetime, &mut change, &[])?;
+    pki.commit(files, change)?;
     Ok(info)
 }

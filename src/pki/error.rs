@@ -1,5 +1,5 @@
-use super::index::IndexError;
 use super::keys::KeyError;
+use super::legacy_index::IndexError;
 use super::passphrase::PassphraseError;
 use super::profile::SanError;
 use super::serial::Serial;
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PkiError {
-    #[error("no PKI in {} ({} is missing); create one with `mqauth pki init --dir {}`", dir.display(), file.display(), dir.display())]
+    #[error("no PKI in {} ({} is missing); create one with `mqauth pki init --pki {}`", dir.display(), file.display(), dir.display())]
     Missing { dir: PathBuf, file: PathBuf },
     #[error("{} already holds a PKI ({} exists); refusing to overwrite it", dir.display(), file.display())]
     AlreadyInitialised { dir: PathBuf, file: PathBuf },
@@ -17,6 +17,8 @@ pub enum PkiError {
     File(#[from] FileError),
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error(transparent)]
+    Records(#[from] super::records::RecordsError),
     #[error(transparent)]
     Key(#[from] KeyError),
     #[error(transparent)]

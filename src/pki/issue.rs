@@ -1,17 +1,18 @@
 //! Issuing leaf certificates (brokers and clients), one or ten thousand at a time.
 
 use super::ca::{SigningCa, not_before, now};
+use super::entry::{Entry, Status, fingerprint};
 use super::error::PkiError;
-use super::index::{Entry, Status};
 use super::keys::{KeyAlgorithm, key_to_pem};
 use super::profile::{CertSpec, Profile, San};
+use super::records::Change;
 use super::serial::Serial;
 use super::store::Pki;
 use crate::atomic::{self, Batch, Mode};
 use crate::lifetime::Lifetime;
 use crate::names;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use time::Duration;
 
 /// Where the subject's key comes from.
@@ -60,9 +61,9 @@ pub fn cut_short(entry: &Entry, asked: Duration) -> Option<time::OffsetDateTime>
     (entry.not_after + Duration::seconds(1) < full).then_some(entry.not_after)
 }
 
-/// Issues certificates for `requests` with `ca`, in parallel, and records them in the index.
-/// Every refusal (bad name, existing file, certificate in force) happens before any work;
-/// files and index land together or not at all.
+/// Issues certificates for `requests` with `ca`, in parallel, and records them. Every refusal
+/// (bad name, existing file, certificate in force) happens before any work; files and records
+/// land together or not at all.
 pub fn issue(
     pki: &mut Pki,
     ca: &SigningCa,
@@ -70,7 +71,7 @@ pub fn issue(
     opts: IssueOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<Entry>, PkiError> {
-    check_requests(pki, requests, opts)?;
+    let in_force = check_requests(pki, requests, opts)?;
     let now = now();
     let start = not_before(now);
     // No leaf outlives the CA that signs it: it would fail verification from then on anyway.
@@ -78,7 +79,9 @@ pub fn issue(
         (now + req.lifetime.unwrap_or(opts.lifetime.duration())).min(ca.not_after)
     };
 
-    let mut taken = pki.index.serials();
+    // 127 random bits: a clash with an earlier certificate is beyond belief, and the records'
+    // primary key would refuse the batch if it happened; within the batch, make sure.
+    let mut taken = HashSet::with_capacity(requests.len());
     let serials: Vec<Serial> = requests
         .iter()
         .map(|_| {
@@ -104,17 +107,17 @@ pub fn issue(
                 not_after: end,
                 key: req.key.algorithm(),
             };
-            let cert = match &req.key {
+            let (cert, key_held) = match &req.key {
                 LeafKey::Generate(alg) => {
                     let key = alg.generate()?;
                     let cert = spec.params(&key)?.signed_by(&key, &ca.issuer)?;
                     let pem = key_to_pem(&key, None)?;
                     files.stage(&layout.leaf_key(&req.name), pem.as_bytes(), Mode::Secret)?;
-                    cert
+                    (cert, true)
                 }
                 LeafKey::Public { spki_der, .. } => {
                     let spki = rcgen::SubjectPublicKeyInfo::from_der(spki_der)?;
-                    spec.params(&spki)?.signed_by(&spki, &ca.issuer)?
+                    (spec.params(&spki)?.signed_by(&spki, &ca.issuer)?, false)
                 }
             };
             let pem = cert.pem();
@@ -142,26 +145,36 @@ pub fn issue(
                 revoked_at: None,
                 reason: None,
                 superseded_by: None,
+                fingerprint_sha256: Some(fingerprint(cert.der())),
+                key_held,
             })
         })
         .collect::<Result<_, PkiError>>()?;
 
-    let current = pki.index.current_leaves();
-    let superseded: Vec<(usize, Serial)> = entries
-        .iter()
-        .filter_map(|e| current.get(e.name.as_str()).map(|i| (*i, e.serial.clone())))
-        .collect();
-    for (i, by) in superseded {
-        let old = &mut pki.index.certificates[i];
-        old.status = Status::Superseded;
-        old.superseded_by = Some(by);
-    }
-    pki.index.certificates.extend(entries.iter().cloned());
-    pki.commit_with_index(files)?;
+    let change = Change {
+        operation: format!("issue {}", entries.len()),
+        supersede: entries
+            .iter()
+            .filter_map(|e| {
+                in_force
+                    .get(&e.name)
+                    .map(|old| (old.serial.clone(), e.serial.clone()))
+            })
+            .collect(),
+        insert: entries.clone(),
+        ..Change::default()
+    };
+    pki.commit(files, change)?;
     Ok(entries)
 }
 
-fn check_requests(pki: &Pki, requests: &[LeafRequest], opts: IssueOptions) -> Result<(), PkiError> {
+/// Refuses what cannot be issued; returns the certificates in force for the names (those a
+/// `force` batch supersedes).
+fn check_requests(
+    pki: &Pki,
+    requests: &[LeafRequest],
+    opts: IssueOptions,
+) -> Result<HashMap<String, Entry>, PkiError> {
     if requests.is_empty() {
         return Err(PkiError::NothingToIssue);
     }
@@ -185,16 +198,17 @@ fn check_requests(pki: &Pki, requests: &[LeafRequest], opts: IssueOptions) -> Re
             });
         }
     }
+    let names: Vec<&str> = requests.iter().map(|r| r.name.as_str()).collect();
+    let in_force = pki.records().in_force_many(&names)?;
     if opts.force {
-        return Ok(());
+        return Ok(in_force);
     }
-    let current = pki.index.current_leaves();
     let layout = &pki.layout;
     for req in requests {
-        if let Some(i) = current.get(req.name.as_str()) {
+        if let Some(e) = in_force.get(&req.name) {
             return Err(PkiError::AlreadyIssued {
                 name: req.name.clone(),
-                serial: pki.index.certificates[*i].serial.clone(),
+                serial: e.serial.clone(),
             });
         }
         atomic::ensure_absent(&layout.leaf_cert(&req.name), false)?;
@@ -205,5 +219,5 @@ fn check_requests(pki: &Pki, requests: &[LeafRequest], opts: IssueOptions) -> Re
             atomic::ensure_absent(&layout.leaf_fullchain(&req.name), false)?;
         }
     }
-    Ok(())
+    Ok(in_force)
 }

@@ -42,7 +42,7 @@ impl KeyAlgorithm {
         KeyAlgorithm::Rsa4096,
     ];
 
-    /// The spelling used on the command line and in index.json.
+    /// The spelling used on the command line and in pki.db.
     pub fn id(self) -> &'static str {
         match self {
             KeyAlgorithm::P256 => "p256",

@@ -31,8 +31,17 @@ impl Layout {
     pub fn chain(&self) -> PathBuf {
         self.root.join("chain.pem")
     }
-    pub fn index(&self) -> PathBuf {
+    /// The records: every certificate issued, the settings, the CRL numbers.
+    pub fn db(&self) -> PathBuf {
+        self.root.join("pki.db")
+    }
+    /// Where records were kept before `pki.db`; migrated on first use.
+    pub fn legacy_index(&self) -> PathBuf {
         self.root.join("index.json")
+    }
+    /// The journal of a batch of files whose commit point is the database.
+    pub fn journal(&self) -> PathBuf {
+        self.root.join(".pki.mqauth-journal")
     }
     pub fn crl(&self) -> PathBuf {
         self.root.join("crl.pem")
@@ -49,7 +58,7 @@ impl Layout {
             self.intermediate_cert(),
             self.intermediate_key(),
             self.chain(),
-            self.index(),
+            self.legacy_index(),
             self.crl(),
             self.root_crl(),
             self.lock(),

@@ -1,16 +1,19 @@
-//! The certificate authority: keys, profiles, issuance, CSRs, the index and its files.
+//! The certificate authority: keys, profiles, issuance, CSRs, revocation, renewal, and the
+//! records of everything it issued.
 
 mod ca;
 mod crl;
 mod csr;
+mod entry;
 mod error;
 mod exposure;
-mod index;
 mod issue;
 mod keys;
 mod layout;
+mod legacy_index;
 mod passphrase;
 mod profile;
+mod records;
 mod renew;
 mod revoke;
 mod serial;
@@ -24,17 +27,19 @@ pub use crl::{
     CrlInfo, CrlSigner, DEFAULT_CRL_LIFETIME, next_update as crl_next_update, publish_crl,
 };
 pub use csr::{CsrRequest, parse_csr, read_csr};
+pub use entry::{Entry, Reason, Snapshot, State, Status, UnknownReason, fingerprint};
 pub use error::PkiError;
 pub use exposure::{Exposure, exposed_ca_secrets, exposure};
-pub use index::{Entry, Index, IndexError, Reason, State, Status, UnknownReason};
 pub use issue::{IssueOptions, LeafKey, LeafRequest, cut_short, issue};
 pub use keys::{
     KeyAlgorithm, KeyError, UnknownKeyAlgorithm, describe_key, key_from_pem, key_to_pem,
 };
 pub use layout::Layout;
+pub use legacy_index::{IndexError, LegacyIndex};
 pub use passphrase::{Passphrase, PassphraseError};
 pub use profile::{Profile, San, SanError};
+pub use records::{Change, Records, RecordsError, Settings, SqliteRecords};
 pub use renew::{RenewOptions, RenewSelection, Renewal, renew, select as renew_selection};
 pub use revoke::{Revocation, RevokeTarget, revoke};
 pub use serial::{BadSerial, Serial};
-pub use store::{Pki, interrupted_run, read_only_index, recover};
+pub use store::{Migration, Pki, interrupted_run, prepare, read_records, snapshot};

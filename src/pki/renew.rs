@@ -1,8 +1,8 @@
 //! Renewal: re-issue certificates before they expire, keeping their key unless asked to rekey.
 
 use super::ca::{BACKDATE, SigningCa, now};
+use super::entry::{Entry, Status};
 use super::error::PkiError;
-use super::index::{Entry, Status};
 use super::issue::{IssueOptions, LeafKey, LeafRequest, issue};
 use super::store::Pki;
 use crate::lifetime::Lifetime;
@@ -42,8 +42,7 @@ pub fn select(
     selection: &RenewSelection,
     opts: RenewOptions,
 ) -> Result<Vec<Entry>, PkiError> {
-    let certs = &pki.index.certificates;
-    let current = pki.index.current_leaves();
+    let records = pki.records();
     let mut chosen: Vec<Entry> = match selection {
         RenewSelection::Names(names) => {
             let mut seen = HashSet::new();
@@ -52,29 +51,25 @@ pub fn select(
                 if !seen.insert(name.as_str()) {
                     return Err(PkiError::DuplicateName { name: name.clone() });
                 }
-                let i = current.get(name.as_str()).ok_or_else(|| {
-                    if certs.iter().any(|e| e.name == *name && !e.profile.is_ca()) {
-                        PkiError::NothingToRenew { name: name.clone() }
-                    } else {
-                        PkiError::UnknownName { name: name.clone() }
+                let e = match records.in_force(name)? {
+                    Some(e) => e,
+                    None if records.by_name(name)?.iter().any(|e| !e.profile.is_ca()) => {
+                        return Err(PkiError::NothingToRenew { name: name.clone() });
                     }
-                })?;
-                let e = &certs[*i];
-                if opts.rekey || extends(e, opts, now()) {
-                    chosen.push(e.clone());
+                    None => return Err(PkiError::UnknownName { name: name.clone() }),
+                };
+                if opts.rekey || extends(&e, opts, now()) {
+                    chosen.push(e);
                 }
             }
             chosen
         }
         RenewSelection::Within(window) => {
             let now = now();
-            let horizon = now + *window;
-            current
-                .values()
-                .map(|i| &certs[*i])
-                .filter(|e| e.status == Status::Valid && e.not_after <= horizon)
-                .filter(|e| extends(e, opts, now))
-                .cloned()
+            records
+                .expiring(now + *window)?
+                .into_iter()
+                .filter(|e| e.status == Status::Valid && extends(e, opts, now))
                 .collect()
         }
     };
@@ -175,7 +170,7 @@ fn current_public_key(pki: &Pki, e: &Entry) -> Result<Vec<u8>, PkiError> {
     let serial = super::serial::Serial::from_bytes(cert.raw_serial());
     if serial != e.serial {
         return Err(bad(format!(
-            "holds serial {serial}, but index.json says {}; was it replaced by hand?",
+            "holds serial {serial}, but the records (pki.db) say {}; was it replaced by hand?",
             e.serial
         )));
     }

@@ -1,9 +1,10 @@
-//! Revoking certificates: mark them in the index and publish a new CRL in the same commit.
+//! Revoking certificates: mark them in the records and publish a new CRL in the same commit.
 
 use super::ca::{SigningCa, now};
 use super::crl::{CrlInfo, stage_crl};
+use super::entry::{Entry, Reason, Status};
 use super::error::PkiError;
-use super::index::{Entry, Reason, Status};
+use super::records::Change;
 use super::serial::Serial;
 use super::store::Pki;
 use crate::atomic::Batch;
@@ -26,44 +27,43 @@ pub struct Revocation {
 }
 
 /// Finds what `target` names, or says precisely why nothing can be revoked.
-fn select(pki: &Pki, target: &RevokeTarget) -> Result<Vec<usize>, PkiError> {
-    let certs = &pki.index.certificates;
+fn select(pki: &Pki, target: &RevokeTarget) -> Result<Vec<Entry>, PkiError> {
     let at = now();
     match target {
         RevokeTarget::Serial(serial) => {
-            let i = pki
-                .index
-                .find_serial(serial)
+            let e = pki
+                .records()
+                .by_serial(serial)?
                 .ok_or_else(|| PkiError::UnknownSerial {
                     serial: serial.clone(),
                 })?;
-            let e = &certs[i];
             if e.profile.is_ca() {
                 return Err(PkiError::RevokeCa {
                     name: e.subject.clone(),
                 });
             }
             if e.status == Status::Revoked {
-                return Err(already_revoked(e));
+                return Err(already_revoked(&e));
             }
-            Ok(vec![i])
+            Ok(vec![e])
         }
         RevokeTarget::Name(name) => {
-            let all: Vec<usize> = (0..certs.len())
-                .filter(|i| certs[*i].name == *name && !certs[*i].profile.is_ca())
+            let all: Vec<Entry> = pki
+                .records()
+                .by_name(name)?
+                .into_iter()
+                .filter(|e| !e.profile.is_ca())
                 .collect();
-            if all.is_empty() {
+            let Some(newest) = all.last().cloned() else {
                 return Err(PkiError::UnknownName { name: name.clone() });
-            }
-            let live: Vec<usize> = all
-                .iter()
-                .copied()
-                .filter(|i| certs[*i].status != Status::Revoked && !certs[*i].is_expired_at(at))
+            };
+            let live: Vec<Entry> = all
+                .into_iter()
+                .filter(|e| e.status != Status::Revoked && !e.is_expired_at(at))
                 .collect();
             if live.is_empty() {
-                let newest = &certs[all[all.len() - 1]];
                 return Err(match newest.status {
-                    Status::Revoked => already_revoked(newest),
+                    Status::Revoked => already_revoked(&newest),
                     _ => PkiError::NothingToRevoke { name: name.clone() },
                 });
             }
@@ -88,25 +88,33 @@ pub fn revoke(
     reason: Reason,
     crl_lifetime: Lifetime,
 ) -> Result<Revocation, PkiError> {
-    let mut chosen = Vec::new();
+    let mut chosen: Vec<Entry> = Vec::new();
     for target in targets {
-        chosen.extend(select(pki, target)?);
+        for e in select(pki, target)? {
+            if !chosen.iter().any(|c| c.serial == e.serial) {
+                chosen.push(e);
+            }
+        }
     }
-    chosen.sort_unstable();
-    chosen.dedup();
     let at = now();
-    for &i in &chosen {
-        let e = &mut pki.index.certificates[i];
+    for e in &mut chosen {
         e.status = Status::Revoked;
         e.revoked_at = Some(at);
         e.reason = Some(reason);
     }
+    let mut change = Change {
+        operation: format!("revoke {}", chosen.len()),
+        revoke: chosen
+            .iter()
+            .map(|e| (e.serial.clone(), at, Some(reason)))
+            .collect(),
+        ..Change::default()
+    };
     let files = Batch::new(false);
-    let crl = stage_crl(pki, &files, ca, crl_lifetime)?;
-    pki.commit_with_index(files)?;
-    let revoked = chosen
-        .iter()
-        .map(|&i| pki.index.certificates[i].clone())
-        .collect();
-    Ok(Revocation { revoked, crl })
+    let crl = stage_crl(pki, &files, ca, crl_lifetime, &mut change, &chosen)?;
+    pki.commit(files, change)?;
+    Ok(Revocation {
+        revoked: chosen,
+        crl,
+    })
 }

@@ -1,52 +1,80 @@
-//! An open PKI directory: its layout, its index, and the lock that serialises writers.
+//! An open PKI directory: its layout, its records, and the lock that serialises writers.
+//!
+//! Opening a PKI for changes takes `DIR/.lock`, finishes or undoes a batch a crash
+//! interrupted, and migrates an `index.json` left by an earlier mqauth into `pki.db`.
 
+use super::entry::{Snapshot, Status};
 use super::error::PkiError;
-use super::index::Index;
 use super::layout::Layout;
-use crate::atomic::{self, Batch, FileError, Mode, Recovery};
+use super::legacy_index::LegacyIndex;
+use super::profile::Profile;
+use super::records::{Change, Records, SqliteRecords};
+use crate::atomic::{self, Batch, FileError, Recovery};
 use crate::input::{self, Kind};
 use crate::lock::{self, Lock};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-/// A PKI opened for writing. Holding it holds an exclusive lock on `DIR/.lock`, so two
-/// concurrent mqauth runs on one PKI take turns instead of losing each other's index updates.
+/// An `index.json` moved into `pki.db`.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub from: PathBuf,
+    pub kept_as: PathBuf,
+    pub certificates: usize,
+}
+
+/// A PKI opened for writing. Holding it holds an exclusive lock on `DIR/.lock`: writers take
+/// turns over the files, and the database's own lock serialises the records besides.
 #[derive(Debug)]
 pub struct Pki {
     pub(super) layout: Layout,
-    pub(super) index: Index,
+    pub(super) records: SqliteRecords,
     recovery: Option<Recovery>,
+    migration: Option<Migration>,
     _lock: Lock,
 }
 
 impl Pki {
-    /// Opens an existing PKI for changes, waiting for any other writer to finish, and finishes
-    /// or undoes whatever an interrupted run left.
+    /// Opens an existing PKI for changes, waiting for any other writer to finish; finishes or
+    /// undoes whatever an interrupted run left, and migrates an `index.json`.
     pub fn open(dir: &Path) -> Result<Pki, PkiError> {
         let layout = Layout::new(dir);
         require_pki(&layout)?;
         let lock = lock::lock_file(&layout.lock())?;
-        let recovery = atomic::recover(&atomic::journal_for(&layout.index()))?;
+        let migration = migrate_legacy(&layout)?;
+        let records = SqliteRecords::open(&layout.db(), false)?;
+        let recovery = recover_batch(&layout, &records)?;
+        if !records.initialised()? {
+            // An init that was interrupted (and now undone): there is no PKI yet.
+            return Err(missing(&layout, layout.db()));
+        }
         check_private_dir(&layout)?;
-        // Read the index only once the lock is held: another writer may just have replaced it.
-        let index = read_index(&layout)?;
         sweep(&layout);
         Ok(Pki {
             layout,
-            index,
+            records,
             recovery,
+            migration,
             _lock: lock,
         })
     }
 
     /// Starts a PKI in a directory that must not hold one yet; used by `pki init`.
-    pub(super) fn create(dir: &Path, index: Index) -> Result<Pki, PkiError> {
+    pub(super) fn create(dir: &Path) -> Result<Pki, PkiError> {
         let layout = Layout::new(dir);
         atomic::create_dir(layout.dir(), 0o755)?;
         let lock = lock::lock_file(&layout.lock())?;
+        let migration = migrate_legacy(&layout)?;
+        let records = SqliteRecords::open(&layout.db(), true)?;
         // An init that was killed half-way is undone, so it can simply be run again.
-        let recovery = atomic::recover(&atomic::journal_for(&layout.index()))?;
-        for file in [layout.ca_cert(), layout.ca_key(), layout.index()] {
+        let recovery = recover_batch(&layout, &records)?;
+        if records.initialised()? {
+            return Err(PkiError::AlreadyInitialised {
+                dir: dir.to_path_buf(),
+                file: layout.db(),
+            });
+        }
+        for file in [layout.ca_cert(), layout.ca_key()] {
             if std::fs::symlink_metadata(&file).is_ok() {
                 return Err(PkiError::AlreadyInitialised {
                     dir: dir.to_path_buf(),
@@ -60,8 +88,9 @@ impl Pki {
         sweep(&layout);
         Ok(Pki {
             layout,
-            index,
+            records,
             recovery,
+            migration,
             _lock: lock,
         })
     }
@@ -70,13 +99,9 @@ impl Pki {
         &self.layout
     }
 
-    pub fn index(&self) -> &Index {
-        &self.index
-    }
-
-    /// The index as the changes made through this handle left it; releases the lock.
-    pub fn into_index(self) -> Index {
-        self.index
+    /// The records, for queries.
+    pub fn records(&self) -> &dyn Records {
+        &self.records
     }
 
     /// What opening the PKI did about a run that was interrupted, if there was one.
@@ -84,14 +109,22 @@ impl Pki {
         self.recovery.as_ref()
     }
 
-    /// Stages index.json as the batch's commit point and commits: the index lands only after
-    /// every file it names, and a failure undoes them all.
-    pub(super) fn commit_with_index(&self, files: Batch) -> Result<(), PkiError> {
-        let path = self.layout.index();
-        let json = self.index.to_json(&path)?;
-        files.stage_last(&path, &json, Mode::Public)?;
-        files.commit()?;
-        Ok(())
+    /// The `index.json` opening the PKI migrated, if there was one.
+    pub fn migration(&self) -> Option<&Migration> {
+        self.migration.as_ref()
+    }
+
+    /// Puts `files` in place, then records `change` as their commit point: the records name
+    /// files only once they exist, and a failure (or a crash, recovered by the next run)
+    /// undoes the files.
+    pub(super) fn commit(&mut self, files: Batch, change: Change) -> Result<(), PkiError> {
+        let records = &mut self.records;
+        files
+            .journal_at(self.layout.journal())
+            .commit_with(|batch| -> Result<(), PkiError> {
+                records.commit(batch, &change)?;
+                Ok(())
+            })
     }
 }
 
@@ -105,31 +138,76 @@ fn sweep(layout: &Layout) {
     }
 }
 
-/// Reads the index without taking the lock: readers see either the old or the new file,
-/// never a mix, because writers replace it by rename.
-pub fn read_only_index(dir: &Path) -> Result<Index, PkiError> {
-    let layout = Layout::new(dir);
-    require_pki(&layout)?;
-    read_index(&layout)
+/// Finishes or undoes the batch a crash interrupted: it committed if the records hold its id.
+fn recover_batch(layout: &Layout, records: &SqliteRecords) -> Result<Option<Recovery>, PkiError> {
+    Ok(atomic::recover_with(&layout.journal(), &|id| {
+        records.batch_committed(id).map_err(|e| e.to_string())
+    })?)
 }
 
-/// Finishes or undoes a run on the PKI at `dir` that was interrupted, if one was: for callers
-/// that read the PKI before deciding whether to change it (`fleet apply`).
-pub fn recover(dir: &Path) -> Result<Option<Recovery>, PkiError> {
+/// The records of the PKI at `dir`, for reading without the writers' lock (readers see every
+/// committed change, never half of one). An `index.json` that still needs migrating is
+/// migrated first, under the lock; the migration is returned so the caller can say so.
+pub fn read_records(dir: &Path) -> Result<(SqliteRecords, Option<Migration>), PkiError> {
     let layout = Layout::new(dir);
-    if interrupted_run(dir).is_none() {
-        return Ok(None);
+    require_pki(&layout)?;
+    let migration = if layout.db().exists() {
+        None
+    } else {
+        Pki::open(dir)?.migration
+    };
+    let records = SqliteRecords::open(&layout.db(), false)?;
+    if !records.initialised()? {
+        return Err(missing(&layout, layout.db()));
     }
-    let _lock = lock::lock_file(&layout.lock())?;
-    let recovery = atomic::recover(&atomic::journal_for(&layout.index()))?;
-    sweep(&layout);
-    Ok(recovery)
+    Ok((records, migration))
+}
+
+/// Every certificate of the PKI at `dir`, read without changing anything: from `pki.db`, or
+/// from an `index.json` not migrated yet.
+pub fn snapshot(dir: &Path) -> Result<Snapshot, PkiError> {
+    let layout = Layout::new(dir);
+    require_pki(&layout)?;
+    if layout.db().exists() {
+        let records = SqliteRecords::open(&layout.db(), false)?;
+        if !records.initialised()? {
+            return Err(missing(&layout, layout.db()));
+        }
+        return Ok(records.snapshot()?);
+    }
+    let legacy = layout.legacy_index();
+    let index = LegacyIndex::parse(&input::read(&legacy, Kind::Index)?, &legacy)?;
+    Ok(Snapshot {
+        key: index.key,
+        certificates: index.certificates,
+    })
+}
+
+/// Brings the PKI at `dir` up to date before it is read to decide what to change (`fleet
+/// apply`): finishes or undoes an interrupted run, migrates an `index.json`.
+pub fn prepare(dir: &Path) -> Result<(Option<Recovery>, Option<Migration>), PkiError> {
+    let layout = Layout::new(dir);
+    let legacy = !layout.db().exists() && layout.legacy_index().exists();
+    if interrupted_run(dir).is_none() && !legacy {
+        return Ok((None, None));
+    }
+    match Pki::open(dir) {
+        Ok(pki) => Ok((pki.recovery, pki.migration)),
+        // An interrupted `init`, undone: the caller creates the PKI afresh.
+        Err(PkiError::Missing { .. }) => Ok((None, None)),
+        Err(e) => Err(e),
+    }
 }
 
 /// Whether an interrupted run left a journal that the next write will finish or undo.
 pub fn interrupted_run(dir: &Path) -> Option<PathBuf> {
-    let journal = atomic::journal_for(&Layout::new(dir).index());
-    journal.exists().then_some(journal)
+    let layout = Layout::new(dir);
+    [
+        layout.journal(),
+        atomic::journal_for(&layout.legacy_index()),
+    ]
+    .into_iter()
+    .find(|j| j.exists())
 }
 
 fn missing(layout: &Layout, file: PathBuf) -> PkiError {
@@ -140,18 +218,97 @@ fn missing(layout: &Layout, file: PathBuf) -> PkiError {
 }
 
 fn require_pki(layout: &Layout) -> Result<(), PkiError> {
-    for file in [layout.index(), layout.ca_cert()] {
-        if !file.exists() {
-            return Err(missing(layout, file));
-        }
+    if !layout.ca_cert().exists() {
+        return Err(missing(layout, layout.ca_cert()));
+    }
+    if !layout.db().exists() && !layout.legacy_index().exists() {
+        return Err(missing(layout, layout.db()));
     }
     Ok(())
 }
 
-fn read_index(layout: &Layout) -> Result<Index, PkiError> {
-    let path = layout.index();
-    let bytes = input::read(&path, Kind::Index)?;
-    Ok(Index::parse(&bytes, &path)?)
+/// Moves the records of an `index.json` (mqauth before 0.2) into a new `pki.db`, in one
+/// transaction, and keeps the old file as `index.json.migrated`. The database is built under
+/// a temporary name and renamed into place, so a crash leaves the old state or the new one.
+fn migrate_legacy(layout: &Layout) -> Result<Option<Migration>, PkiError> {
+    let legacy = layout.legacy_index();
+    let kept_as = legacy.with_file_name("index.json.migrated");
+    if !legacy.exists() {
+        return Ok(None);
+    }
+    if layout.db().exists() {
+        // Migrated, then interrupted before the old file was set aside.
+        std::fs::rename(&legacy, &kept_as).map_err(|e| FileError::io("rename", &legacy, e))?;
+        return Ok(None);
+    }
+    // A batch an earlier mqauth did not finish, committed by renaming index.json last.
+    atomic::recover(&atomic::journal_for(&legacy))?;
+    let bytes = input::read(&legacy, Kind::Index)?;
+    let mut index = LegacyIndex::parse(&bytes, &legacy)?;
+    for e in &mut index.certificates {
+        complete_legacy_entry(layout, e);
+    }
+    let building = layout.dir().join(".pki.db.migrating");
+    for stale in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(format!("{}{stale}", building.display()));
+    }
+    {
+        let mut records = SqliteRecords::open(&building, true)?;
+        let change = Change {
+            operation: format!("migrate {}", legacy.display()),
+            settings: Some(super::records::Settings {
+                key: index.key,
+                crl_number: index.crl_number,
+                root_crl_number: index.root_crl_number,
+            }),
+            insert: index.certificates.clone(),
+            ..Change::default()
+        };
+        records.commit("migration", &change)?;
+    }
+    let rename = |from: &Path, to: &Path| {
+        std::fs::rename(from, to).map_err(|e| FileError::io("rename", from, e))
+    };
+    rename(&building, &layout.db())?;
+    sync_dir(layout.dir())?;
+    rename(&legacy, &kept_as)?;
+    sync_dir(layout.dir())?;
+    Ok(Some(Migration {
+        from: legacy,
+        kept_as,
+        certificates: index.certificates.len(),
+    }))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), FileError> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| FileError::io("sync directory", dir, e))
+}
+
+/// What index.json did not record: whether the key is held here, and the certificate's
+/// fingerprint, where the file on disk still is that certificate.
+fn complete_legacy_entry(layout: &Layout, e: &mut super::entry::Entry) {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let (cert, key) = match e.profile {
+        Profile::Root => (layout.ca_cert(), layout.ca_key()),
+        Profile::Intermediate => (layout.intermediate_cert(), layout.intermediate_key()),
+        _ => (layout.leaf_cert(&e.name), layout.leaf_key(&e.name)),
+    };
+    e.key_held = key.exists();
+    if e.status == Status::Superseded && e.profile.is_ca() {
+        return;
+    }
+    let Ok(text) = input::read(&cert, Kind::Certificates) else {
+        return;
+    };
+    let Ok(block) = pem::parse(&text) else { return };
+    let der = block.contents();
+    if let Ok((_, parsed)) = X509Certificate::from_der(der)
+        && super::serial::Serial::from_bytes(parsed.raw_serial()) == e.serial
+    {
+        e.fingerprint_sha256 = Some(super::entry::fingerprint(der));
+    }
 }
 
 /// Keys are written into `private/`: a link to somewhere else, a directory others can write

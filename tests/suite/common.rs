@@ -184,6 +184,16 @@ pub fn openssl_verify(pki: &Path, purpose: &str, cert: &Path, extra: &[&str]) ->
     (out.status.success(), text)
 }
 
+/// The records of the PKI in `pki` as JSON — `{"key", "certificates": [...]}`, every field of
+/// every certificate — read through the library, as a test that looks inside needs them.
+pub fn records(pki: &Path) -> serde_json::Value {
+    let snapshot = mqauth::pki::snapshot(pki).expect("the PKI's records");
+    serde_json::json!({
+        "key": snapshot.key,
+        "certificates": snapshot.certificates,
+    })
+}
+
 /// Writes a file only its owner may read, as a passphrase or key file should be.
 pub fn write_secret(path: &Path, contents: &str) {
     use std::os::unix::fs::PermissionsExt;

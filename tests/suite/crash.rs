@@ -73,8 +73,7 @@ fn assert_clean(dir: &Path) {
 }
 
 fn devices_in_index(dir: &Path) -> usize {
-    let index: serde_json::Value =
-        serde_json::from_slice(&fs::read(dir.join("pki/index.json")).unwrap()).unwrap();
+    let index: serde_json::Value = crate::common::records(&dir.join("pki"));
     index["certificates"]
         .as_array()
         .unwrap()
@@ -84,8 +83,8 @@ fn devices_in_index(dir: &Path) -> usize {
 }
 
 const BATCH: usize = 150;
-/// Renames of a batch of BATCH new devices before its commit point: a certificate and a key
-/// each. The index is renamed last.
+/// Renames of a batch of BATCH new devices: a certificate and a key each; the batch commits
+/// in pki.db after the last one.
 const RENAMES: usize = 2 * BATCH;
 
 #[test]
@@ -97,6 +96,7 @@ fn an_interrupted_batch_is_undone_before_its_commit_point_and_finished_after() {
         "rename:1".into(),
         format!("rename:{}", RENAMES / 2),
         format!("rename:{RENAMES}"),
+        "renamed".into(),
         "committed".into(),
     ] {
         let t = tempfile::tempdir().unwrap();
@@ -120,7 +120,11 @@ fn an_interrupted_batch_is_undone_before_its_commit_point_and_finished_after() {
             );
             assert_eq!(devices_in_index(d), 0, "{point}");
             let now = files(&d.join("pki"));
-            let unchanged = |p: &PathBuf| !p.ends_with("crl.pem") && !p.ends_with("index.json");
+            // The CRL was signed anew; the database files change with every commit.
+            let unchanged = |p: &PathBuf| {
+                let name = p.file_name().unwrap().to_string_lossy();
+                name != "crl.pem" && !name.starts_with("pki.db")
+            };
             assert_eq!(
                 before.keys().filter(|p| unchanged(p)).collect::<Vec<_>>(),
                 now.keys().filter(|p| unchanged(p)).collect::<Vec<_>>(),
@@ -224,15 +228,17 @@ fn batches_killed_at_random_moments_recover() {
 #[test]
 fn an_interrupted_fleet_apply_is_completed_by_the_next_one() {
     let manifest = "fleet: acme\nbrokers:\n  - { name: b1, listen: 127.0.0.1, dns: [mqtt.acme.example], mtls_port: 18883, psk_port: 18884 }\ngroups:\n  s: { auth: mtls, publish: [\"d/{id}/t\"] }\n  g: { auth: psk, publish: [\"g/{id}/t\"] }\ndevices:\n  - { template: \"s{n}\", from: 1, to: 100, group: s }\n  - { id: g1, group: g }\n";
-    // Renames in order: the CAs (6 files, the index last), the broker's and 100 devices'
-    // certificates (203 files, then the index), the first CRL (2), the broker files (4).
+    // Renames in order: the CAs (5 files), the broker's and 100 devices' certificates (203
+    // files), the first CRL (1), the broker files (4); each PKI batch commits in pki.db after
+    // its renames. `renamed` and `committed` hit the first batch, the CAs'.
     for point in [
         "rename:3",
+        "renamed",
         "committed",
         "rename:50",
+        "rename:208",
         "rename:209",
         "rename:211",
-        "rename:214",
     ] {
         let t = tempfile::tempdir().unwrap();
         let d = t.path();

@@ -26,8 +26,7 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
 }
 
 fn index_names(out: &Path) -> Vec<String> {
-    let v: serde_json::Value =
-        serde_json::from_slice(&fs::read(out.join("pki/index.json")).unwrap()).unwrap();
+    let v: serde_json::Value = crate::common::records(&out.join("pki"));
     v["certificates"]
         .as_array()
         .unwrap()

@@ -670,8 +670,7 @@ fn renewing_a_name_twice_renews_once() {
         "{}",
         stderr(&out)
     );
-    let index: serde_json::Value =
-        serde_json::from_slice(&fs::read(d.join("pki/index.json")).unwrap()).unwrap();
+    let index: serde_json::Value = crate::common::records(&d.join("pki"));
     let c1: Vec<&serde_json::Value> = index["certificates"]
         .as_array()
         .unwrap()

@@ -277,7 +277,7 @@ fn pki_audit_finds_mismatches() {
     for expected in [
         "pki/issued/d1.crt: missing",
         "pki/private/d2.key: does not match pki/issued/d2.crt",
-        "pki/issued/stray.crt: not in index.json",
+        "pki/issued/stray.crt: not in pki.db",
         "pki/private/orphan.key: a key with no certificate",
     ] {
         assert!(stderr.contains(expected), "{expected:?} not in {stderr}");

@@ -11,6 +11,7 @@ mod fleet_mosquitto;
 mod fuzz_corpus;
 mod hardening;
 mod inspect;
+mod migration;
 mod pki_cli;
 mod pki_lifecycle;
 mod pki_mosquitto;

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 fn index(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&fs::read(dir.join("pki/index.json")).unwrap()).unwrap()
+    crate::common::records(&dir.join("pki"))
 }
 
 fn leaf_names(dir: &Path) -> Vec<String> {
@@ -23,7 +23,7 @@ fn init_writes_the_layout_with_private_keys_0600() {
     let t = tempfile::tempdir().unwrap();
     ok(t.path(), &["pki", "init"]);
     let pki = t.path().join("pki");
-    for f in ["ca.crt", "intermediate.crt", "chain.pem", "index.json"] {
+    for f in ["ca.crt", "intermediate.crt", "chain.pem", "pki.db"] {
         assert_eq!(mode(&pki.join(f)), 0o644, "{f}");
     }
     for f in ["ca.key", "intermediate.key"] {
@@ -269,10 +269,18 @@ fn missing_pki_and_bad_inputs_give_one_line_errors() {
     .unwrap();
     fails(t.path(), &["pki", "sign", "--csr", "trunc.csr"]);
 
-    // A damaged index is reported with its path and position, and left as it is.
-    let idx = t.path().join("pki/index.json");
+    // A damaged database is reported with its path, and left as it is.
+    let db = t.path().join("pki/pki.db");
+    fs::write(&db, "not a database, honest").unwrap();
+    let err = fails(t.path(), "pki client d1");
+    assert!(err.contains("pki.db"), "{err}");
+    assert_eq!(fs::read_to_string(&db).unwrap(), "not a database, honest");
+    // So is a damaged index.json waiting to be migrated, with its position.
+    fs::create_dir(t.path().join("old")).unwrap();
+    fs::copy(t.path().join("pki/ca.crt"), t.path().join("old/ca.crt")).unwrap();
+    let idx = t.path().join("old/index.json");
     fs::write(&idx, "{ \"version\": 1,\n  oops }").unwrap();
-    let err = fails(t.path(), &["pki", "client", "d1"]);
+    let err = fails(t.path(), "pki client d1 --pki old");
     assert!(
         err.contains("index.json") && err.contains("line 2"),
         "{err}"
@@ -281,6 +289,7 @@ fn missing_pki_and_bad_inputs_give_one_line_errors() {
         fs::read_to_string(&idx).unwrap(),
         "{ \"version\": 1,\n  oops }"
     );
+    assert!(!t.path().join("old/pki.db").exists());
 
     // Usage errors are clap's: exit code 2.
     let out = mqauth()

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 fn index(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&fs::read(dir.join("pki/index.json")).unwrap()).unwrap()
+    crate::common::records(&dir.join("pki"))
 }
 
 fn entries<'a>(idx: &'a serde_json::Value, name: &str) -> Vec<&'a serde_json::Value> {
@@ -209,7 +209,7 @@ fn bad_revocations_change_nothing() {
     ok(dir, "pki init");
     ok(dir, "pki client d1");
     ok(dir, "pki revoke d1");
-    let idx_before = fs::read(dir.join("pki/index.json")).unwrap();
+    let idx_before = index(dir);
     let crl_before = fs::read(dir.join("pki/crl.pem")).unwrap();
     let err = fails(dir, "pki revoke d1");
     assert!(err.contains("already revoked"), "{err}");
@@ -227,7 +227,7 @@ fn bad_revocations_change_nothing() {
         assert!(err.contains("CA certificate"), "{err}");
     }
     usage_error(dir, &["pki", "revoke", "d1", "--reason", "because"]);
-    assert_eq!(fs::read(dir.join("pki/index.json")).unwrap(), idx_before);
+    assert_eq!(index(dir), idx_before);
     assert_eq!(fs::read(dir.join("pki/crl.pem")).unwrap(), crl_before);
 }
 
@@ -318,10 +318,10 @@ fn renewal_keeps_the_key_unless_rekey_and_is_idempotent() {
     );
 
     // Idempotent: a second run finds nothing to do and changes no byte.
-    let before = fs::read(pki.join("index.json")).unwrap();
+    let before = crate::common::records(&pki);
     let out = ok(dir, "pki renew --within 30d --days 60d");
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to renew"));
-    assert_eq!(fs::read(pki.join("index.json")).unwrap(), before);
+    assert_eq!(crate::common::records(&pki), before);
 
     let short2_before = public_key(&pki, "short-2");
     ok(dir, "pki renew short-2 --rekey --days 90d");

@@ -11,7 +11,7 @@ use mqauth::pki::{self, KeyAlgorithm, Profile};
 #[derive(Debug, Args)]
 #[command(
     after_help = "Writes ca.crt, ca.key, intermediate.crt, intermediate.key, chain.pem \
-    and index.json in the PKI directory; refuses to run over an existing PKI.\n\n\
+    and pki.db (the records) in the PKI directory; refuses to run over an existing PKI.\n\n\
     Examples:\n  \
     mqauth pki init --name \"Acme Fleet CA\"\n  \
     mqauth pki init --key rsa3072 --days 20y --intermediate-days 5y\n  \
@@ -49,7 +49,8 @@ pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus
     let pki = pki::init(common.dir(), &opts)?;
     let layout = pki.layout();
     let mut lines = vec![format!("created PKI in {}", layout.dir().display())];
-    for e in &pki.index().certificates {
+    let created = pki.records().snapshot().map_err(pki::PkiError::from)?;
+    for e in &created.certificates {
         let file = match e.profile {
             Profile::Root => layout.ca_cert(),
             _ => layout.intermediate_cert(),

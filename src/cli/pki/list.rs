@@ -8,16 +8,21 @@ use crate::cli::{CliError, ExitStatus, Ui};
 use clap::Args;
 use mqauth::choice::Choice as _;
 use mqauth::lifetime::Lifetime;
-use mqauth::pki::{self, Entry, KeyAlgorithm, Profile, San, State};
+use mqauth::pki::{self, Entry, KeyAlgorithm, Profile, Records as _, San, State};
 use serde::Serialize;
 use time::OffsetDateTime;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     mqauth pki list\n  \
+    mqauth pki list sensor-0042           # which certificates does this device have?\n  \
+    mqauth pki list 'sensor-00*' --status valid\n  \
     mqauth pki list --expiring 30d\n  \
     mqauth pki list --status revoked --json | jq -r '.[].name'")]
 pub(super) struct ListArgs {
+    /// Only certificates of this name, or of names matching this pattern (`*`, `?`, `[a-z]`)
+    #[arg(value_name = "NAME|GLOB")]
+    name: Option<String>,
     /// Print JSON instead of a table
     #[arg(long)]
     json: bool,
@@ -71,11 +76,19 @@ impl<'a> ListRow<'a> {
 }
 
 pub(super) fn run(common: &PkiCommon, a: ListArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
-    let index = pki::read_only_index(common.dir())?;
+    let (records, migration) = pki::read_records(common.dir())?;
+    if let Some(m) = &migration {
+        super::note_migration(m, ui);
+    }
     let now = OffsetDateTime::now_utc();
     let horizon = a.expiring.map(|w| now + w.duration());
-    let rows: Vec<ListRow<'_>> = index
-        .certificates
+    let entries = match (&a.name, horizon) {
+        (Some(pattern), _) => records.matching(pattern),
+        (None, Some(h)) => records.expiring(h),
+        (None, None) => records.snapshot().map(|s| s.certificates),
+    }
+    .map_err(pki::PkiError::from)?;
+    let rows: Vec<ListRow<'_>> = entries
         .iter()
         .filter(|e| a.status.is_none_or(|s| e.state(now) == s))
         .filter(|e| horizon.is_none_or(|h| e.state(now) == State::Valid && e.not_after <= h))
@@ -107,7 +120,7 @@ pub(super) fn run(common: &PkiCommon, a: ListArgs, ui: &Ui) -> Result<ExitStatus
     ui.summary(format!(
         "{} in {}",
         count(rows.len(), "certificate", "certificates"),
-        pki::Layout::new(common.dir()).index().display()
+        pki::Layout::new(common.dir()).db().display()
     ));
     Ok(ExitStatus::Success)
 }

@@ -15,7 +15,7 @@ use super::progress::Progress;
 use super::{CliError, ExitStatus, Ui};
 use clap::{Args, Subcommand};
 use mqauth::pki::{
-    self, Entry, IssueOptions, KeyAlgorithm, LeafRequest, Passphrase, Pki, SigningCa,
+    self, Entry, IssueOptions, KeyAlgorithm, LeafRequest, Passphrase, Pki, Records as _, SigningCa,
 };
 
 #[derive(Debug, Args)]
@@ -103,7 +103,10 @@ impl LeafArgs {
     fn key(&self, common: &PkiCommon) -> Result<KeyAlgorithm, CliError> {
         match self.key {
             Some(k) => Ok(k),
-            None => Ok(pki::read_only_index(common.dir())?.key),
+            None => {
+                let (records, _) = pki::read_records(common.dir())?;
+                Ok(records.settings().map_err(pki::PkiError::from)?.key)
+            }
         }
     }
 }
@@ -112,6 +115,9 @@ impl LeafArgs {
 /// undone, secrets that others can read.
 fn open_pki(common: &PkiCommon, ui: &Ui) -> Result<Pki, CliError> {
     let pki = Pki::open(common.dir())?;
+    if let Some(m) = pki.migration() {
+        note_migration(m, ui);
+    }
     if let Some(r) = pki.recovery() {
         let dir = pki.layout().dir().display();
         ui.warn(if r.finished {
@@ -130,6 +136,16 @@ fn open_pki(common: &PkiCommon, ui: &Ui) -> Result<Pki, CliError> {
         ui.warn(exposed.to_string());
     }
     Ok(pki)
+}
+
+/// Said once, by the command that moved an `index.json` into `pki.db`.
+fn note_migration(m: &pki::Migration, ui: &Ui) {
+    ui.warn(format!(
+        "moved the {} records of {} into pki.db; the old file is kept as {}",
+        m.certificates,
+        m.from.display(),
+        m.kept_as.display()
+    ));
 }
 
 /// Opens the PKI, loads the issuing CA and issues `requests`, with a progress bar; warns when

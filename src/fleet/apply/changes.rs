@@ -4,7 +4,7 @@
 use super::survey::Survey;
 use super::{Action, Step};
 use crate::fleet::model::{Auth, Fleet};
-use crate::pki::{Entry, Index, LeafKey, LeafRequest, Profile, San, Status};
+use crate::pki::{Entry, LeafKey, LeafRequest, Profile, San, Snapshot, Status};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use time::OffsetDateTime;
@@ -29,12 +29,12 @@ pub(super) struct Changes {
 
 /// The certificates in force, by name.
 struct InForce<'a> {
-    index: &'a Index,
+    index: &'a Snapshot,
     by_name: HashMap<&'a str, usize>,
 }
 
 impl<'a> InForce<'a> {
-    fn new(index: &'a Index) -> Self {
+    fn new(index: &'a Snapshot) -> Self {
         InForce {
             index,
             by_name: index.current_leaves(),
@@ -54,7 +54,7 @@ pub(super) fn changes(
     prune: bool,
 ) -> Changes {
     let mut c = Changes::default();
-    let empty = Index::new(fleet.pki.key);
+    let empty = Snapshot::new(fleet.pki.key);
     let index = survey.index.as_ref().unwrap_or(&empty);
     let in_force = InForce::new(index);
     certificate_authority(&mut c, fleet, pki_dir, survey);
@@ -335,6 +335,8 @@ mod tests {
             revoked_at: None,
             reason: None,
             superseded_by: None,
+            fingerprint_sha256: None,
+            key_held: true,
         }
     }
 
@@ -357,7 +359,7 @@ mod tests {
 
     #[test]
     fn a_complete_directory_needs_nothing() {
-        let mut index = Index::new(KeyAlgorithm::P256);
+        let mut index = Snapshot::new(KeyAlgorithm::P256);
         index.certificates = vec![
             entry("b1", Profile::Broker, Status::Valid, 800),
             entry("s1", Profile::Client, Status::Valid, 300),
@@ -375,7 +377,7 @@ mod tests {
 
     #[test]
     fn expired_revoked_orphaned_and_stale_are_each_told_apart() {
-        let mut index = Index::new(KeyAlgorithm::P256);
+        let mut index = Snapshot::new(KeyAlgorithm::P256);
         index.certificates = vec![
             entry("b1", Profile::Broker, Status::Valid, 800),
             entry("s1", Profile::Client, Status::Valid, -1),

@@ -10,8 +10,8 @@ use crate::fleet::error::FleetError;
 use crate::fleet::layout::FleetDir;
 use crate::fleet::model::{Auth, Fleet};
 use crate::pki::{
-    self, Index, InitOptions, IssueOptions, Passphrase, Pki, Profile, Reason, RevokeTarget,
-    SigningCa,
+    self, InitOptions, IssueOptions, Passphrase, Pki, Profile, Reason, RevokeTarget, SigningCa,
+    Snapshot,
 };
 use std::collections::HashSet;
 use zeroize::Zeroizing;
@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 /// The state of the credentials after [`make`].
 pub(super) struct Made {
     /// The index, when the PKI changed (otherwise the survey's is current).
-    pub(super) index: Option<Index>,
+    pub(super) index: Option<Snapshot>,
     /// The PSK store's text.
     pub(super) psk_store: Zeroizing<Vec<u8>>,
 }
@@ -45,7 +45,7 @@ fn certificates(
     prune: bool,
     passphrase: Option<&Passphrase>,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Option<Index>, FleetError> {
+) -> Result<Option<Snapshot>, FleetError> {
     if c.init_pki {
         pki::init(
             dir.pki(),
@@ -92,7 +92,9 @@ fn certificates(
     } else if c.crl {
         pki::publish_crl(&mut store, &ca, pki::DEFAULT_CRL_LIFETIME)?;
     }
-    Ok(Some(store.into_index()))
+    Ok(Some(
+        store.records().snapshot().map_err(pki::PkiError::from)?,
+    ))
 }
 
 /// The PSK store: new identities get keys, pruned ones go.

@@ -129,9 +129,24 @@ pub fn apply(
     files::path_style(&dir, opts)?;
     let now = OffsetDateTime::now_utc();
     // One apply at a time per fleet directory.
-    let _lock = survey::open_dir(&dir)?;
+    let (_lock, migration) = survey::open_dir(&dir)?;
     let before = survey::survey(fleet, &dir)?;
-    let c = changes::changes(fleet, dir.pki(), &before, now, opts.prune);
+    let mut c = changes::changes(fleet, dir.pki(), &before, now, opts.prune);
+    if let Some(m) = migration {
+        c.steps.insert(
+            0,
+            Step {
+                kind: "pki",
+                name: m.from.display().to_string(),
+                action: Action::Update,
+                detail: format!(
+                    "{} records moved into pki.db (the old file kept as {})",
+                    m.certificates,
+                    m.kept_as.display()
+                ),
+            },
+        );
+    }
     let made = credentials::make(fleet, &dir, &c, &before, opts.prune, passphrase, progress)?;
     let index = made.index.as_ref().or(before.index.as_ref());
     let unmanaged = Unmanaged {

@@ -6,7 +6,7 @@ use super::super::model::{Auth, Fleet};
 use super::super::outputs::Unmanaged;
 use crate::atomic;
 use crate::lock::Lock;
-use crate::pki::{self, Index, Profile, Status};
+use crate::pki::{self, Profile, Snapshot, Status};
 use crate::psk::PskFile;
 use std::collections::HashSet;
 use time::OffsetDateTime;
@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 /// What is there now.
 pub(super) struct Survey {
-    pub(super) index: Option<Index>,
+    pub(super) index: Option<Snapshot>,
     /// identity -> hex key, from the PSK store, in file order.
     pub(super) psk: Vec<(String, Zeroizing<String>)>,
     /// The PSK store, open (and locked) while apply may rewrite it.
@@ -40,7 +40,7 @@ impl Survey {
 }
 
 pub(super) fn survey(fleet: &Fleet, dir: &FleetDir) -> Result<Survey, FleetError> {
-    let index = match pki::read_only_index(dir.pki()) {
+    let index = match pki::snapshot(dir.pki()) {
         Ok(index) => Some(index),
         Err(pki::PkiError::Missing { .. }) => None,
         Err(e) => return Err(e.into()),
@@ -77,17 +77,18 @@ pub(super) fn survey(fleet: &Fleet, dir: &FleetDir) -> Result<Survey, FleetError
     })
 }
 
-/// Takes the fleet directory's lock, and finishes or undoes what an interrupted run left.
-pub(super) fn open_dir(dir: &FleetDir) -> Result<Lock, FleetError> {
+/// Takes the fleet directory's lock, finishes or undoes what an interrupted run left, and
+/// migrates the PKI's records from an `index.json` (returned, to be reported).
+pub(super) fn open_dir(dir: &FleetDir) -> Result<(Lock, Option<pki::Migration>), FleetError> {
     atomic::create_dir(dir.root(), 0o755)?;
     let lock = crate::lock::lock_dir(dir.root())?;
     atomic::recover(&dir.journal())?;
-    pki::recover(dir.pki())?;
+    let (_, migration) = pki::prepare(dir.pki())?;
     for owned in dir.owned_dirs() {
         atomic::sweep_temporaries(&owned);
     }
     atomic::sweep_temporaries_of(&dir.psk_store());
-    Ok(lock)
+    Ok((lock, migration))
 }
 
 /// Who can authenticate without being a device of the manifest, as things stand.
@@ -110,7 +111,7 @@ pub(super) fn unmanaged_now(fleet: &Fleet, survey: &Survey, now: OffsetDateTime)
 /// Client certificates that can still authenticate but are not mTLS devices.
 pub(super) fn unmanaged_certs(
     fleet: &Fleet,
-    index: Option<&Index>,
+    index: Option<&Snapshot>,
     now: OffsetDateTime,
 ) -> Vec<String> {
     let Some(index) = index else {

@@ -1,31 +1,13 @@
-//! `index.json`: every certificate the PKI ever issued, and the PKI's own settings.
+//! What the PKI records about each certificate it issued, and a snapshot of all of them.
 
 use super::keys::KeyAlgorithm;
 use super::profile::{Profile, San};
 use super::serial::Serial;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
 use std::str::FromStr;
 use time::OffsetDateTime;
-
-pub const INDEX_VERSION: u32 = 1;
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Index {
-    pub version: u32,
-    /// Key type for new leaf keys unless a command says otherwise.
-    pub key: KeyAlgorithm,
-    /// Number of the last CRL signed by the issuing CA (0: none yet).
-    #[serde(default)]
-    pub crl_number: u64,
-    /// Number of the last CRL signed by the root (when there is an intermediate).
-    #[serde(default)]
-    pub root_crl_number: u64,
-    pub certificates: Vec<Entry>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -173,6 +155,14 @@ pub struct Entry {
     /// Set on a superseded entry: the serial of the certificate that replaced it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub superseded_by: Option<Serial>,
+    /// SHA-256 of the certificate's DER, lowercase hex (unknown for certificates migrated
+    /// from an index.json whose file was replaced since).
+    #[serde(default)]
+    pub fingerprint_sha256: Option<String>,
+    /// Whether mqauth holds the private key (`private/NAME.key`), as opposed to a key that
+    /// came in a CSR and stays on the device.
+    #[serde(default)]
+    pub key_held: bool,
 }
 
 impl Entry {
@@ -197,78 +187,37 @@ impl Entry {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {message}", path.display())]
-pub struct IndexError {
-    pub path: std::path::PathBuf,
-    pub message: String,
+/// SHA-256 of a certificate's DER, lowercase hex without colons.
+pub fn fingerprint(der: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let digest = ring::digest::digest(&ring::digest::SHA256, der);
+    let mut out = String::with_capacity(64);
+    for b in digest.as_ref() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
-impl Index {
+/// Every certificate the PKI issued, as read at one moment, with its default key type: for
+/// commands that need the whole picture (a fleet's survey, `inspect --pki`, `pki list`).
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub key: KeyAlgorithm,
+    /// In the order they were issued.
+    pub certificates: Vec<Entry>,
+}
+
+impl Snapshot {
     pub fn new(key: KeyAlgorithm) -> Self {
-        Index {
-            version: INDEX_VERSION,
+        Snapshot {
             key,
-            crl_number: 0,
-            root_crl_number: 0,
             certificates: Vec::new(),
         }
     }
 
-    pub fn parse(bytes: &[u8], path: &Path) -> Result<Index, IndexError> {
-        let index: Index = serde_json::from_slice(bytes).map_err(|e| {
-            // serde_json appends its own " at line L column C"; say it once, up front.
-            let text = e.to_string();
-            let message = text
-                .rsplit_once(" at line ")
-                .map_or(text.as_str(), |(m, _)| m);
-            IndexError {
-                path: path.to_path_buf(),
-                message: format!("line {}, column {}: {message}", e.line(), e.column()),
-            }
-        })?;
-        if index.version != INDEX_VERSION {
-            return Err(IndexError {
-                path: path.to_path_buf(),
-                message: format!(
-                    "index version {} is not supported (this mqauth reads version {INDEX_VERSION})",
-                    index.version
-                ),
-            });
-        }
-        Ok(index)
-    }
-
-    /// Serialises the index with one certificate per line: small enough to load fast at
-    /// 100,000 entries, and still readable and diff-friendly.
-    pub fn to_json(&self, path: &Path) -> Result<Vec<u8>, IndexError> {
-        let fail = |e: serde_json::Error| IndexError {
-            path: path.to_path_buf(),
-            message: format!("cannot serialise: {e}"),
-        };
-        let mut out = Vec::with_capacity(64 + self.certificates.len() * 400);
-        out.extend_from_slice(
-            format!(
-                "{{\n\"version\": {},\n\"key\": \"{}\",\n\"crl_number\": {},\n\"root_crl_number\": {},\n\"certificates\": [",
-                self.version, self.key, self.crl_number, self.root_crl_number
-            )
-            .as_bytes(),
-        );
-        for (i, entry) in self.certificates.iter().enumerate() {
-            out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            serde_json::to_writer(&mut out, entry).map_err(fail)?;
-        }
-        out.extend_from_slice(b"\n]\n}\n");
-        Ok(out)
-    }
-
-    pub fn serials(&self) -> HashSet<Serial> {
-        self.certificates.iter().map(|e| e.serial.clone()).collect()
-    }
-
-    /// The leaf certificate currently in force for each name: the newest one with status
-    /// valid. CA certificates are left out; their index names ("root", "intermediate") do not
-    /// reserve those names for leaves.
+    /// The leaf certificate currently in force for each name: the one with status valid. CA
+    /// certificates are left out; their names ("root", "intermediate") do not reserve those
+    /// names for leaves.
     pub fn current_leaves(&self) -> HashMap<&str, usize> {
         let mut map = HashMap::with_capacity(self.certificates.len());
         for (i, e) in self.certificates.iter().enumerate() {
@@ -277,9 +226,5 @@ impl Index {
             }
         }
         map
-    }
-
-    pub fn find_serial(&self, serial: &Serial) -> Option<usize> {
-        self.certificates.iter().position(|e| &e.serial == serial)
     }
 }

@@ -1,0 +1,100 @@
+//! The PKI's records: every certificate it issued, its settings and its CRL numbers.
+//!
+//! They live in SQLite (`pki/pki.db`). Every query the commands make is a method of
+//! [`Records`], and all the SQL is in [`sqlite`], so that a server database (several enrollment
+//! services sharing one PKI) is an addition beside it, not a rewrite.
+//!
+//! A change is one transaction, and it is the commit point of the files that go with it: the
+//! files are staged, made durable and renamed into place first, then [`Records::commit`]
+//! records them together with the id of their batch, which is how a run after a crash tells a
+//! batch that committed from one to undo (`atomic::recover_with`).
+
+mod schema;
+mod sqlite;
+
+pub use sqlite::SqliteRecords;
+
+use super::entry::{Entry, Reason, Snapshot};
+use super::keys::KeyAlgorithm;
+use super::serial::Serial;
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+/// The PKI's own settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Key type for new leaf keys unless a command says otherwise.
+    pub key: KeyAlgorithm,
+    /// Number of the last CRL signed by the issuing CA (0: none yet).
+    pub crl_number: u64,
+    /// Number of the last CRL signed by the root, when there is an intermediate.
+    pub root_crl_number: u64,
+}
+
+/// One change to the records, committed atomically with the files of its batch.
+#[derive(Debug, Default)]
+pub struct Change {
+    /// What the change was, for the history of batches (`issue 1000`, `revoke`, …).
+    pub operation: String,
+    /// The PKI's settings, when they are set (at `pki init`).
+    pub settings: Option<Settings>,
+    pub insert: Vec<Entry>,
+    /// (certificate, the one that replaced it).
+    pub supersede: Vec<(Serial, Serial)>,
+    pub revoke: Vec<(Serial, OffsetDateTime, Option<Reason>)>,
+    /// New CRL numbers.
+    pub crl_number: Option<u64>,
+    pub root_crl_number: Option<u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RecordsError {
+    #[error("{}: {source}", path.display())]
+    Database {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(
+        "{}: made by a newer mqauth (schema version {found}; this one knows up to {known})", path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("{}: a record does not make sense ({what}); was the database edited by hand?", path.display())]
+    Corrupt { path: PathBuf, what: String },
+    #[error("{}: the PKI has no settings yet; run `mqauth pki init`", path.display())]
+    Uninitialised { path: PathBuf },
+}
+
+/// The queries and the one write the commands make.
+pub trait Records {
+    fn settings(&self) -> Result<Settings, RecordsError>;
+    /// Whether the PKI holds its settings (`pki init` committed).
+    fn initialised(&self) -> Result<bool, RecordsError>;
+    /// The leaf certificate in force for `name` (status valid), if any.
+    fn in_force(&self, name: &str) -> Result<Option<Entry>, RecordsError>;
+    /// The leaf certificates in force for any of `names`, by name.
+    fn in_force_many(
+        &self,
+        names: &[&str],
+    ) -> Result<std::collections::HashMap<String, Entry>, RecordsError>;
+    /// Every certificate of `name`, oldest first.
+    fn by_name(&self, name: &str) -> Result<Vec<Entry>, RecordsError>;
+    fn by_serial(&self, serial: &Serial) -> Result<Option<Entry>, RecordsError>;
+    fn serial_taken(&self, serial: &Serial) -> Result<bool, RecordsError>;
+    /// Leaf certificates in force that expire by `by` (or have), soonest first.
+    fn expiring(&self, by: OffsetDateTime) -> Result<Vec<Entry>, RecordsError>;
+    /// Certificates `issuer` signed, revoked and not yet expired at `at`: what its CRL lists.
+    fn revoked_by(&self, issuer: &str, at: OffsetDateTime) -> Result<Vec<Entry>, RecordsError>;
+    /// Certificates whose name matches a glob (`*`, `?`, `[…]`), in issuing order.
+    fn matching(&self, glob: &str) -> Result<Vec<Entry>, RecordsError>;
+    /// Every certificate, in issuing order.
+    fn snapshot(&self) -> Result<Snapshot, RecordsError>;
+    /// Whether the batch with this id was committed.
+    fn batch_committed(&self, id: &str) -> Result<bool, RecordsError>;
+    /// Records `change` and the batch id `batch` in one transaction.
+    fn commit(&mut self, batch: &str, change: &Change) -> Result<(), RecordsError>;
+}

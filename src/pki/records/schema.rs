@@ -1,0 +1,95 @@
+//! The database's schema, and the steps from each version to the next.
+//!
+//! `PRAGMA user_version` says which version a database is at; [`STEPS`]`[n]` takes it from
+//! version n to n + 1, in a transaction. A new column is a new step at the end, never an edit
+//! of an old one: a PKI made by any earlier mqauth can be brought up to date.
+
+/// Version 1: certificates, settings and the batches that committed them.
+const V1: &str = "
+CREATE TABLE batches (
+    id TEXT PRIMARY KEY,
+    at INTEGER NOT NULL,
+    operation TEXT NOT NULL
+);
+CREATE TABLE settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    key_type TEXT NOT NULL,
+    crl_number INTEGER NOT NULL CHECK (crl_number >= 0),
+    root_crl_number INTEGER NOT NULL CHECK (root_crl_number >= 0)
+);
+CREATE TABLE certificates (
+    serial TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    profile TEXT NOT NULL CHECK (profile IN ('root', 'intermediate', 'broker', 'client')),
+    key_type TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    issuer TEXT NOT NULL,
+    sans TEXT,
+    not_before INTEGER NOT NULL,
+    not_after INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('valid', 'revoked', 'superseded')),
+    revoked_at INTEGER,
+    reason TEXT,
+    fingerprint_sha256 TEXT,
+    key_held INTEGER NOT NULL CHECK (key_held IN (0, 1)),
+    superseded_by TEXT REFERENCES certificates (serial),
+    batch TEXT NOT NULL REFERENCES batches (id)
+);
+CREATE INDEX certificates_by_name ON certificates (name, status);
+CREATE INDEX certificates_by_expiry ON certificates (status, not_after);
+CREATE INDEX certificates_by_issuer ON certificates (issuer, status);
+";
+
+/// Every step, in order.
+pub(super) const STEPS: &[&str] = &[V1];
+
+/// The version a database is at once every step ran.
+pub(super) const CURRENT: i64 = STEPS.len() as i64;
+
+/// Brings the database to [`CURRENT`]; `Err(version)` when it is newer than this mqauth.
+pub(super) fn upgrade(conn: &mut rusqlite::Connection) -> Result<Result<(), i64>, rusqlite::Error> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version > CURRENT {
+        return Ok(Err(version));
+    }
+    for (from, step) in STEPS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", from as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_database_is_brought_to_the_current_version() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        assert_eq!(upgrade(&mut conn).unwrap(), Ok(()));
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, CURRENT);
+        // Running it again changes nothing.
+        assert_eq!(upgrade(&mut conn).unwrap(), Ok(()));
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 3);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_mqauth_is_refused() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", CURRENT + 1)
+            .unwrap();
+        assert_eq!(upgrade(&mut conn).unwrap(), Err(CURRENT + 1));
+    }
+}
