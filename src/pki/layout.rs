@@ -39,6 +39,11 @@ impl Layout {
     pub fn legacy_index(&self) -> PathBuf {
         self.root.join("index.json")
     }
+    /// Present while a writer has the PKI open: left behind, it says a writer was killed and
+    /// its temporaries must be swept.
+    pub fn writing(&self) -> PathBuf {
+        self.root.join(".writing")
+    }
     /// The journal of a batch of files whose commit point is the database.
     pub fn journal(&self) -> PathBuf {
         self.root.join(".pki.mqauth-journal")

@@ -49,7 +49,7 @@ impl Pki {
             return Err(missing(&layout, layout.db()));
         }
         check_private_dir(&layout)?;
-        sweep(&layout);
+        begin_writing(&layout)?;
         Ok(Pki {
             layout,
             records,
@@ -85,7 +85,7 @@ impl Pki {
         atomic::create_dir(&layout.issued_dir(), 0o755)?;
         atomic::create_dir(&layout.private_dir(), 0o700)?;
         check_private_dir(&layout)?;
-        sweep(&layout);
+        begin_writing(&layout)?;
         Ok(Pki {
             layout,
             records,
@@ -128,6 +128,29 @@ impl Pki {
     }
 }
 
+impl Drop for Pki {
+    fn drop(&mut self) {
+        // Every batch removed its own temporaries, whether it committed or failed.
+        let _ = std::fs::remove_file(self.layout.writing());
+    }
+}
+
+/// Marks the PKI as being written, sweeping first what a writer that was killed left: only
+/// then, since listing `issued/` at a million certificates takes longer than issuing one.
+fn begin_writing(layout: &Layout) -> Result<(), PkiError> {
+    let marker = layout.writing();
+    if marker.exists() {
+        sweep(layout);
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .open(&marker)
+        .map_err(|e| FileError::io("create", &marker, e))?;
+    Ok(())
+}
+
 /// Removes the temporaries of interrupted runs; only mqauth writes `issued/` and `private/`,
 /// and only under the lock, but the PKI directory may hold other files.
 fn sweep(layout: &Layout) {
@@ -154,7 +177,7 @@ pub fn read_records(dir: &Path) -> Result<(SqliteRecords, Option<Migration>), Pk
     let migration = if layout.db().exists() {
         None
     } else {
-        Pki::open(dir)?.migration
+        Pki::open(dir)?.migration.take()
     };
     let records = SqliteRecords::open(&layout.db(), false)?;
     if !records.initialised()? {
@@ -192,7 +215,7 @@ pub fn prepare(dir: &Path) -> Result<(Option<Recovery>, Option<Migration>), PkiE
         return Ok((None, None));
     }
     match Pki::open(dir) {
-        Ok(pki) => Ok((pki.recovery, pki.migration)),
+        Ok(mut pki) => Ok((pki.recovery.take(), pki.migration.take())),
         // An interrupted `init`, undone: the caller creates the PKI afresh.
         Err(PkiError::Missing { .. }) => Ok((None, None)),
         Err(e) => Err(e),

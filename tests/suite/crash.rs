@@ -52,6 +52,7 @@ fn leftovers(dir: &Path) -> Vec<PathBuf> {
             name.contains(".mqauth-tmp-")
                 || name.contains(".mqauth-bak-")
                 || name.ends_with(".mqauth-journal")
+                || name == ".writing"
         })
         .collect()
 }

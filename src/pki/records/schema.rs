@@ -37,7 +37,6 @@ CREATE TABLE certificates (
 );
 CREATE INDEX certificates_by_name ON certificates (name, status);
 CREATE INDEX certificates_by_expiry ON certificates (status, not_after);
-CREATE INDEX certificates_by_issuer ON certificates (issuer, status);
 ";
 
 /// Every step, in order.
