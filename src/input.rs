@@ -7,7 +7,7 @@
 //! to a cap that depends on what they are.
 
 use crate::atomic::FileError;
-use std::fs::{File, OpenOptions};
+use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
@@ -69,6 +69,12 @@ fn describe(ft: std::fs::FileType) -> &'static str {
 
 /// Reads `path`, which must be a regular file or a pipe, up to `kind`'s cap.
 pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
+    read_with_metadata(path, kind).map(|(bytes, _)| bytes)
+}
+
+/// Reads `path` like [`read`], with the metadata of the file it opened: one `fstat` for the
+/// checks callers make on the file's mode, and no race between that check and the read.
+pub fn read_with_metadata(path: &Path, kind: Kind) -> Result<(Vec<u8>, Metadata), FileError> {
     let io_err = |e: io::Error| FileError::io("read", path, e);
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
     let mut file = OpenOptions::new()
@@ -101,7 +107,7 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
     if bytes.len() as u64 > limit {
         return Err(too_large(path, kind));
     }
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 /// Reads `path` like [`read`], but only a regular file: for files mqauth will replace.

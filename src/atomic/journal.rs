@@ -12,6 +12,7 @@
 //! and the journal is removed last, so a crash during recovery is recovered again.
 
 use super::{BACKUP_MARK, FileError, TEMP_MARK, marked_name, remove_if_present};
+use rayon::prelude::*;
 use std::ffi::OsStr;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -247,10 +248,12 @@ impl Journal {
     /// The batch committed: drop the backups (the old versions). Every temporary was renamed
     /// before the commit point; strays are swept with the others.
     pub(super) fn finish(&self) -> Result<(), FileError> {
-        for e in self.entries.iter().filter(|e| e.existed) {
-            remove_if_present(&e.backup())?;
-        }
-        Ok(())
+        // Freeing an inode is most of an unlink's cost and happens outside the directory's
+        // lock: 10,000 backups of a renewal go away several times faster from all cores.
+        self.entries
+            .par_iter()
+            .filter(|e| e.existed)
+            .try_for_each(|e| remove_if_present(&e.backup()))
     }
 
     pub(super) fn remove(&self) -> Result<(), FileError> {

@@ -5,7 +5,6 @@ use super::scan::{FileNote, InspectOptions, Inspection, Row, read_input};
 use super::source::Input;
 use crate::pki::{self, Entry, Layout, Profile, Status};
 use rayon::prelude::*;
-use rcgen::PublicKeyData;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -33,21 +32,37 @@ fn key_path(layout: &Layout, e: &Entry) -> PathBuf {
     }
 }
 
-/// Whether the private key at `path` belongs to a certificate whose SPKI hashes to `spki`.
-/// `None` when that cannot be told without a passphrase.
-fn key_matches(path: &Path, spki_sha256: &[u8; 32]) -> Result<Option<bool>, String> {
-    let text = zeroize::Zeroizing::new(
-        crate::input::read_text(path, crate::input::Kind::PrivateKey).map_err(|e| e.reason())?,
-    );
-    match pki::key_from_pem(&text, path, None) {
-        Ok(key) => {
-            let digest =
-                ring::digest::digest(&ring::digest::SHA256, &key.subject_public_key_info());
-            Ok(Some(digest.as_ref() == spki_sha256))
+/// What reading the private key of a certificate found.
+struct KeyCheck {
+    /// Whether it belongs to the certificate; `None` when that cannot be told without a
+    /// passphrase.
+    matches: Option<bool>,
+    exposed: Option<pki::Exposure>,
+}
+
+/// Reads the private key at `path` (`Ok(None)` when there is none: a CSR's certificate) and
+/// compares the public key it holds with `public_key`, the certificate's subjectPublicKey bits.
+fn check_key(path: &Path, public_key: &[u8]) -> Result<Option<KeyCheck>, String> {
+    let (bytes, meta) = match crate::input::read_with_metadata(path, crate::input::Kind::PrivateKey)
+    {
+        Ok(read) => read,
+        Err(crate::atomic::FileError::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            return Ok(None);
         }
-        Err(pki::KeyError::NeedsPassphrase { .. }) => Ok(None),
-        Err(e) => Err(e.to_string()),
-    }
+        Err(e) => return Err(e.reason()),
+    };
+    let exposed = pki::exposure_of(path, &meta);
+    let text = zeroize::Zeroizing::new(
+        String::from_utf8(bytes).map_err(|_| "not valid UTF-8 text".to_string())?,
+    );
+    let matches = match pki::public_key_of_pem(&text, path) {
+        Ok(held) => Some(held == public_key),
+        Err(pki::KeyError::NeedsPassphrase { .. }) => None,
+        Err(e) => return Err(e.to_string()),
+    };
+    Ok(Some(KeyCheck { matches, exposed }))
 }
 
 fn names_in(dir: &Path, suffix: &str) -> Vec<String> {
@@ -120,19 +135,22 @@ fn check_entry(
         });
     }
     let key = key_path(layout, e);
-    let exposed = pki::exposure(&key);
-    if key.exists() {
-        match key_matches(&key, &first.facts.spki_sha256) {
-            Ok(Some(false)) => found.push(Mismatch {
-                path: key,
-                message: format!("does not match {}", path.display()),
-            }),
-            Ok(_) => {}
-            Err(why) => found.push(Mismatch {
-                path: key,
-                message: format!("unreadable private key: {why}"),
-            }),
+    let mut exposed = None;
+    match check_key(&key, &first.facts.public_key) {
+        Ok(Some(check)) => {
+            exposed = check.exposed;
+            if check.matches == Some(false) {
+                found.push(Mismatch {
+                    path: key,
+                    message: format!("does not match {}", path.display()),
+                });
+            }
         }
+        Ok(None) => {}
+        Err(why) => found.push(Mismatch {
+            path: key,
+            message: format!("unreadable private key: {why}"),
+        }),
     }
     (result, found, exposed)
 }

@@ -66,9 +66,9 @@ pub struct CertFacts {
     /// The extensions present, by name, for the detail view.
     #[serde(skip)]
     pub extensions: Vec<ExtensionFact>,
-    /// SHA-256 of the subjectPublicKeyInfo, to match a certificate with its private key.
+    /// The subjectPublicKey bits, to match a certificate with its private key.
     #[serde(skip)]
-    pub spki_sha256: [u8; 32],
+    pub public_key: Vec<u8>,
     /// The issuer's DN as DER, for matching against CRLs.
     #[serde(skip)]
     pub issuer_raw: Vec<u8>,
@@ -195,9 +195,6 @@ fn san_names(cert: &X509Certificate<'_>) -> Vec<String> {
 impl CertFacts {
     /// The facts of `cert`, whose DER is `der`.
     pub fn read(der: &[u8], cert: &X509Certificate<'_>) -> CertFacts {
-        let spki_digest = ring::digest::digest(&ring::digest::SHA256, cert.public_key().raw);
-        let mut spki_sha256 = [0u8; 32];
-        spki_sha256.copy_from_slice(spki_digest.as_ref());
         let (key, key_label) = describe_key(cert.public_key());
         CertFacts {
             subject: cert.subject().to_string(),
@@ -215,7 +212,7 @@ impl CertFacts {
             is_ca: cert.is_ca(),
             fingerprint_sha256: crate::pki::fingerprint(der),
             extensions: extension_names(cert),
-            spki_sha256,
+            public_key: cert.public_key().subject_public_key.data.to_vec(),
             issuer_raw: cert.issuer().as_raw().to_vec(),
             serial_bytes: Serial::from_bytes(cert.raw_serial()).as_bytes().to_vec(),
             authority_key_id: cert

@@ -36,7 +36,11 @@ impl fmt::Display for Exposure {
 
 /// The mode of `path` when its group or others may read it (or, for a directory, enter it).
 pub fn exposure(path: &Path) -> Option<Exposure> {
-    let meta = std::fs::metadata(path).ok()?;
+    exposure_of(path, &std::fs::metadata(path).ok()?)
+}
+
+/// [`exposure`] from metadata already read.
+pub fn exposure_of(path: &Path, meta: &std::fs::Metadata) -> Option<Exposure> {
     let mode = meta.mode() & 0o7777;
     (mode & 0o044 != 0).then(|| Exposure {
         path: path.to_path_buf(),

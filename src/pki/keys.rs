@@ -370,9 +370,67 @@ pub fn key_from_pem(
     })
 }
 
+/// The subjectPublicKey bits of the private key in PEM `text`, as a certificate carries them.
+///
+/// Read from the key file where it holds them (PKCS#8 v2, an EC key's `publicKey`, an RSA key's
+/// modulus and exponent), as `openssl x509 -noout -pubkey` does, because deriving an EC public
+/// key is a scalar multiplication: at a million keys that is most of `inspect --pki`.
+pub fn public_key_of_pem(text: &str, path: &Path) -> Result<Vec<u8>, KeyError> {
+    const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+    const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+    let block = pem::parse(text).map_err(|e| KeyError::Unreadable {
+        path: path.to_path_buf(),
+        message: format!("not a PEM private key: {e}"),
+    })?;
+    let carried = match block.tag() {
+        "ENCRYPTED PRIVATE KEY" => {
+            return Err(KeyError::NeedsPassphrase {
+                path: path.to_path_buf(),
+            });
+        }
+        "PRIVATE KEY" => pkcs8::PrivateKeyInfoRef::try_from(block.contents())
+            .ok()
+            .and_then(|info| {
+                if let Some(bits) = info.public_key {
+                    return bits.as_bytes().map(<[u8]>::to_vec);
+                }
+                let private = info.private_key.as_bytes();
+                match info.algorithm.oid.to_string().as_str() {
+                    EC_PUBLIC_KEY => sec1::EcPrivateKey::try_from(private)
+                        .ok()
+                        .and_then(|k| k.public_key.map(<[u8]>::to_vec)),
+                    RSA_ENCRYPTION => pkcs1::RsaPrivateKeyRef::try_from(private)
+                        .ok()
+                        .and_then(|k| pkcs1::der::Encode::to_der(&k.public_key()).ok()),
+                    _ => None,
+                }
+            }),
+        _ => None,
+    };
+    match carried {
+        Some(bits) => Ok(bits),
+        None => key_from_pem(text, path, None).map(|key| key.public_key_raw().to_vec()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_key_of_pem_matches_the_derived_key() {
+        for alg in [
+            KeyAlgorithm::P256,
+            KeyAlgorithm::P384,
+            KeyAlgorithm::Ed25519,
+            KeyAlgorithm::Rsa2048,
+        ] {
+            let key = alg.generate().unwrap();
+            let pem = key_to_pem(&key, None).unwrap();
+            let bits = public_key_of_pem(&pem, Path::new("k.key")).unwrap();
+            assert_eq!(bits, key.public_key_raw(), "{alg:?}");
+        }
+    }
 
     #[test]
     fn parses_key_names() {

@@ -29,16 +29,17 @@ pub use crl::{
 pub use csr::{CsrRequest, parse_csr, read_csr};
 pub use entry::{Entry, Reason, Snapshot, State, Status, UnknownReason, fingerprint};
 pub use error::PkiError;
-pub use exposure::{Exposure, exposed_ca_secrets, exposure};
+pub use exposure::{Exposure, exposed_ca_secrets, exposure, exposure_of};
 pub use issue::{IssueOptions, LeafKey, LeafRequest, cut_short, issue};
 pub use keys::{
     KeyAlgorithm, KeyError, UnknownKeyAlgorithm, describe_key, key_from_pem, key_to_pem,
+    public_key_of_pem,
 };
 pub use layout::Layout;
 pub use legacy_index::{IndexError, LegacyIndex};
 pub use passphrase::{Passphrase, PassphraseError};
 pub use profile::{Profile, San, SanError};
-pub use records::{Change, Records, RecordsError, Settings, SqliteRecords};
+pub use records::{Change, Records, RecordsError, Settings};
 pub use renew::{RenewOptions, RenewSelection, Renewal, renew, select as renew_selection};
 pub use revoke::{Revocation, RevokeTarget, revoke};
 pub use serial::{BadSerial, Serial};

@@ -4,8 +4,10 @@ use super::ca::{BACKDATE, SigningCa, now};
 use super::entry::{Entry, Status};
 use super::error::PkiError;
 use super::issue::{IssueOptions, LeafKey, LeafRequest, issue};
+use super::layout::Layout;
 use super::store::Pki;
 use crate::lifetime::Lifetime;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use time::Duration;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -94,9 +96,10 @@ pub fn renew(
     if old.is_empty() {
         return Ok(Vec::new());
     }
+    let layout = &pki.layout;
     let requests = old
-        .iter()
-        .map(|e| renewal_request(pki, e, opts))
+        .par_iter()
+        .map(|e| renewal_request(layout, e, opts))
         .collect::<Result<Vec<_>, _>>()?;
     let fallback = opts
         .lifetime
@@ -122,8 +125,11 @@ pub fn renew(
         .collect())
 }
 
-fn renewal_request(pki: &Pki, e: &Entry, opts: RenewOptions) -> Result<LeafRequest, PkiError> {
-    let layout = &pki.layout;
+fn renewal_request(
+    layout: &Layout,
+    e: &Entry,
+    opts: RenewOptions,
+) -> Result<LeafRequest, PkiError> {
     let key = if opts.rekey {
         // A key we never held (a CSR from a secure element) must be replaced on the device.
         if !layout.leaf_key(&e.name).exists() {
@@ -134,7 +140,7 @@ fn renewal_request(pki: &Pki, e: &Entry, opts: RenewOptions) -> Result<LeafReque
         LeafKey::Generate(e.key)
     } else {
         LeafKey::Public {
-            spki_der: current_public_key(pki, e)?,
+            spki_der: current_public_key(layout, e)?,
             algorithm: e.key,
         }
     };
@@ -157,8 +163,8 @@ fn new_lifetime(e: &Entry, opts: RenewOptions) -> Duration {
 
 /// The public key of the certificate in force, read from its file after checking that the
 /// file really holds the certificate the index names.
-fn current_public_key(pki: &Pki, e: &Entry) -> Result<Vec<u8>, PkiError> {
-    let path = pki.layout.leaf_cert(&e.name);
+fn current_public_key(layout: &Layout, e: &Entry) -> Result<Vec<u8>, PkiError> {
+    let path = layout.leaf_cert(&e.name);
     let bad = |message: String| PkiError::Certificate {
         path: path.clone(),
         message,

@@ -8,7 +8,7 @@ use super::error::PkiError;
 use super::layout::Layout;
 use super::legacy_index::LegacyIndex;
 use super::profile::Profile;
-use super::records::{Change, Records, SqliteRecords};
+use super::records::{self, Change, Records};
 use crate::atomic::{self, Batch, FileError, Recovery};
 use crate::input::{self, Kind};
 use crate::lock::{self, Lock};
@@ -28,7 +28,7 @@ pub struct Migration {
 #[derive(Debug)]
 pub struct Pki {
     pub(super) layout: Layout,
-    pub(super) records: SqliteRecords,
+    pub(super) records: Box<dyn Records>,
     recovery: Option<Recovery>,
     migration: Option<Migration>,
     _lock: Lock,
@@ -42,8 +42,8 @@ impl Pki {
         require_pki(&layout)?;
         let lock = lock::lock_file(&layout.lock())?;
         let migration = migrate_legacy(&layout)?;
-        let records = SqliteRecords::open(&layout.db(), false)?;
-        let recovery = recover_batch(&layout, &records)?;
+        let records = records::open(&layout.db(), false)?;
+        let recovery = recover_batch(&layout, records.as_ref())?;
         if !records.initialised()? {
             // An init that was interrupted (and now undone): there is no PKI yet.
             return Err(missing(&layout, layout.db()));
@@ -65,9 +65,9 @@ impl Pki {
         atomic::create_dir(layout.dir(), 0o755)?;
         let lock = lock::lock_file(&layout.lock())?;
         let migration = migrate_legacy(&layout)?;
-        let records = SqliteRecords::open(&layout.db(), true)?;
+        let records = records::open(&layout.db(), true)?;
         // An init that was killed half-way is undone, so it can simply be run again.
-        let recovery = recover_batch(&layout, &records)?;
+        let recovery = recover_batch(&layout, records.as_ref())?;
         if records.initialised()? {
             return Err(PkiError::AlreadyInitialised {
                 dir: dir.to_path_buf(),
@@ -101,7 +101,7 @@ impl Pki {
 
     /// The records, for queries.
     pub fn records(&self) -> &dyn Records {
-        &self.records
+        self.records.as_ref()
     }
 
     /// What opening the PKI did about a run that was interrupted, if there was one.
@@ -162,7 +162,7 @@ fn sweep(layout: &Layout) {
 }
 
 /// Finishes or undoes the batch a crash interrupted: it committed if the records hold its id.
-fn recover_batch(layout: &Layout, records: &SqliteRecords) -> Result<Option<Recovery>, PkiError> {
+fn recover_batch(layout: &Layout, records: &dyn Records) -> Result<Option<Recovery>, PkiError> {
     Ok(atomic::recover_with(&layout.journal(), &|id| {
         records.batch_committed(id).map_err(|e| e.to_string())
     })?)
@@ -171,7 +171,7 @@ fn recover_batch(layout: &Layout, records: &SqliteRecords) -> Result<Option<Reco
 /// The records of the PKI at `dir`, for reading without the writers' lock (readers see every
 /// committed change, never half of one). An `index.json` that still needs migrating is
 /// migrated first, under the lock; the migration is returned so the caller can say so.
-pub fn read_records(dir: &Path) -> Result<(SqliteRecords, Option<Migration>), PkiError> {
+pub fn read_records(dir: &Path) -> Result<(Box<dyn Records>, Option<Migration>), PkiError> {
     let layout = Layout::new(dir);
     require_pki(&layout)?;
     let migration = if layout.db().exists() {
@@ -179,7 +179,7 @@ pub fn read_records(dir: &Path) -> Result<(SqliteRecords, Option<Migration>), Pk
     } else {
         Pki::open(dir)?.migration.take()
     };
-    let records = SqliteRecords::open(&layout.db(), false)?;
+    let records = records::open(&layout.db(), false)?;
     if !records.initialised()? {
         return Err(missing(&layout, layout.db()));
     }
@@ -192,7 +192,7 @@ pub fn snapshot(dir: &Path) -> Result<Snapshot, PkiError> {
     let layout = Layout::new(dir);
     require_pki(&layout)?;
     if layout.db().exists() {
-        let records = SqliteRecords::open(&layout.db(), false)?;
+        let records = records::open(&layout.db(), false)?;
         if !records.initialised()? {
             return Err(missing(&layout, layout.db()));
         }
@@ -276,7 +276,7 @@ fn migrate_legacy(layout: &Layout) -> Result<Option<Migration>, PkiError> {
         let _ = std::fs::remove_file(format!("{}{stale}", building.display()));
     }
     {
-        let mut records = SqliteRecords::open(&building, true)?;
+        let mut records = records::open(&building, true)?;
         let change = Change {
             operation: format!("migrate {}", legacy.display()),
             settings: Some(super::records::Settings {

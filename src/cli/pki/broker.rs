@@ -44,18 +44,21 @@ pub(super) fn sans_from(dns: &[String], ip: &[String]) -> Result<Vec<San>, CliEr
 }
 
 pub(super) fn run(common: &PkiCommon, a: BrokerArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
-    let request = LeafRequest {
-        name: a.name,
-        profile: Profile::Broker,
-        sans: sans_from(&a.dns, &a.ip)?,
-        key: LeafKey::Generate(a.leaf.key(common)?),
-        lifetime: None,
+    let sans = sans_from(&a.dns, &a.ip)?;
+    let request = |pki: &_| {
+        Ok(vec![LeafRequest {
+            name: a.name,
+            profile: Profile::Broker,
+            sans,
+            key: LeafKey::Generate(a.leaf.key(pki)?),
+            lifetime: None,
+        }])
     };
     let opts = IssueOptions {
         lifetime: a.days,
         force: a.leaf.force,
     };
-    let (pki, entries) = issue_all(common, std::slice::from_ref(&request), opts, ui)?;
+    let (pki, entries) = issue_all(common, request, opts, ui)?;
     let layout = pki.layout();
     for e in &entries {
         ui.summary(format!(

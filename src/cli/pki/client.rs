@@ -32,22 +32,24 @@ pub(super) fn run(common: &PkiCommon, a: ClientArgs, ui: &Ui) -> Result<ExitStat
         Some(count) => NameTemplate::parse(&a.batch.template)?.expand(a.batch.start, count)?,
         None => a.ids,
     };
-    let key = a.leaf.key(common)?;
-    let requests: Vec<LeafRequest> = names
-        .into_iter()
-        .map(|name| LeafRequest {
-            name,
-            profile: Profile::Client,
-            sans: Vec::new(),
-            key: LeafKey::Generate(key),
-            lifetime: None,
-        })
-        .collect();
+    let requests = |pki: &_| {
+        let key = a.leaf.key(pki)?;
+        Ok(names
+            .into_iter()
+            .map(|name| LeafRequest {
+                name,
+                profile: Profile::Client,
+                sans: Vec::new(),
+                key: LeafKey::Generate(key),
+                lifetime: None,
+            })
+            .collect())
+    };
     let opts = IssueOptions {
         lifetime: a.days,
         force: a.leaf.force,
     };
-    let (pki, entries) = issue_all(common, &requests, opts, ui)?;
+    let (pki, entries) = issue_all(common, requests, opts, ui)?;
     let layout = pki.layout();
     match entries.as_slice() {
         [e] => ui.summary(format!(

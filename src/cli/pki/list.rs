@@ -8,7 +8,7 @@ use crate::cli::{CliError, ExitStatus, Ui};
 use clap::Args;
 use mqauth::choice::Choice as _;
 use mqauth::lifetime::Lifetime;
-use mqauth::pki::{self, Entry, KeyAlgorithm, Profile, Records as _, San, State};
+use mqauth::pki::{self, Entry, KeyAlgorithm, Profile, San, State};
 use serde::Serialize;
 use time::OffsetDateTime;
 

@@ -15,7 +15,7 @@ use super::progress::Progress;
 use super::{CliError, ExitStatus, Ui};
 use clap::{Args, Subcommand};
 use mqauth::pki::{
-    self, Entry, IssueOptions, KeyAlgorithm, LeafRequest, Passphrase, Pki, Records as _, SigningCa,
+    self, Entry, IssueOptions, KeyAlgorithm, LeafRequest, Passphrase, Pki, SigningCa,
 };
 
 #[derive(Debug, Args)]
@@ -100,13 +100,12 @@ struct LeafArgs {
 }
 
 impl LeafArgs {
-    fn key(&self, common: &PkiCommon) -> Result<KeyAlgorithm, CliError> {
+    /// `--key`, or the PKI's key type: read from the PKI opened for the change, so that one
+    /// certificate costs one opening of the database.
+    fn key(&self, pki: &Pki) -> Result<KeyAlgorithm, CliError> {
         match self.key {
             Some(k) => Ok(k),
-            None => {
-                let (records, _) = pki::read_records(common.dir())?;
-                Ok(records.settings().map_err(pki::PkiError::from)?.key)
-            }
+            None => Ok(pki.records().settings().map_err(pki::PkiError::from)?.key),
         }
     }
 }
@@ -152,12 +151,13 @@ fn note_migration(m: &pki::Migration, ui: &Ui) {
 /// the CA's expiry cut the lifetime asked for.
 fn issue_all(
     common: &PkiCommon,
-    requests: &[LeafRequest],
+    requests: impl FnOnce(&Pki) -> Result<Vec<LeafRequest>, CliError>,
     opts: IssueOptions,
     ui: &Ui,
 ) -> Result<(Pki, Vec<Entry>), CliError> {
     let pass = common.passphrase(ui)?;
     let mut pki = open_pki(common, ui)?;
+    let requests = &requests(&pki)?;
     let ca = SigningCa::issuing(&pki, pass.as_ref())?;
     let progress = Progress::new(ui, requests.len() as u64, "issuing");
     let entries = pki::issue(&mut pki, &ca, requests, opts, &progress.tick())?;

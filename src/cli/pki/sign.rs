@@ -56,7 +56,7 @@ pub(super) fn run(common: &PkiCommon, a: SignArgs, ui: &Ui) -> Result<ExitStatus
         lifetime: a.days.unwrap_or(profile.default_lifetime()),
         force: a.force,
     };
-    let (pki, entries) = issue_all(common, std::slice::from_ref(&request), opts, ui)?;
+    let (pki, entries) = issue_all(common, |_| Ok(vec![request]), opts, ui)?;
     if dropped_sans {
         ui.warn("the CSR's subject alternative names were dropped: client certificates carry only CN = device ID");
     }

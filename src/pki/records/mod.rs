@@ -12,12 +12,10 @@
 mod schema;
 mod sqlite;
 
-pub use sqlite::SqliteRecords;
-
 use super::entry::{Entry, Reason, Snapshot};
 use super::keys::KeyAlgorithm;
 use super::serial::Serial;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 /// The PKI's own settings.
@@ -70,7 +68,7 @@ pub enum RecordsError {
 }
 
 /// The queries and the one write the commands make.
-pub trait Records {
+pub trait Records: std::fmt::Debug {
     fn settings(&self) -> Result<Settings, RecordsError>;
     /// Whether the PKI holds its settings (`pki init` committed).
     fn initialised(&self) -> Result<bool, RecordsError>;
@@ -97,4 +95,10 @@ pub trait Records {
     fn batch_committed(&self, id: &str) -> Result<bool, RecordsError>;
     /// Records `change` and the batch id `batch` in one transaction.
     fn commit(&mut self, batch: &str, change: &Change) -> Result<(), RecordsError>;
+}
+
+/// Opens (or, with `create`, creates) the records kept at `path`, schema brought up to date.
+/// The one place that picks the backend.
+pub fn open(path: &Path, create: bool) -> Result<Box<dyn Records>, RecordsError> {
+    Ok(Box::new(sqlite::SqliteRecords::open(path, create)?))
 }

@@ -105,6 +105,13 @@ impl SqliteRecords {
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
+        // A batch touches pages all over the indexes (serials are random); with SQLite's
+        // default 2 MB cache a transaction of 10,000 renewals spilled and rewrote pages 17
+        // times per row. Memory is taken only as pages are read.
+        conn.pragma_update(None, "cache_size", -262_144)
+            .map_err(db)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(db)?;
         if let Err(found) = schema::upgrade(&mut conn).map_err(db)? {
             return Err(RecordsError::TooNew {
                 path: path.to_path_buf(),
@@ -266,7 +273,9 @@ impl Records for SqliteRecords {
             tx.commit().map_err(db)?;
         }
         let sql = format!(
-            "SELECT {COLUMNS} FROM certificates JOIN wanted USING (name) \
+            // CROSS JOIN keeps this loop order: a name's rows by index. Left to itself the
+            // planner walked every valid certificate (a second at a million) instead.
+            "SELECT {COLUMNS} FROM wanted CROSS JOIN certificates USING (name) \
              WHERE status = 'valid' AND profile IN ('broker', 'client') \
              ORDER BY certificates.rowid"
         );
