@@ -22,7 +22,7 @@ for i in $(seq "$TRIALS"); do
         base+=("$(time_once "$bdir" "$BASELINE" -q pki client --count "$COUNT")")
     fi
 done
-report "pki client --count $COUNT (P-256, keys + certificates + index.json)" 1.0 "${times[@]}"
+report "pki client --count $COUNT (P-256, keys + certificates + records)" 1.0 "${times[@]}"
 best=$(printf '%s\n' "${times[@]}" | sort -n | head -1)
 awk -v c="$COUNT" -v b="$best" 'BEGIN { printf "  rate at best: %.0f certificates/s\n", c / b }'
 if [ -n "${BASELINE:-}" ]; then
