@@ -1296,7 +1296,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__inspect)
-            opts="-q -h -V --pki --warn-days --crl --json --long --sort --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --pki --warn-days --crl --json --long --sort --host --ip --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1316,6 +1316,14 @@ _mqauth() {
                     ;;
                 --sort)
                     COMPREPLY=($(compgen -W "file expiry subject" -- "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2126,7 +2134,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__verify)
-            opts="-q -h -V --ca --pki --untrusted --purpose --crl --at --json --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --ca --pki --untrusted --purpose --crl --at --strict --max-depth --host --ip --json --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2153,6 +2161,18 @@ _mqauth() {
                     return 0
                     ;;
                 --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

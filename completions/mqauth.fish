@@ -265,6 +265,8 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l crl -d 'Mark c
 complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l sort -d 'Order of the rows' -r -f -a "file\t'Input order: paths as given, directories in name order'
 expiry\t'Soonest expiry first'
 subject\t'By subject'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l host -d 'A host name devices dial: every server certificate (EKU serverAuth, or none) must be valid for it, as a TLS client checks (a mismatch otherwise). Repeatable' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l ip -d 'An IP address devices dial: every server certificate must carry it as a SAN. Repeatable' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand inspect" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -281,10 +283,14 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l purpose -d 'Che
 server\t'TLS server (like openssl\'s sslserver)'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l crl -d 'Check revocation with this CRL (repeatable); the certificate\'s issuer must have one' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l at -d 'Verify at this time instead of now: a date (2028-01-01, midnight UTC) or an RFC 3339 time (2028-01-01T12:00:00Z)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l max-depth -d 'Most intermediate CAs allowed between a certificate and its trust anchor, as `openssl verify -verify_depth`' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l host -d 'A host name TLS clients dial: the certificate must be valid for it (SAN dNSName, a left-most wildcard at most; the CN only without SANs). Repeatable' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l ip -d 'An IP address TLS clients dial: a SAN iPAddress must equal it. Repeatable' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l strict -d 'Also apply RFC 5280\'s rules for conforming CAs, as `openssl verify -x509_strict`: CA basicConstraints critical, key identifiers present, no keyCertSign on a leaf, a critical SAN when the subject is empty, no explicit curve parameters, a valid serial'
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -l json -d 'Print JSON instead of one line per certificate'
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'

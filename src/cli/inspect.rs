@@ -6,7 +6,7 @@ use super::table::StatusTable;
 use super::{CliError, ExitStatus, Ui, escape};
 use clap::{Args, ValueEnum};
 use mqauth::inspect::{
-    self, CertStatus, CrlSet, InspectOptions, Inspection, Mismatch, PkiAudit, Row,
+    self, CertStatus, CrlSet, InspectOptions, Inspection, Mismatch, PeerName, PkiAudit, Row,
 };
 use mqauth::lifetime::Lifetime;
 use serde::Serialize;
@@ -35,7 +35,8 @@ enum SortKey {
     mqauth inspect pki/issued/sensor-0001.crt\n  \
     mqauth inspect pki/issued --sort expiry --warn-days 14\n  \
     mqauth inspect /etc/mosquitto/certs --json\n  \
-    mqauth inspect --pki pki"
+    mqauth inspect --pki pki\n  \
+    mqauth inspect --host mqtt.example.com /etc/mosquitto/certs/broker.crt"
 )]
 pub struct InspectArgs {
     /// Certificate files (PEM, bundles, DER) and directories (searched recursively)
@@ -58,6 +59,13 @@ pub struct InspectArgs {
     /// Order of the rows
     #[arg(long, value_enum, default_value_t = SortKey::File)]
     sort: SortKey,
+    /// A host name devices dial: every server certificate (EKU serverAuth, or none) must be
+    /// valid for it, as a TLS client checks (a mismatch otherwise). Repeatable
+    #[arg(long, value_name = "NAME", value_parser = PeerName::host)]
+    host: Vec<PeerName>,
+    /// An IP address devices dial: every server certificate must carry it as a SAN. Repeatable
+    #[arg(long, value_name = "ADDR", value_parser = PeerName::ip)]
+    ip: Vec<PeerName>,
 }
 
 /// One certificate in `inspect --json`, or one file that is not (README, "JSON output").
@@ -92,7 +100,7 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     };
     let PkiAudit {
         inspection: mut found,
-        mismatches,
+        mut mismatches,
         exposures,
     } = match &a.pki {
         Some(dir) => inspect::audit_pki(dir, &opts)?,
@@ -116,6 +124,7 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
             ),
         });
     }
+    mismatches.extend(peer_name_mismatches(&found, a.host.iter().chain(&a.ip)));
     sort_rows(&mut found.rows, a.sort);
     if a.json {
         let mut rows: Vec<JsonRow<'_>> = found
@@ -178,6 +187,38 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let warnings =
         !exposures.is_empty() || found.rows.iter().any(|r| r.status == CertStatus::Expiring);
     Ok(ExitStatus::of_check(problems, warnings))
+}
+
+/// Server certificates that a client dialling one of `names` would refuse.
+fn peer_name_mismatches<'n>(
+    found: &Inspection,
+    names: impl Iterator<Item = &'n PeerName> + Clone,
+) -> Vec<Mismatch> {
+    found
+        .rows
+        .iter()
+        .filter(|r| {
+            !r.facts.is_ca
+                && (r.facts.eku.is_empty() || r.facts.eku.iter().any(|e| e == "serverAuth"))
+        })
+        .flat_map(|r| {
+            names
+                .clone()
+                .filter(|n| !n.covers(&r.facts))
+                .map(|n| Mismatch {
+                    path: r.file.clone(),
+                    message: format!(
+                        "{}: not valid for {n} (names: {})",
+                        n.mismatch().1,
+                        if r.facts.sans.is_empty() {
+                            format!("CN {}", r.facts.cn.as_deref().unwrap_or("none"))
+                        } else {
+                            r.facts.sans.join(", ")
+                        }
+                    ),
+                })
+        })
+        .collect()
 }
 
 fn sort_rows(rows: &mut [Row], key: SortKey) {

@@ -4,7 +4,7 @@ use super::args::choice;
 use super::output::{count, print_json, print_line};
 use super::{CliError, ExitStatus, Ui, escape};
 use clap::Args;
-use mqauth::inspect::{self, CrlSet, PkiTrust, Purpose, Verdict, VerifyOptions};
+use mqauth::inspect::{self, CrlSet, PeerName, PkiTrust, Purpose, Verdict, VerifyOptions};
 use serde::Serialize;
 use std::path::PathBuf;
 use time::OffsetDateTime;
@@ -17,7 +17,9 @@ use time::OffsetDateTime;
     Examples:\n  \
     mqauth verify --pki pki --purpose client pki/issued/*.crt\n  \
     mqauth verify --ca ca.crt --untrusted intermediate.crt --crl crl.pem device.crt\n  \
-    mqauth verify --pki pki --at 2028-01-01 pki/issued/broker1.crt   # still valid then?"
+    mqauth verify --pki pki --at 2028-01-01 pki/issued/broker1.crt   # still valid then?\n  \
+    mqauth verify --pki pki --purpose server --host mqtt.example.com pki/issued/broker1.crt\n  \
+    mqauth verify --strict --ca ca.crt --untrusted chain.pem vendor-device.crt"
 )]
 pub struct VerifyArgs {
     /// Certificates to verify (the first certificate of each file, as openssl does)
@@ -43,6 +45,22 @@ pub struct VerifyArgs {
     /// time (2028-01-01T12:00:00Z)
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     at: Option<OffsetDateTime>,
+    /// Also apply RFC 5280's rules for conforming CAs, as `openssl verify -x509_strict`: CA
+    /// basicConstraints critical, key identifiers present, no keyCertSign on a leaf, a critical
+    /// SAN when the subject is empty, no explicit curve parameters, a valid serial
+    #[arg(long)]
+    strict: bool,
+    /// Most intermediate CAs allowed between a certificate and its trust anchor, as `openssl
+    /// verify -verify_depth`
+    #[arg(long, value_name = "N", default_value_t = inspect::DEFAULT_MAX_DEPTH)]
+    max_depth: usize,
+    /// A host name TLS clients dial: the certificate must be valid for it (SAN dNSName, a
+    /// left-most wildcard at most; the CN only without SANs). Repeatable
+    #[arg(long, value_name = "NAME", value_parser = PeerName::host)]
+    host: Vec<PeerName>,
+    /// An IP address TLS clients dial: a SAN iPAddress must equal it. Repeatable
+    #[arg(long, value_name = "ADDR", value_parser = PeerName::ip)]
+    ip: Vec<PeerName>,
     /// Print JSON instead of one line per certificate
     #[arg(long)]
     json: bool,
@@ -95,14 +113,15 @@ pub fn run(a: VerifyArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         purpose: a.purpose,
         at: a.at.unwrap_or_else(OffsetDateTime::now_utc),
         crls: CrlSet::load(&trust.crls)?,
+        strict: a.strict,
+        max_depth: a.max_depth,
+        peer_names: a.host.iter().chain(&a.ip).cloned().collect(),
     };
-    let verdicts: Vec<Result<Verdict, String>> = a
-        .certs
-        .iter()
-        .map(|cert| {
-            inspect::verify_file(cert, &anchors, &untrusted, &opts).map_err(|e| e.to_string())
-        })
-        .collect();
+    let verdicts: Vec<Result<Verdict, String>> =
+        inspect::verify_files(&a.certs, &anchors, &untrusted, &opts)
+            .into_iter()
+            .map(|v| v.map_err(|e| e.to_string()))
+            .collect();
     if let Some(Err(first)) = verdicts.first()
         && verdicts.iter().all(Result::is_err)
     {

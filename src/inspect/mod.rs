@@ -3,7 +3,10 @@
 
 mod audit;
 mod error;
+mod extension_rules;
 mod facts;
+mod name_constraints;
+mod peer_name;
 mod revocation;
 mod scan;
 mod source;
@@ -13,9 +16,12 @@ pub use crate::pki::describe_key;
 pub use audit::{Mismatch, PkiAudit, audit_pki};
 pub use error::InspectError;
 pub use facts::{CertFacts, CertStatus, ExtensionFact};
+pub use name_constraints::BUDGET as NAME_CONSTRAINT_BUDGET;
+pub use peer_name::PeerName;
 pub use revocation::{CrlSet, LoadedCrl};
 pub use scan::{FileNote, InspectOptions, Inspection, Row, inspect};
 pub use source::{Contents, Input, collect_inputs, decode};
 pub use verify::{
-    Failure, PkiTrust, Purpose, Verdict, VerifyOptions, load_certificates, verify_file,
+    DEFAULT_MAX_DEPTH, Failure, PkiTrust, Purpose, Verdict, VerifyOptions, load_certificates,
+    verify_file, verify_files,
 };

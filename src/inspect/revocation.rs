@@ -19,8 +19,18 @@ pub struct LoadedCrl {
     pub next_update: Option<OffsetDateTime>,
     /// The authority key identifier, which names the issuer's key (not just its name).
     pub authority_key_id: Option<Vec<u8>>,
+    /// A critical extension (of the CRL or of an entry) whose meaning mqauth does not apply, so
+    /// the CRL cannot be relied on (RFC 5280 5.2: such a CRL must not be used).
+    pub unhandled_critical: bool,
     revoked: HashSet<Vec<u8>>,
 }
+
+/// CRL extensions mqauth understands: authorityKeyIdentifier and issuingDistributionPoint (as
+/// OpenSSL); crlNumber is informational and never critical. Delta CRLs and indirect CRLs are
+/// not applied, so their markers are unhandled.
+const HANDLED_CRITICAL_CRL: &[&str] = &["2.5.29.35", "2.5.29.28"];
+/// Entry extensions: reasonCode and invalidityDate (certificateIssuer, of indirect CRLs, is not).
+const HANDLED_CRITICAL_ENTRY: &[&str] = &["2.5.29.21", "2.5.29.24"];
 
 impl LoadedCrl {
     pub fn revokes(&self, serial: &[u8]) -> bool {
@@ -131,6 +141,18 @@ fn parse(path: &Path, der: Vec<u8>) -> Result<LoadedCrl, InspectError> {
             message: "trailing bytes after the CRL".into(),
         });
     }
+    let unhandled = |e: &x509_parser::extensions::X509Extension<'_>, handled: &[&str]| {
+        e.critical && !handled.contains(&e.oid.to_id_string().as_str())
+    };
+    let unhandled_critical = crl
+        .extensions()
+        .iter()
+        .any(|e| unhandled(e, HANDLED_CRITICAL_CRL))
+        || crl.iter_revoked_certificates().any(|r| {
+            r.extensions()
+                .iter()
+                .any(|e| unhandled(e, HANDLED_CRITICAL_ENTRY))
+        });
     let revoked = crl
         .iter_revoked_certificates()
         .map(|r| Serial::from_bytes(r.raw_serial()).as_bytes().to_vec())
@@ -150,6 +172,7 @@ fn parse(path: &Path, der: Vec<u8>) -> Result<LoadedCrl, InspectError> {
                 }
                 _ => None,
             }),
+        unhandled_critical,
         revoked,
         der: Vec::new(),
     };

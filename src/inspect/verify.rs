@@ -2,18 +2,27 @@
 //!
 //! The order of the checks follows OpenSSL's `X509_verify_cert` so that, for the same inputs,
 //! the first failure reported is the one `openssl verify` reports: chain building, then
-//! extensions (CA flags, path length, purpose), then revocation, then signatures and validity
-//! from the root down to the leaf. Reasons use OpenSSL's wording.
+//! extensions (CA flags, path length, purpose, `--strict`'s RFC 5280 rules), then the peer name,
+//! then revocation, then signatures and validity from the root down to the leaf, then name
+//! constraints. Reasons use OpenSSL's wording; checks OpenSSL does not make have codes starting
+//! with `MQAUTH_`.
 
 use super::error::InspectError;
+use super::extension_rules;
+use super::name_constraints::{self, Name};
+use super::peer_name::PeerName;
 use super::revocation::CrlSet;
+use crate::pki::Serial;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
-use x509_parser::extensions::ParsedExtension;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-/// Longest chain built, as OpenSSL's default verify depth allows.
-const MAX_DEPTH: usize = 100;
+/// Most intermediates in a chain, as OpenSSL's default verify depth allows.
+pub const DEFAULT_MAX_DEPTH: usize = 100;
+
+/// Smallest RSA modulus accepted, in bits: NIST SP 800-131A disallowed smaller keys in 2013.
+const MIN_RSA_BITS: usize = 2048;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -47,6 +56,26 @@ pub struct VerifyOptions {
     /// With CRLs, the leaf must be covered by one from its issuer (like `-crl_check`); other
     /// certificates of the chain are checked when a CRL from their issuer was given.
     pub crls: CrlSet,
+    /// RFC 5280's rules for conforming CAs, as `openssl verify -x509_strict`.
+    pub strict: bool,
+    /// Most intermediate CAs between the certificate and its trust anchor (`-verify_depth`).
+    pub max_depth: usize,
+    /// Names a TLS client dials: the certificate must be valid for each.
+    pub peer_names: Vec<PeerName>,
+}
+
+impl VerifyOptions {
+    /// Options that check the chain at `at` and nothing beyond it.
+    pub fn at(at: OffsetDateTime) -> VerifyOptions {
+        VerifyOptions {
+            purpose: None,
+            at,
+            crls: CrlSet::default(),
+            strict: false,
+            max_depth: DEFAULT_MAX_DEPTH,
+            peer_names: Vec::new(),
+        }
+    }
 }
 
 /// Why a chain failed, at which depth (0 = the certificate itself).
@@ -159,13 +188,40 @@ impl<'a> Cert<'a> {
             })
     }
 
+    /// OpenSSL's X509_check_akid: an authorityKeyIdentifier that names the issuer's issuer and
+    /// serial must name `issuer`'s.
+    fn aki_names(&self, issuer: &Cert<'_>) -> bool {
+        let Some(aki) = self
+            .x
+            .iter_extensions()
+            .find_map(|e| match e.parsed_extension() {
+                ParsedExtension::AuthorityKeyIdentifier(aki) => Some(aki),
+                _ => None,
+            })
+        else {
+            return true;
+        };
+        let serial_ok = aki
+            .authority_cert_serial
+            .is_none_or(|s| Serial::from_bytes(s) == Serial::from_bytes(issuer.x.raw_serial()));
+        let issuer_ok = aki.authority_cert_issuer.as_ref().is_none_or(|names| {
+            names.iter().any(|n| {
+                matches!(n, GeneralName::DirectoryName(dn) if dn.as_raw() == issuer.x.issuer().as_raw())
+            })
+        });
+        serial_ok && issuer_ok
+    }
+
     fn self_issued(&self) -> bool {
         self.x.subject().as_raw() == self.x.issuer().as_raw()
     }
 
-    /// Self-issued and signed by its own key.
+    /// Self-signed as OpenSSL decides it (X509_self_signed without the signature check): self-
+    /// issued, its key identifiers agree, and it may sign certificates. The signature is not
+    /// what makes a root: a root with a key mqauth cannot use then fails for that reason, not
+    /// with "unable to get issuer certificate".
     fn self_signed(&self) -> bool {
-        self.self_issued() && self.x.verify_signature(None).is_ok()
+        self.issued_by(self)
     }
 
     /// Whether `issuer` may have issued this certificate: names and key identifiers agree and,
@@ -177,6 +233,9 @@ impl<'a> Cert<'a> {
         if let (Some(aki), Some(ski)) = (self.aki(), issuer.ski())
             && aki != ski
         {
+            return false;
+        }
+        if !self.aki_names(issuer) {
             return false;
         }
         !matches!(issuer.x.key_usage(), Ok(Some(ku)) if !ku.value.key_cert_sign())
@@ -192,6 +251,45 @@ fn fail(depth: usize, cert: &Cert<'_>, code: &'static str, reason: impl Into<Str
     }
 }
 
+/// Verifies each of `files` as [`verify_file`] does, on all cores, in the order given.
+pub fn verify_files(
+    files: &[PathBuf],
+    anchors: &[Vec<u8>],
+    untrusted: &[Vec<u8>],
+    opts: &VerifyOptions,
+) -> Vec<Result<Verdict, InspectError>> {
+    use rayon::prelude::*;
+    let memo = SignatureMemo::default();
+    files
+        .par_iter()
+        .map(|file| verify_with(file, anchors, untrusted, opts, &memo))
+        .collect()
+}
+
+/// Signatures already found good, of the certificates and CRLs every chain shares (the
+/// intermediate's by the root, the CRL's by the intermediate), so that verifying 100,000 leaves
+/// checks those once: keyed by the addresses of the signed object and of its issuer, which live
+/// as long as the call that shares them.
+#[derive(Default)]
+struct SignatureMemo(std::sync::RwLock<std::collections::HashSet<(usize, usize)>>);
+
+impl SignatureMemo {
+    /// `verify()`, or a remembered success for `key` (`None`: the object is not shared).
+    fn good(&self, key: Option<(usize, usize)>, verify: impl FnOnce() -> bool) -> bool {
+        let Some(key) = key else {
+            return verify();
+        };
+        if self.0.read().is_ok_and(|seen| seen.contains(&key)) {
+            return true;
+        }
+        let good = verify();
+        if good && let Ok(mut seen) = self.0.write() {
+            seen.insert(key);
+        }
+        good
+    }
+}
+
 /// Verifies the first certificate in `file` (as `openssl verify` does) against `anchors`
 /// (trusted) with the help of `untrusted` intermediates.
 pub fn verify_file(
@@ -199,6 +297,16 @@ pub fn verify_file(
     anchors: &[Vec<u8>],
     untrusted: &[Vec<u8>],
     opts: &VerifyOptions,
+) -> Result<Verdict, InspectError> {
+    verify_with(file, anchors, untrusted, opts, &SignatureMemo::default())
+}
+
+fn verify_with(
+    file: &Path,
+    anchors: &[Vec<u8>],
+    untrusted: &[Vec<u8>],
+    opts: &VerifyOptions,
+    memo: &SignatureMemo,
 ) -> Result<Verdict, InspectError> {
     let ders = load_certificates(file)?;
     let leaf_der = &ders[0];
@@ -218,11 +326,13 @@ pub fn verify_file(
         trusted: anchors.iter().any(|a| a.der == leaf.der),
         ..leaf
     };
-    let (chain, failure) = build_chain(leaf, &anchors, &pool);
+    let (chain, failure) = build_chain(leaf, &anchors, &pool, opts.max_depth);
     let failure = failure
-        .or_else(|| check_extensions(&chain, opts.purpose))
-        .or_else(|| check_revocation(&chain, opts))
-        .or_else(|| check_signatures_and_times(&chain, opts.at));
+        .or_else(|| check_extensions(&chain, opts))
+        .or_else(|| check_peer_names(&chain[0], &opts.peer_names))
+        .or_else(|| check_revocation(&chain, opts, memo))
+        .or_else(|| check_signatures_and_times(&chain, opts.at, memo))
+        .or_else(|| check_name_constraints(&chain));
     Ok(Verdict {
         file: file.to_path_buf(),
         subject: chain[0].subject(),
@@ -242,6 +352,7 @@ fn build_chain<'a>(
     leaf: Cert<'a>,
     anchors: &'a [Cert<'a>],
     pool: &'a [Cert<'a>],
+    max_depth: usize,
 ) -> (Vec<Cert<'a>>, Option<Failure>) {
     let mut chain = vec![leaf];
     loop {
@@ -266,7 +377,9 @@ fn build_chain<'a>(
             let failure = fail(depth, current, code, reason);
             return (chain, Some(failure));
         }
-        if chain.len() > MAX_DEPTH {
+        // Neither the certificate nor its trust anchor count against the depth (as OpenSSL's
+        // -verify_depth): N intermediates allow N + 2 certificates.
+        if chain.len() > max_depth + 1 {
             let failure = fail(
                 depth,
                 current,
@@ -333,24 +446,25 @@ fn leaf_ku_allows(cert: &Cert<'_>, purpose: Purpose) -> bool {
     }
 }
 
-/// OpenSSL's check_chain_extensions: critical extensions, CA flags, path lengths, purpose.
-fn check_extensions(chain: &[Cert<'_>], purpose: Option<Purpose>) -> Option<Failure> {
+/// OpenSSL's check_chain_extensions: extensions understood and well formed, CA flags, key
+/// strength, `--strict`'s rules, purpose, path lengths.
+fn check_extensions(chain: &[Cert<'_>], opts: &VerifyOptions) -> Option<Failure> {
+    let purpose = opts.purpose;
     let mut below = 0u32;
     for (depth, cert) in chain.iter().enumerate() {
-        let unhandled = cert.x.iter_extensions().any(|e| {
-            e.critical
-                && matches!(
-                    e.parsed_extension(),
-                    ParsedExtension::UnsupportedExtension { .. }
-                )
-        });
-        if unhandled {
-            return Some(fail(
-                depth,
-                cert,
-                "X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION",
-                "unhandled critical extension",
-            ));
+        if let Some((code, reason)) = extension_rules::check_always(&cert.x) {
+            return Some(fail(depth, cert, code, reason));
+        }
+        if let Some((code, reason)) = weak_key(cert, depth) {
+            return Some(fail(depth, cert, code, reason));
+        }
+        if opts.strict {
+            let broken = extension_rules::check_strict(&cert.x, chain.len(), cert.self_signed())
+                .or_else(|| (!cert.trusted).then(|| invalid_serial(cert)).flatten())
+                .or_else(|| odd_rsa_size(cert));
+            if let Some((code, reason)) = broken {
+                return Some(fail(depth, cert, code, reason));
+            }
         }
         if depth > 0 {
             let ca = matches!(cert.x.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
@@ -398,9 +512,163 @@ fn check_extensions(chain: &[Cert<'_>], purpose: Option<Purpose>) -> Option<Fail
     None
 }
 
+/// The size of an RSA modulus in bits, from its big-endian bytes.
+fn rsa_bits(modulus: &[u8]) -> usize {
+    let digits: &[u8] = match modulus.iter().position(|b| *b != 0) {
+        Some(first) => &modulus[first..],
+        None => &[],
+    };
+    digits
+        .first()
+        .map_or(0, |top| digits.len() * 8 - top.leading_zeros() as usize)
+}
+
+/// A key too weak to trust at any depth: RSA below [`MIN_RSA_BITS`] (with OpenSSL's codes for
+/// keys below its security level), or an algorithm or curve mqauth does not accept (DSA, GOST,
+/// curves other than P-256, P-384 and P-521).
+fn weak_key(cert: &Cert<'_>, depth: usize) -> Option<extension_rules::Broken> {
+    use x509_parser::public_key::PublicKey;
+    const NAMED_CURVES: &[&str] = &["1.2.840.10045.3.1.7", "1.3.132.0.34", "1.3.132.0.35"];
+    let spki = cert.x.public_key();
+    let unaccepted = (
+        "MQAUTH_KEY_ALGORITHM",
+        "public key algorithm or curve not accepted (DSA, GOST or a curve other than P-256, P-384, P-521)",
+    );
+    match spki.parsed() {
+        Ok(PublicKey::RSA(rsa)) if rsa_bits(rsa.modulus) < MIN_RSA_BITS => Some(if depth == 0 {
+            ("X509_V_ERR_EE_KEY_TOO_SMALL", "EE certificate key too weak")
+        } else {
+            ("X509_V_ERR_CA_KEY_TOO_SMALL", "CA certificate key too weak")
+        }),
+        Ok(PublicKey::EC(_)) => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|oid| oid.to_id_string());
+            // Explicit parameters are --strict's own finding, with OpenSSL's wording.
+            let explicit = extension_rules::explicit_curve(&cert.x);
+            (!explicit && !curve.is_some_and(|c| NAMED_CURVES.contains(&c.as_str())))
+                .then_some(unaccepted)
+        }
+        Ok(PublicKey::DSA(_) | PublicKey::GostR3410(_) | PublicKey::GostR3410_2012(_)) => {
+            Some(unaccepted)
+        }
+        _ => None,
+    }
+}
+
+/// An RSA modulus that is not a whole number of bytes: CA/Browser Forum 6.1.5, and a sign of a
+/// key made by broken or hostile software.
+fn odd_rsa_size(cert: &Cert<'_>) -> Option<extension_rules::Broken> {
+    match cert.x.public_key().parsed() {
+        Ok(x509_parser::public_key::PublicKey::RSA(rsa))
+            if !rsa_bits(rsa.modulus).is_multiple_of(8) =>
+        {
+            Some((
+                "MQAUTH_RSA_KEY_SIZE",
+                "RSA modulus size not a multiple of 8 bits",
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// RFC 5280 4.1.2.2: a positive serial of at most 20 octets. OpenSSL does not check it.
+fn invalid_serial(cert: &Cert<'_>) -> Option<extension_rules::Broken> {
+    let raw = cert.x.raw_serial();
+    let negative = raw.first().is_some_and(|b| b & 0x80 != 0);
+    let zero = raw.iter().all(|b| *b == 0);
+    (negative || zero || raw.len() > 21 || (raw.len() == 21 && raw[0] != 0)).then_some((
+        "MQAUTH_INVALID_SERIAL",
+        "serial number not a positive integer of at most 20 octets (RFC 5280 4.1.2.2)",
+    ))
+}
+
+/// The certificate must be valid for every name the client dials (OpenSSL's check_id).
+fn check_peer_names(leaf: &Cert<'_>, names: &[PeerName]) -> Option<Failure> {
+    let missed = names.iter().find(|n| !n.matches(&leaf.x))?;
+    let (code, reason) = missed.mismatch();
+    Some(fail(
+        0,
+        leaf,
+        code,
+        format!("{reason}: not valid for {missed}"),
+    ))
+}
+
+/// The names of `cert` that name constraints apply to: its subject (unless empty), the
+/// emailAddress attributes of its subject, its SANs, and for a leaf without DNS SANs a CN that
+/// looks like a host name.
+fn constrained_names<'c>(cert: &'c Cert<'c>, leaf: bool) -> Vec<Name<'c>> {
+    let mut names = Vec::new();
+    let subject = cert.x.subject();
+    if subject.iter().next().is_some() {
+        names.push(Name::Subject(subject));
+    }
+    for email in subject.iter_email() {
+        if let Ok(text) = email.as_str() {
+            names.push(Name::SubjectEmail(text));
+        }
+    }
+    let mut has_dns = false;
+    if let Ok(Some(san)) = cert.x.subject_alternative_name() {
+        for g in &san.value.general_names {
+            has_dns |= matches!(g, x509_parser::extensions::GeneralName::DNSName(_));
+            names.push(Name::General(g));
+        }
+    }
+    if leaf && !has_dns {
+        for cn in subject.iter_common_name() {
+            if let Ok(text) = cn.as_str()
+                && looks_like_host(text)
+            {
+                names.push(Name::HostLikeCn(text));
+            }
+        }
+    }
+    names
+}
+
+/// OpenSSL's cn2dnsid: a CN is treated as a host name when it has a dot and only LDH labels.
+fn looks_like_host(cn: &str) -> bool {
+    cn.contains('.')
+        && cn.split('.').all(|l| {
+            !l.is_empty()
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+/// RFC 5280 4.2.1.10: every CA's name constraints hold for the certificates below it (self-
+/// issued intermediates excepted, the leaf always checked), within one comparison budget.
+fn check_name_constraints(chain: &[Cert<'_>]) -> Option<Failure> {
+    let mut budget = name_constraints::BUDGET;
+    for (ca_depth, ca) in chain.iter().enumerate().skip(1) {
+        let Ok(Some(nc)) = ca.x.name_constraints() else {
+            continue;
+        };
+        for (depth, cert) in chain.iter().enumerate().take(ca_depth) {
+            if depth > 0 && cert.self_issued() {
+                continue;
+            }
+            let names = constrained_names(cert, depth == 0);
+            if let Err(violation) = name_constraints::check(nc.value, &names, &mut budget) {
+                return Some(fail(depth, cert, violation.code(), violation.reason()));
+            }
+        }
+    }
+    None
+}
+
 /// The leaf needs a current, correctly signed CRL from its issuer; the rest of the chain is
 /// checked where a CRL from the issuer was given.
-fn check_revocation(chain: &[Cert<'_>], opts: &VerifyOptions) -> Option<Failure> {
+fn check_revocation(
+    chain: &[Cert<'_>],
+    opts: &VerifyOptions,
+    memo: &SignatureMemo,
+) -> Option<Failure> {
     if opts.crls.is_empty() {
         return None;
     }
@@ -415,7 +683,13 @@ fn check_revocation(chain: &[Cert<'_>], opts: &VerifyOptions) -> Option<Failure>
             .collect();
         let crls: Vec<_> = candidates
             .iter()
-            .filter(|c| c.signed_by(issuer.x.public_key()))
+            .filter(|c| {
+                let key = (
+                    std::ptr::from_ref(**c) as usize,
+                    issuer.der.as_ptr() as usize,
+                );
+                memo.good(Some(key), || c.signed_by(issuer.x.public_key()))
+            })
             .collect();
         if crls.is_empty() {
             if !candidates.is_empty() {
@@ -462,6 +736,14 @@ fn check_revocation(chain: &[Cert<'_>], opts: &VerifyOptions) -> Option<Failure>
                 "CRL has expired",
             ));
         }
+        if crl.unhandled_critical {
+            return Some(fail(
+                depth,
+                cert,
+                "X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION",
+                "unhandled critical CRL extension",
+            ));
+        }
         if crl.revokes(cert.x.raw_serial()) {
             return Some(fail(
                 depth,
@@ -475,17 +757,23 @@ fn check_revocation(chain: &[Cert<'_>], opts: &VerifyOptions) -> Option<Failure>
 }
 
 /// From the anchor down: each signature with its issuer's key, then each validity period.
-fn check_signatures_and_times(chain: &[Cert<'_>], at: OffsetDateTime) -> Option<Failure> {
+fn check_signatures_and_times(
+    chain: &[Cert<'_>],
+    at: OffsetDateTime,
+    memo: &SignatureMemo,
+) -> Option<Failure> {
     for depth in (0..chain.len()).rev() {
         let cert = &chain[depth];
         // RFC 5280 4.1.1.2: the algorithm outside the signed part must be the one inside
         // (OpenSSL's X509_verify refuses the certificate otherwise).
         let bad_signature = chain.get(depth + 1).is_some_and(|issuer| {
+            // The leaf's bytes are the caller's only for this file: never remembered.
+            let shared =
+                (depth > 0).then_some((cert.der.as_ptr() as usize, issuer.der.as_ptr() as usize));
             cert.x.signature_algorithm != cert.x.tbs_certificate.signature
-                || cert
-                    .x
-                    .verify_signature(Some(issuer.x.public_key()))
-                    .is_err()
+                || !memo.good(shared, || {
+                    cert.x.verify_signature(Some(issuer.x.public_key())).is_ok()
+                })
         });
         if bad_signature {
             return Some(fail(
@@ -504,7 +792,9 @@ fn check_signatures_and_times(chain: &[Cert<'_>], at: OffsetDateTime) -> Option<
                 "certificate is not yet valid",
             ));
         }
-        if validity.not_after.to_datetime() < at {
+        // OpenSSL (X509_cmp_time) counts the notAfter second itself as expired; RFC 5280 says
+        // inclusive. mqauth never says OK where `openssl verify` says expired.
+        if validity.not_after.to_datetime() <= at {
             return Some(fail(
                 depth,
                 cert,

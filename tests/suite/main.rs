@@ -12,6 +12,7 @@ mod fuzz_corpus;
 mod hardening;
 mod inspect;
 mod migration;
+mod path_validation;
 mod pki_cli;
 mod pki_lifecycle;
 mod pki_mosquitto;
