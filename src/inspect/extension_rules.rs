@@ -265,17 +265,7 @@ fn name_constraints_misused(cert: &X509Certificate<'_>, is_ca: bool) -> Option<B
 /// RFC 1034's preferred name syntax, as RFC 5280 4.2.1.6 requires of dNSName: letters, digits
 /// and hyphens in non-empty labels, a wildcard only as a whole left-most label.
 fn dns_name_syntax(name: &str) -> bool {
-    let body = name.strip_prefix("*.").unwrap_or(name);
-    !body.is_empty()
-        && body.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
+    super::peer_name::ldh_labels(name.strip_prefix("*.").unwrap_or(name), false)
 }
 
 /// An EC public key whose parameters are spelled out instead of naming a curve (RFC 5480 §2.1.1

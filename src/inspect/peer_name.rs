@@ -19,17 +19,8 @@ impl PeerName {
     /// A-label), no empty label, at most 253 characters; a trailing dot is dropped.
     pub fn host(name: &str) -> Result<PeerName, String> {
         let trimmed = name.strip_suffix('.').unwrap_or(name);
-        let valid = !trimmed.is_empty()
-            && trimmed.len() <= 253
-            && trimmed.split('.').all(|label| {
-                !label.is_empty()
-                    && label.len() <= 63
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-                    && label
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            });
+        // Underscores are tolerated in what a client dials (some internal names have them).
+        let valid = trimmed.len() <= 253 && ldh_labels(trimmed, true);
         if !valid || trimmed.parse::<IpAddr>().is_ok() {
             return Err(format!(
                 "{name:?} is not a host name (use --ip for an address)"
@@ -108,6 +99,21 @@ impl PeerName {
             PeerName::Ip(ip) => ips.contains(ip),
         }
     }
+}
+
+/// Dot-separated labels of letters, digits and hyphens (RFC 1034's preferred name syntax), each
+/// 1 to 63 characters without a hyphen at either end; `underscore` also allows `_`.
+pub(super) fn ldh_labels(name: &str, underscore: bool) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || (underscore && b == b'_'))
+        })
 }
 
 fn ip_of(raw: &[u8]) -> Option<IpAddr> {
