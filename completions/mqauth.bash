@@ -22,6 +22,9 @@ _mqauth() {
             mqauth,broker)
                 cmd="mqauth__subcmd__broker"
                 ;;
+            mqauth,enroll)
+                cmd="mqauth__subcmd__enroll"
+                ;;
             mqauth,fleet)
                 cmd="mqauth__subcmd__fleet"
                 ;;
@@ -66,6 +69,18 @@ _mqauth() {
                 ;;
             mqauth__subcmd__broker__subcmd__help,render)
                 cmd="mqauth__subcmd__broker__subcmd__help__subcmd__render"
+                ;;
+            mqauth__subcmd__enroll,help)
+                cmd="mqauth__subcmd__enroll__subcmd__help"
+                ;;
+            mqauth__subcmd__enroll,serve)
+                cmd="mqauth__subcmd__enroll__subcmd__serve"
+                ;;
+            mqauth__subcmd__enroll__subcmd__help,help)
+                cmd="mqauth__subcmd__enroll__subcmd__help__subcmd__help"
+                ;;
+            mqauth__subcmd__enroll__subcmd__help,serve)
+                cmd="mqauth__subcmd__enroll__subcmd__help__subcmd__serve"
                 ;;
             mqauth__subcmd__fleet,apply)
                 cmd="mqauth__subcmd__fleet__subcmd__apply"
@@ -115,6 +130,9 @@ _mqauth() {
             mqauth__subcmd__help,broker)
                 cmd="mqauth__subcmd__help__subcmd__broker"
                 ;;
+            mqauth__subcmd__help,enroll)
+                cmd="mqauth__subcmd__help__subcmd__enroll"
+                ;;
             mqauth__subcmd__help,fleet)
                 cmd="mqauth__subcmd__help__subcmd__fleet"
                 ;;
@@ -141,6 +159,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help__subcmd__broker,render)
                 cmd="mqauth__subcmd__help__subcmd__broker__subcmd__render"
+                ;;
+            mqauth__subcmd__help__subcmd__enroll,serve)
+                cmd="mqauth__subcmd__help__subcmd__enroll__subcmd__serve"
                 ;;
             mqauth__subcmd__help__subcmd__fleet,apply)
                 cmd="mqauth__subcmd__help__subcmd__fleet__subcmd__apply"
@@ -284,7 +305,7 @@ _mqauth() {
 
     case "${cmd}" in
         mqauth)
-            opts="-q -h -V --quiet --color --lock-timeout --help --version pki psk inspect verify fleet acl broker generate help"
+            opts="-q -h -V --quiet --color --lock-timeout --help --version pki psk inspect verify fleet acl broker enroll generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,6 +545,152 @@ _mqauth() {
                     ;;
                 -m)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__enroll)
+            opts="-q -h -V --quiet --color --lock-timeout --help --version serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__enroll__subcmd__help)
+            opts="serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__enroll__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__enroll__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__enroll__subcmd__serve)
+            opts="-q -h -V --dir --pki --passphrase-file --broker --cafile --cert --key --bootstrap-psk-file --prefix --days --renew-window --key-type --reenroll --rate --client-id --log-format --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cafile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap-psk-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --renew-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-type)
+                    COMPREPLY=($(compgen -W "p256 p384 ed25519 rsa2048 rsa3072 rsa4096" -- "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -890,7 +1057,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help)
-            opts="pki psk inspect verify fleet acl broker generate help"
+            opts="pki psk inspect verify fleet acl broker enroll generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -946,6 +1113,34 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__broker__subcmd__render)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__enroll)
+            opts="serve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__enroll__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

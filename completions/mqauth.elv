@@ -33,6 +33,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand fleet 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
             cand acl 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
             cand broker 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
+            cand enroll 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
             cand generate 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -518,6 +519,52 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         }
         &'mqauth;broker;help;help'= {
         }
+        &'mqauth;enroll'= {
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;enroll;serve'= {
+            cand --pki 'PKI directory'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
+            cand --broker 'The broker, HOST:PORT (its mutual-TLS listener)'
+            cand --cafile 'Trust anchor(s) for the broker''s certificate (PEM)'
+            cand --cert 'The service''s own client certificate (PEM; may hold its chain)'
+            cand --key 'The service''s private key (unencrypted PKCS#8 PEM)'
+            cand --bootstrap-psk-file 'Devices whose identity is in this psk_file may enroll on PREFIX/ID/csr; without it, only renewals are answered'
+            cand --prefix 'Topic prefix of the protocol'
+            cand --days 'Lifetime of the certificates issued'
+            cand --renew-window 'The last part of a certificate''s lifetime, in percent, in which it may be renewed with the same key (a new key may renew at any time)'
+            cand --key-type 'Key types certified (repeatable)'
+            cand --rate 'Requests answered per device per minute; more are refused with rate-limited'
+            cand --client-id 'MQTT client id of the service (its persistent session is kept under it)'
+            cand --log-format 'Log lines as text or JSON'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand --reenroll 'Let a device that holds a valid certificate enroll again on /csr with a new key (a device reset to factory state) instead of refusing it with already-enrolled'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;enroll;help'= {
+            cand serve 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;enroll;help;serve'= {
+        }
+        &'mqauth;enroll;help;help'= {
+        }
         &'mqauth;generate'= {
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
@@ -570,6 +617,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand fleet 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
             cand acl 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
             cand broker 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
+            cand enroll 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
             cand generate 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -637,6 +685,11 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand render 'Render complete broker configurations (needs the credentials `fleet apply` made)'
         }
         &'mqauth;help;broker;render'= {
+        }
+        &'mqauth;help;enroll'= {
+            cand serve 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI'
+        }
+        &'mqauth;help;enroll;serve'= {
         }
         &'mqauth;help;generate'= {
             cand man 'One man page per command, into DIR'

@@ -38,6 +38,7 @@ complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "verify" -d 'Verify ce
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "fleet" -d 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "enroll" -d 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l pki -l dir -d 'PKI directory' -r -F
@@ -412,6 +413,45 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_su
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve help" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve help" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve help" -f -a "serve" -d 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet\'s PKI'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l pki -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l broker -d 'The broker, HOST:PORT (its mutual-TLS listener)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l cafile -d 'Trust anchor(s) for the broker\'s certificate (PEM)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l cert -d 'The service\'s own client certificate (PEM; may hold its chain)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l key -d 'The service\'s private key (unencrypted PKCS#8 PEM)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l bootstrap-psk-file -d 'Devices whose identity is in this psk_file may enroll on PREFIX/ID/csr; without it, only renewals are answered' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l prefix -d 'Topic prefix of the protocol' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l days -d 'Lifetime of the certificates issued' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l renew-window -d 'The last part of a certificate\'s lifetime, in percent, in which it may be renewed with the same key (a new key may renew at any time)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l key-type -d 'Key types certified (repeatable)' -r -f -a "p256\t'ECDSA P-256: small, fast, read by every TLS stack'
+p384\t'ECDSA P-384'
+ed25519\t'Ed25519 (mbedTLS 2.x cannot parse it)'
+rsa2048\t'RSA 2048 bits'
+rsa3072\t'RSA 3072 bits'
+rsa4096\t'RSA 4096 bits'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l rate -d 'Requests answered per device per minute; more are refused with rate-limited' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l client-id -d 'MQTT client id of the service (its persistent session is kept under it)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l log-format -d 'Log lines as text or JSON' -r -f -a "text\t''
+json\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l reenroll -d 'Let a device that holds a valid certificate enroll again on /csr with a new key (a device reset to factory state) instead of refusing it with already-enrolled'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet\'s PKI'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -439,15 +479,16 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'One man page per command, into DIR'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'The completion script for SHELL, into DIR'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker generate help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker generate help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker generate help" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker generate help" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker generate help" -f -a "fleet" -d 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker generate help" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker generate help" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker generate help" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "fleet" -d 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "enroll" -d 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
@@ -465,5 +506,6 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subc
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from fleet" -f -a "apply" -d 'Create the PKI, certificates, PSKs, ACLs and broker configs the manifest asks for'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from acl" -f -a "render" -d 'Render the fleet\'s authorization rules (least privilege, from the manifest)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from enroll" -f -a "serve" -d 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet\'s PKI'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'One man page per command, into DIR'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'The completion script for SHELL, into DIR'

@@ -5,6 +5,7 @@
 
 pub mod atomic;
 pub mod choice;
+pub mod enroll;
 pub mod fleet;
 #[doc(hidden)]
 pub mod fuzz_entry;

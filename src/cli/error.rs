@@ -17,6 +17,8 @@ pub enum CliError {
     #[error(transparent)]
     Inspect(#[from] InspectError),
     #[error(transparent)]
+    Enroll(#[from] mqauth::enroll::EnrollError),
+    #[error(transparent)]
     File(#[from] mqauth::atomic::FileError),
     #[error("invalid name: {0}")]
     Name(#[from] mqauth::names::NameError),

@@ -5,6 +5,7 @@
 mod acl;
 mod args;
 mod broker;
+mod enroll;
 mod error;
 mod escape;
 mod exit;
@@ -95,6 +96,8 @@ pub enum Command {
     Acl(acl::AclArgs),
     /// Render complete broker configurations (Mosquitto, EMQX) for the fleet
     Broker(broker::BrokerArgs),
+    /// Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field
+    Enroll(enroll::EnrollArgs),
     /// Write the man pages or shell completions (how `man/` and `completions/` are made)
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -115,6 +118,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
         Command::Fleet(args) => fleet::run(args, &ui),
         Command::Acl(args) => acl::run(args, &ui),
         Command::Broker(args) => broker::run(args, &ui),
+        Command::Enroll(args) => enroll::run(args, &ui),
         Command::Generate(args) => generate::run(args, &ui),
     }
 }

@@ -1,0 +1,24 @@
+//! `mqauth enroll`: certificates for devices over the fleet's own MQTT broker.
+
+mod serve;
+
+use super::{CliError, ExitStatus, Ui};
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Args)]
+pub struct EnrollArgs {
+    #[command(subcommand)]
+    verb: EnrollVerb,
+}
+
+#[derive(Debug, Subcommand)]
+enum EnrollVerb {
+    /// Answer enrollment and renewal requests (CSRs over MQTT) with the fleet's PKI
+    Serve(serve::ServeArgs),
+}
+
+pub fn run(args: EnrollArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
+    match args.verb {
+        EnrollVerb::Serve(a) => serve::run(a, ui),
+    }
+}

@@ -1,0 +1,166 @@
+//! The enrollment protocol on the wire: topics, and the JSON answer a device receives
+//! (README, "Enrollment over MQTT", is the specification firmware is written from).
+
+use serde::Serialize;
+
+/// The prefix of every enrollment topic unless configured otherwise.
+pub const DEFAULT_PREFIX: &str = "mqauth/enroll";
+
+/// The largest request answered; anything longer is refused unread (`too-large`).
+pub const MAX_PAYLOAD: usize = 16 * 1024;
+
+/// What a device asks for, from the last level of the topic it published to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ask {
+    /// `{prefix}/{id}/csr`: a first certificate, connected with the bootstrap PSK.
+    Enroll,
+    /// `{prefix}/{id}/renew`: a new certificate, connected with the current one.
+    Renew,
+}
+
+impl Ask {
+    pub fn id(self) -> &'static str {
+        match self {
+            Ask::Enroll => "csr",
+            Ask::Renew => "renew",
+        }
+    }
+}
+
+/// The subscriptions that carry requests under `prefix`.
+pub fn request_filters(prefix: &str) -> [String; 2] {
+    [format!("{prefix}/+/csr"), format!("{prefix}/+/renew")]
+}
+
+/// The device and what it asks, when `topic` is a request topic under `prefix`.
+pub fn parse_topic<'t>(prefix: &str, topic: &'t str) -> Option<(&'t str, Ask)> {
+    let rest = topic.strip_prefix(prefix)?.strip_prefix('/')?;
+    let (device, last) = rest.split_once('/')?;
+    let ask = match last {
+        "csr" => Ask::Enroll,
+        "renew" => Ask::Renew,
+        _ => return None,
+    };
+    (!device.is_empty()).then_some((device, ask))
+}
+
+/// Where the answer to `device` goes.
+pub fn result_topic(prefix: &str, device: &str) -> String {
+    format!("{prefix}/{device}/result")
+}
+
+/// Why a request was refused: the `code` of a rejection. Each is stable, documented, tested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// The payload is over [`MAX_PAYLOAD`] bytes.
+    TooLarge,
+    /// Not a certificate signing request (garbage, a certificate, a key).
+    NotACsr,
+    /// A CSR whose self-signature does not verify, or which asks for CA rights.
+    BadCsr,
+    /// A key type the service does not certify.
+    KeyNotAllowed,
+    /// The CSR's CN is not the device id of the topic.
+    CnMismatch,
+    /// The device id is not a valid name (characters, length).
+    BadDeviceId,
+    /// The device may not enroll (not a bootstrap identity; not in an enrolling group).
+    UnknownDevice,
+    /// `/csr` from a device that holds a valid certificate for another key.
+    AlreadyEnrolled,
+    /// `/renew` from a device without a valid certificate.
+    NotEnrolled,
+    /// `/renew` with the current key before the renewal window opens.
+    NotDue,
+    /// Too many requests from this device.
+    RateLimited,
+    /// The service could not issue (its PKI failed); the device should retry later.
+    Internal,
+}
+
+impl Rejection {
+    pub fn code(self) -> &'static str {
+        match self {
+            Rejection::TooLarge => "too-large",
+            Rejection::NotACsr => "not-a-csr",
+            Rejection::BadCsr => "bad-csr",
+            Rejection::KeyNotAllowed => "key-not-allowed",
+            Rejection::CnMismatch => "cn-mismatch",
+            Rejection::BadDeviceId => "bad-device-id",
+            Rejection::UnknownDevice => "unknown-device",
+            Rejection::AlreadyEnrolled => "already-enrolled",
+            Rejection::NotEnrolled => "not-enrolled",
+            Rejection::NotDue => "not-due",
+            Rejection::RateLimited => "rate-limited",
+            Rejection::Internal => "internal-error",
+        }
+    }
+}
+
+/// The JSON published on `{prefix}/{id}/result`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Answer {
+    Issued {
+        /// The device's certificate, PEM.
+        certificate: String,
+        /// The intermediate(s) between it and the root, PEM (empty without an intermediate).
+        chain: String,
+        /// Hex, as `openssl x509 -serial` prints it.
+        serial: String,
+        /// RFC 3339.
+        not_after: String,
+    },
+    Rejected {
+        code: &'static str,
+        message: String,
+    },
+}
+
+impl Answer {
+    pub fn rejected(why: Rejection, message: impl Into<String>) -> Answer {
+        Answer::Rejected {
+            code: why.code(),
+            message: message.into(),
+        }
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics() {
+        assert_eq!(
+            parse_topic("mqauth/enroll", "mqauth/enroll/dev-1/csr"),
+            Some(("dev-1", Ask::Enroll))
+        );
+        assert_eq!(
+            parse_topic("mqauth/enroll", "mqauth/enroll/dev-1/renew"),
+            Some(("dev-1", Ask::Renew))
+        );
+        assert_eq!(
+            parse_topic("mqauth/enroll", "mqauth/enroll/dev-1/result"),
+            None
+        );
+        assert_eq!(parse_topic("mqauth/enroll", "mqauth/enroll//csr"), None);
+        assert_eq!(parse_topic("mqauth/enroll", "other/dev-1/csr"), None);
+        assert_eq!(result_topic("p", "d"), "p/d/result");
+    }
+
+    #[test]
+    fn answers_are_tagged_json() {
+        let json = String::from_utf8(Answer::rejected(Rejection::CnMismatch, "x").to_json())
+            .expect("utf-8");
+        assert_eq!(
+            json,
+            r#"{"status":"rejected","code":"cn-mismatch","message":"x"}"#
+        );
+    }
+}

@@ -1,0 +1,499 @@
+//! `enroll serve` against a real Mosquitto, with `mosquitto_pub`/`mosquitto_sub` and `openssl
+//! req` as the device: bootstrap PSK → CSR → certificate → mTLS, renewal, the broker's ACL, the
+//! policy's refusals, a broker restart and a service killed with `kill -9`.
+
+use crate::common::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PREFIX: &str = "mqauth/enroll";
+
+/// A PKI with a broker and the service's certificate, bootstrap PSKs for `devices`, and a
+/// Mosquitto with a PSK listener (enrollment) and an mTLS listener (everything else).
+struct Fleet {
+    dir: tempfile::TempDir,
+    psk_port: u16,
+    tls_port: u16,
+    broker: Option<Broker>,
+}
+
+const ACL: &str = "pattern write mqauth/enroll/%u/csr\n\
+pattern write mqauth/enroll/%u/renew\n\
+pattern read mqauth/enroll/%u/result\n\
+pattern readwrite devices/%u/#\n\
+user enroll-service\n\
+topic read mqauth/enroll/+/csr\n\
+topic read mqauth/enroll/+/renew\n\
+topic write mqauth/enroll/+/result\n";
+
+impl Fleet {
+    fn new(devices: &[&str]) -> Fleet {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        ok(d, "-q pki init");
+        ok(d, "-q pki broker broker1 --ip 127.0.0.1");
+        ok(d, "-q pki client enroll-service");
+        let mut psk_gen = vec!["-q", "psk", "gen", "--out", "bootstrap.psk"];
+        psk_gen.extend(devices);
+        ok(d, psk_gen);
+        fs::write(d.join("acl"), ACL).expect("acl");
+        let mut fleet = Fleet {
+            dir,
+            psk_port: free_port(),
+            tls_port: free_port(),
+            broker: None,
+        };
+        fleet.start_broker();
+        fleet
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn start_broker(&mut self) {
+        let d = self.path().display();
+        let config = format!(
+            "persistence true\npersistence_location {d}/\nacl_file {d}/acl\n\
+             listener {} 127.0.0.1\npsk_hint mqauth\npsk_file {d}/bootstrap.psk\nuse_identity_as_username true\n\
+             listener {} 127.0.0.1\ncafile {d}/pki/chain.pem\ncertfile {d}/pki/issued/broker1.fullchain.pem\n\
+             keyfile {d}/pki/private/broker1.key\nrequire_certificate true\nuse_identity_as_username true\n",
+            self.psk_port, self.tls_port
+        );
+        self.broker = Some(Broker::start(
+            self.path(),
+            &config,
+            &[self.psk_port, self.tls_port],
+        ));
+    }
+
+    /// Stops the broker with SIGTERM, so that it saves the sessions it holds.
+    fn stop_broker(&mut self) {
+        if let Some(broker) = &self.broker {
+            let _ = Command::new("kill").arg(broker.pid().to_string()).status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while std::net::TcpStream::connect(("127.0.0.1", self.tls_port)).is_ok() {
+                assert!(Instant::now() < deadline, "mosquitto did not stop");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        self.broker = None;
+    }
+
+    fn serve(&self) -> Service {
+        let d = self.path();
+        let child = Command::new(assert_cmd::cargo::cargo_bin("mqauth"))
+            .current_dir(d)
+            .args([
+                "enroll",
+                "serve",
+                "--broker",
+                &format!("127.0.0.1:{}", self.tls_port),
+                "--cafile",
+                "pki/ca.crt",
+                "--cert",
+                "pki/issued/enroll-service.crt",
+                "--key",
+                "pki/private/enroll-service.key",
+                "--bootstrap-psk-file",
+                "bootstrap.psk",
+                "--log-format",
+                "json",
+            ])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(
+                fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(d.join("service.log"))
+                    .expect("log"),
+            ))
+            .spawn()
+            .expect("start enroll serve");
+        let service = Service { child };
+        self.wait_for_log(|l| l.contains("connected to"), 1);
+        service
+    }
+
+    fn log(&self) -> Vec<serde_json::Value> {
+        fs::read_to_string(self.path().join("service.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("log line {l:?}: {e}")))
+            .collect()
+    }
+
+    fn wait_for_log(&self, wanted: impl Fn(&str) -> bool, count: usize) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let text = fs::read_to_string(self.path().join("service.log")).unwrap_or_default();
+            if text.lines().filter(|l| wanted(l)).count() >= count {
+                return;
+            }
+            assert!(Instant::now() < deadline, "service log: {text}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn psk(&self, device: &str) -> Tls {
+        let text = fs::read_to_string(self.path().join("bootstrap.psk")).expect("psk file");
+        let key = text
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{device}:")))
+            .expect("device in psk file");
+        Tls::psk(device, key)
+    }
+
+    fn cert_tls(&self, device: &str) -> Tls {
+        let d = self.path();
+        Tls::cert(
+            &d.join("pki/ca.crt"),
+            &d.join(format!("{device}.crt")),
+            &d.join(format!("{device}.key")),
+        )
+    }
+
+    /// A key and a CSR made as a device makes them, with `openssl req`.
+    fn csr(&self, file: &str, cn: &str) -> PathBuf {
+        let out = run_tool(
+            "openssl",
+            &[
+                "req",
+                "-new",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                &format!("{file}.key"),
+                "-subj",
+                &format!("/CN={cn}"),
+                "-out",
+                &format!("{file}.csr"),
+            ],
+            self.path(),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.path().join(format!("{file}.csr"))
+    }
+
+    /// Publishes `payload` to `{prefix}/{device}/{ask}` as the device (on the listener its
+    /// credentials fit) and returns the JSON answer read from its result topic.
+    fn ask(&self, device: &str, tls: &Tls, ask: &str, payload: &Path) -> Option<serde_json::Value> {
+        let port = if tls.args.iter().any(|a| a == "--psk") {
+            self.psk_port
+        } else {
+            self.tls_port
+        };
+        let mut sub = self.subscribe(port, tls, device);
+        std::thread::sleep(Duration::from_millis(400));
+        let status = Command::new(tool_path("mosquitto_pub"))
+            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1"])
+            .args(&tls.args)
+            .args(["-t", &format!("{PREFIX}/{device}/{ask}"), "-f"])
+            .arg(payload)
+            .status()
+            .expect("mosquitto_pub");
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while sub.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = sub.kill();
+        let out = sub.wait_with_output().expect("mosquitto_sub");
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        (!text.is_empty()).then(|| serde_json::from_str(&text).expect("JSON answer"))
+    }
+
+    fn subscribe(&self, port: u16, tls: &Tls, device: &str) -> Child {
+        Command::new(tool_path("mosquitto_sub"))
+            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1"])
+            .args(&tls.args)
+            .args([
+                "-t",
+                &format!("{PREFIX}/{device}/result"),
+                "-C",
+                "1",
+                "-W",
+                "15",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mosquitto_sub")
+    }
+
+    /// Stores an issued certificate where `cert_tls` finds it.
+    fn keep(&self, device: &str, answer: &serde_json::Value, key_file: &str) {
+        assert_eq!(answer["status"], "issued", "{answer}");
+        let d = self.path();
+        fs::write(
+            d.join(format!("{device}.crt")),
+            answer["certificate"].as_str().expect("certificate"),
+        )
+        .expect("write");
+        fs::copy(
+            d.join(format!("{key_file}.key")),
+            d.join(format!("{device}.key")),
+        )
+        .expect("copy");
+    }
+}
+
+struct Service {
+    child: Child,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Service {
+    fn kill9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn rejected_code(answer: Option<serde_json::Value>) -> String {
+    let answer = answer.expect("an answer");
+    assert_eq!(answer["status"], "rejected", "{answer}");
+    answer["code"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn enroll_then_mtls_then_renew_with_the_real_broker() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let fleet = Fleet::new(&["dev1", "dev2"]);
+    let d = fleet.path();
+    let service = fleet.serve();
+
+    // First enrollment over the bootstrap PSK.
+    let csr = fleet.csr("dev1-a", "dev1");
+    let answer = fleet
+        .ask("dev1", &fleet.psk("dev1"), "csr", &csr)
+        .expect("answer");
+    fleet.keep("dev1", &answer, "dev1-a");
+    let serial = answer["serial"].as_str().expect("serial").to_string();
+    let chain = answer["chain"].as_str().expect("chain");
+    assert!(chain.contains("BEGIN CERTIFICATE"));
+    let (good, text) = openssl_verify(&d.join("pki"), "sslclient", &d.join("dev1.crt"), &[]);
+    assert!(good, "{text}");
+
+    // The certificate works on the mTLS listener: a message flows.
+    let tls = fleet.cert_tls("dev1");
+    let got = round_trip(
+        fleet.tls_port,
+        &tls,
+        "devices/dev1/state",
+        &tls,
+        "devices/dev1/state",
+        "online",
+        Duration::from_secs(10),
+    );
+    assert_eq!(got.as_deref(), Some("online"));
+
+    // The same CSR again: the same certificate, not a second one.
+    let again = fleet
+        .ask("dev1", &fleet.psk("dev1"), "csr", &csr)
+        .expect("answer");
+    assert_eq!(again["serial"].as_str(), Some(serial.as_str()));
+    // Another key on /csr while the first certificate is valid.
+    let other = fleet.csr("dev1-b", "dev1");
+    assert_eq!(
+        rejected_code(fleet.ask("dev1", &fleet.psk("dev1"), "csr", &other)),
+        "already-enrolled"
+    );
+
+    // Renewal over mTLS with a new key: a new certificate, the old one superseded.
+    let renewed = fleet.ask("dev1", &tls, "renew", &other).expect("answer");
+    assert_eq!(renewed["status"], "issued", "{renewed}");
+    assert_ne!(renewed["serial"].as_str(), Some(serial.as_str()));
+    let listed = String::from_utf8_lossy(&ok(d, "pki list dev1 --json").stdout).into_owned();
+    let rows: serde_json::Value = serde_json::from_str(&listed).expect("json");
+    let statuses: Vec<&str> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["status"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "valid").count(),
+        1,
+        "{listed}"
+    );
+    assert_eq!(statuses.len(), 2, "{listed}");
+
+    // The broker's ACL, not the service, stops dev1 from asking for dev2.
+    let stolen = fleet.csr("dev2-stolen", "dev2");
+    let before = fleet.log().len();
+    let out = publish(
+        fleet.psk_port,
+        &fleet.psk("dev1"),
+        &format!("{PREFIX}/dev2/csr"),
+        &fs::read_to_string(&stolen).expect("csr"),
+    );
+    assert!(out.status.success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !fs::read_to_string(d.join("mosquitto.log"))
+        .unwrap_or_default()
+        .contains("Denied PUBLISH")
+    {
+        assert!(Instant::now() < deadline, "the broker did not deny it");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        fleet.log().len(),
+        before,
+        "the service never saw the request"
+    );
+
+    // The policy's refusals, each with its code; the service keeps running.
+    let wrong_cn = fleet.csr("dev2-wrong", "dev1");
+    assert_eq!(
+        rejected_code(fleet.ask("dev2", &fleet.psk("dev2"), "csr", &wrong_cn)),
+        "cn-mismatch"
+    );
+    fs::write(d.join("garbage"), b"hello, I am not a CSR").expect("write");
+    assert_eq!(
+        rejected_code(fleet.ask("dev2", &fleet.psk("dev2"), "csr", &d.join("garbage"))),
+        "not-a-csr"
+    );
+    fs::write(d.join("big"), vec![b'A'; 17 * 1024]).expect("write");
+    assert_eq!(
+        rejected_code(fleet.ask("dev2", &fleet.psk("dev2"), "csr", &d.join("big"))),
+        "too-large"
+    );
+    fs::copy(d.join("dev1.crt"), d.join("a-certificate")).expect("copy");
+    assert_eq!(
+        rejected_code(fleet.ask("dev2", &fleet.psk("dev2"), "csr", &d.join("a-certificate"))),
+        "not-a-csr"
+    );
+    // Six requests a minute per device: the seventh is refused.
+    let dev2_csr = fleet.csr("dev2", "dev2");
+    assert_eq!(
+        rejected_code(fleet.ask("dev2", &fleet.psk("dev2"), "renew", &dev2_csr)),
+        "not-enrolled"
+    );
+    let first = fleet
+        .ask("dev2", &fleet.psk("dev2"), "csr", &dev2_csr)
+        .expect("answer");
+    assert_eq!(first["status"], "issued", "{first}");
+    assert_eq!(
+        rejected_code(fleet.ask("dev2", &fleet.psk("dev2"), "csr", &dev2_csr)),
+        "rate-limited"
+    );
+
+    // Every answer was logged, as one JSON line with device, outcome and duration; no key.
+    let log = fs::read_to_string(d.join("service.log")).expect("log");
+    assert!(!log.contains("PRIVATE KEY") && !log.contains(&fleet.psk("dev1").args[3]));
+    let answered: Vec<_> = fleet
+        .log()
+        .into_iter()
+        .filter(|l| l["device"].is_string())
+        .collect();
+    assert!(
+        answered
+            .iter()
+            .all(|l| l["ms"].is_number() && l["outcome"].is_string())
+    );
+
+    // SIGTERM: the service stops cleanly.
+    let pid = service.child.id();
+    let _ = Command::new("kill").arg(pid.to_string()).status();
+    let mut service = service;
+    let status = service.child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn requests_wait_for_a_restarted_broker_and_a_killed_service() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let devices: Vec<String> = (1..=12).map(|i| format!("dev{i:02}")).collect();
+    let names: Vec<&str> = devices.iter().map(String::as_str).collect();
+    let mut fleet = Fleet::new(&names);
+    let d = fleet.path().to_path_buf();
+
+    // A first run creates the service's persistent session, then it is killed outright.
+    fleet.serve().kill9();
+    // Requests published while the service is down wait in its session.
+    let mut subs = Vec::new();
+    for dev in &names {
+        let csr = fleet.csr(dev, dev);
+        let tls = fleet.psk(dev);
+        subs.push(fleet.subscribe(fleet.psk_port, &tls, dev));
+        std::thread::sleep(Duration::from_millis(100));
+        let out = publish(
+            fleet.psk_port,
+            &tls,
+            &format!("{PREFIX}/{dev}/csr"),
+            &fs::read_to_string(&csr).expect("csr"),
+        );
+        assert!(out.status.success());
+    }
+    // The broker restarts (keeping its sessions) before the service comes back.
+    fleet.stop_broker();
+    fleet.start_broker();
+    let service = fleet.serve();
+    fleet.wait_for_log(|l| l.contains("\"device\""), 1);
+    // Killed mid-run, and started again: what was not acknowledged comes again.
+    service.kill9();
+    let service = fleet.serve();
+    // Every request published while the service was away is answered, without asking again.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let answered: std::collections::HashSet<String> = fleet
+            .log()
+            .iter()
+            .filter(|l| l["outcome"] == "issued" || l["outcome"] == "sent again")
+            .filter_map(|l| l["device"].as_str().map(str::to_string))
+            .collect();
+        if answered.len() == names.len() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "answered only {answered:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Each device asks again (its first subscriber did not outlive the broker): the same
+    // certificate comes back, not a second one.
+    let mut issued = 0;
+    for (sub, dev) in subs.into_iter().zip(&names) {
+        let mut sub = sub;
+        let _ = sub.kill();
+        let _ = sub.wait();
+        let csr = d.join(format!("{dev}.csr"));
+        let answer = fleet
+            .ask(dev, &fleet.psk(dev), "csr", &csr)
+            .expect("answer");
+        assert_eq!(answer["status"], "issued", "{dev}: {answer}");
+        issued += 1;
+    }
+    assert_eq!(issued, names.len());
+    // No key certified twice: one certificate per device in the records, and a clean PKI.
+    for dev in &names {
+        let command = format!("pki list {dev} --json");
+        let listed = String::from_utf8_lossy(&ok(&d, command.as_str()).stdout).into_owned();
+        let rows: serde_json::Value = serde_json::from_str(&listed).expect("json");
+        assert_eq!(rows.as_array().map(Vec::len), Some(1), "{dev}: {listed}");
+    }
+    let out = run(&d, "-q inspect --pki pki");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(service);
+}
