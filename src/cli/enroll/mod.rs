@@ -6,6 +6,10 @@ use super::{CliError, ExitStatus, Ui};
 use clap::{Args, Subcommand};
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    mqauth enroll serve --broker 127.0.0.1:8883 --cafile pki/ca.crt \\\n      \
+    --cert pki/issued/enroll-service.crt --key pki/private/enroll-service.key \\\n      \
+    --bootstrap-psk-file bootstrap.psk")]
 pub struct EnrollArgs {
     #[command(subcommand)]
     verb: EnrollVerb,
