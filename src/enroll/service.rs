@@ -37,6 +37,11 @@ pub struct ServiceConfig {
     pub rate_per_minute: usize,
     /// Most requests answered in one batch.
     pub batch_max: usize,
+    /// `bootstrap: once`: the psk_file whose identity a device loses with its first
+    /// certificate, so that a factory PSK that leaks later enrolls nothing.
+    pub retire_bootstrap: Option<PathBuf>,
+    /// Run (by `sh -c`) after identities were removed, so the broker reloads its psk_file.
+    pub reload_command: Option<String>,
 }
 
 /// What the service reports as it runs; the caller turns these into log lines.
@@ -58,6 +63,11 @@ pub enum ServiceEvent<'a> {
     },
     Ignored {
         topic: &'a str,
+    },
+    /// Bootstrap identities removed from the psk_file after their first certificate.
+    Retired {
+        devices: &'a [String],
+        error: Option<String>,
     },
     Stopping {
         signal: &'static str,
@@ -206,6 +216,8 @@ async fn run(
         pki_dir: config.pki_dir.clone(),
         passphrase: config.passphrase,
         policy: config.policy.clone(),
+        retire_bootstrap: config.retire_bootstrap.clone(),
+        reload_command: config.reload_command.clone(),
     });
     let mut limit = RateLimit::new(config.rate_per_minute, Duration::from_secs(60));
     let mut held_back: Vec<(Publish, Instant)> = Vec::new();
@@ -254,6 +266,43 @@ struct Shared {
     pki_dir: PathBuf,
     passphrase: Option<Passphrase>,
     policy: Policy,
+    retire_bootstrap: Option<PathBuf>,
+    reload_command: Option<String>,
+}
+
+/// Removes the bootstrap identities of `devices` that are still in `psk_file` (a device whose
+/// answer is sent again may have lost its identity already), then runs the reload command.
+/// Done before the answers go out: a crash in between sends the answer again, and this again.
+fn retire(
+    psk_file: &std::path::Path,
+    reload: Option<&str>,
+    devices: &[String],
+) -> Result<Vec<String>, String> {
+    let present: std::collections::HashSet<String> = crate::psk::PskFile::open(psk_file)
+        .map_err(|e| e.to_string())?
+        .identities()
+        .map(str::to_string)
+        .collect();
+    let gone: Vec<String> = devices
+        .iter()
+        .filter(|d| present.contains(*d))
+        .cloned()
+        .collect();
+    if gone.is_empty() {
+        return Ok(gone);
+    }
+    crate::psk::revoke(psk_file, &gone).map_err(|e| e.to_string())?;
+    if let Some(command) = reload {
+        let status = std::process::Command::new("sh")
+            .args(["-c", command])
+            .stdin(std::process::Stdio::null())
+            .status()
+            .map_err(|e| format!("reload command: {e}"))?;
+        if !status.success() {
+            return Err(format!("reload command exited with {status}"));
+        }
+    }
+    Ok(gone)
 }
 
 async fn answer(
@@ -307,6 +356,35 @@ async fn answer(
         .unwrap_or_default();
         for ((p, at, device, ask), outcome) in sources.into_iter().zip(outcomes) {
             answered.push((p, at, device, ask, outcome));
+        }
+    }
+    if let Some(psk_file) = &shared.retire_bootstrap {
+        let enrolled: Vec<String> = answered
+            .iter()
+            .filter(|(_, _, _, ask, o)| {
+                *ask == Ask::Enroll && matches!(o.answer, Answer::Issued { .. })
+            })
+            .map(|(_, _, device, _, _)| device.clone())
+            .collect();
+        if !enrolled.is_empty() {
+            let work = shared.clone();
+            let file = psk_file.clone();
+            let result = tokio::task::spawn_blocking(move || {
+                retire(&file, work.reload_command.as_deref(), &enrolled)
+            })
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+            match result {
+                Ok(gone) if gone.is_empty() => {}
+                Ok(gone) => log(ServiceEvent::Retired {
+                    devices: &gone,
+                    error: None,
+                }),
+                Err(error) => log(ServiceEvent::Retired {
+                    devices: &[],
+                    error: Some(error),
+                }),
+            }
         }
     }
     for (p, at, device, ask, outcome) in answered {

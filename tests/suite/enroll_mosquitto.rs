@@ -83,6 +83,10 @@ impl Fleet {
     }
 
     fn serve(&self) -> Service {
+        self.serve_with(&[])
+    }
+
+    fn serve_with(&self, extra: &[&str]) -> Service {
         let d = self.path();
         let child = Command::new(assert_cmd::cargo::cargo_bin("mqauth"))
             .current_dir(d)
@@ -102,6 +106,7 @@ impl Fleet {
                 "--log-format",
                 "json",
             ])
+            .args(extra)
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::from(
@@ -496,4 +501,43 @@ fn requests_wait_for_a_restarted_broker_and_a_killed_service() {
         String::from_utf8_lossy(&out.stderr)
     );
     drop(service);
+}
+
+#[test]
+fn bootstrap_once_retires_the_factory_psk() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let fleet = Fleet::new(&["dev1", "dev2"]);
+    let d = fleet.path();
+    let pid = fleet.broker.as_ref().expect("broker").pid();
+    let reload = format!("kill -HUP {pid}");
+    let _service = fleet.serve_with(&["--bootstrap", "once", "--reload-command", &reload]);
+    let psk = fleet.psk("dev1");
+    let csr = fleet.csr("dev1", "dev1");
+    let answer = fleet.ask("dev1", &psk, "csr", &csr).expect("answer");
+    assert_eq!(answer["status"], "issued", "{answer}");
+    fleet.wait_for_log(|l| l.contains("removed 1 bootstrap identity"), 1);
+    let file = fs::read_to_string(d.join("bootstrap.psk")).expect("psk file");
+    assert!(!file.contains("dev1:") && file.contains("dev2:"), "{file}");
+    // After the reload the same PSK no longer gets through the TLS handshake.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = publish(fleet.psk_port, &psk, "mqauth/enroll/dev1/csr", "again");
+        if !out.status.success() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the retired PSK still connects");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // The other device's bootstrap PSK still works.
+    let out = publish(
+        fleet.psk_port,
+        &fleet.psk("dev2"),
+        "devices/dev2/state",
+        "up",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

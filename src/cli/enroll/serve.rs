@@ -12,6 +12,15 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+/// What becomes of a device's bootstrap PSK identity once it holds a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Bootstrap {
+    /// Leave it in the psk_file
+    Keep,
+    /// Remove it (atomically) after the first certificate, then run --reload-command
+    Once,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum LogFormat {
     Text,
@@ -55,6 +64,14 @@ pub(super) struct ServeArgs {
     /// only renewals are answered
     #[arg(long, value_name = "FILE")]
     bootstrap_psk_file: Option<PathBuf>,
+    /// `once`: remove a device's identity from --bootstrap-psk-file after its first
+    /// certificate, so that a factory PSK that leaks later enrolls nothing
+    #[arg(long, value_enum, default_value_t = Bootstrap::Keep, requires = "bootstrap_psk_file")]
+    bootstrap: Bootstrap,
+    /// Shell command run after identities were removed, so that the broker re-reads its
+    /// psk_file (e.g. `systemctl reload mosquitto`; Mosquitto reloads on SIGHUP)
+    #[arg(long, value_name = "COMMAND", requires = "bootstrap_psk_file")]
+    reload_command: Option<String>,
     /// Topic prefix of the protocol
     #[arg(long, default_value = enroll::DEFAULT_PREFIX, value_name = "PREFIX")]
     prefix: String,
@@ -140,6 +157,10 @@ pub(super) fn run(a: ServeArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         },
         rate_per_minute: usize::from(a.rate),
         batch_max: 256,
+        retire_bootstrap: (a.bootstrap == Bootstrap::Once)
+            .then(|| a.bootstrap_psk_file.clone())
+            .flatten(),
+        reload_command: a.reload_command,
     };
     let format = a.log_format;
     let log: enroll::Log = Arc::new(move |event| log_line(format, &event));
@@ -244,5 +265,17 @@ fn event_text(event: &ServiceEvent<'_>) -> String {
             format!("{signal}: answered what was in hand; stopping")
         }
         ServiceEvent::Answered { device, .. } => format!("answered {device}"),
+        ServiceEvent::Retired {
+            devices,
+            error: None,
+        } => format!(
+            "removed {} bootstrap identit{} from the psk_file: {}",
+            devices.len(),
+            if devices.len() == 1 { "y" } else { "ies" },
+            devices.join(", ")
+        ),
+        ServiceEvent::Retired {
+            error: Some(error), ..
+        } => format!("could not remove bootstrap identities: {error}"),
     }
 }
