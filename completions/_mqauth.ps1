@@ -596,6 +596,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'The service''s own client certificate (PEM; may hold its chain)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The service''s private key (unencrypted PKCS#8 PEM)')
             [CompletionResult]::new('--bootstrap-psk-file', '--bootstrap-psk-file', [CompletionResultType]::ParameterName, 'Devices whose identity is in this psk_file may enroll on PREFIX/ID/csr; without it, only renewals are answered')
+            [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, '`once`: remove a device''s identity from --bootstrap-psk-file after its first certificate, so that a factory PSK that leaks later enrolls nothing')
+            [CompletionResult]::new('--reload-command', '--reload-command', [CompletionResultType]::ParameterName, 'Shell command run after identities were removed, so that the broker re-reads its psk_file (e.g. `systemctl reload mosquitto`; Mosquitto reloads on SIGHUP)')
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Topic prefix of the protocol')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the certificates issued')
             [CompletionResult]::new('--renew-window', '--renew-window', [CompletionResultType]::ParameterName, 'The last part of a certificate''s lifetime, in percent, in which it may be renewed with the same key (a new key may renew at any time)')

@@ -627,7 +627,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__enroll__subcmd__serve)
-            opts="-q -h -V --dir --pki --passphrase-file --broker --cafile --cert --key --bootstrap-psk-file --prefix --days --renew-window --key-type --reenroll --rate --client-id --log-format --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --dir --pki --passphrase-file --broker --cafile --cert --key --bootstrap-psk-file --bootstrap --reload-command --prefix --days --renew-window --key-type --reenroll --rate --client-id --log-format --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,6 +662,14 @@ _mqauth() {
                     return 0
                     ;;
                 --bootstrap-psk-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap)
+                    COMPREPLY=($(compgen -W "keep once" -- "${cur}"))
+                    return 0
+                    ;;
+                --reload-command)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -540,6 +540,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --cert 'The service''s own client certificate (PEM; may hold its chain)'
             cand --key 'The service''s private key (unencrypted PKCS#8 PEM)'
             cand --bootstrap-psk-file 'Devices whose identity is in this psk_file may enroll on PREFIX/ID/csr; without it, only renewals are answered'
+            cand --bootstrap '`once`: remove a device''s identity from --bootstrap-psk-file after its first certificate, so that a factory PSK that leaks later enrolls nothing'
+            cand --reload-command 'Shell command run after identities were removed, so that the broker re-reads its psk_file (e.g. `systemctl reload mosquitto`; Mosquitto reloads on SIGHUP)'
             cand --prefix 'Topic prefix of the protocol'
             cand --days 'Lifetime of the certificates issued'
             cand --renew-window 'The last part of a certificate''s lifetime, in percent, in which it may be renewed with the same key (a new key may renew at any time)'

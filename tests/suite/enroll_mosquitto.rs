@@ -541,3 +541,68 @@ fn bootstrap_once_retires_the_factory_psk() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_cli_and_the_service_write_to_one_pki_at_once() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let devices: Vec<String> = (1..=5).map(|i| format!("dev{i}")).collect();
+    let names: Vec<&str> = devices.iter().map(String::as_str).collect();
+    let fleet = Fleet::new(&names);
+    let d = fleet.path();
+    let _service = fleet.serve();
+    let mut batch = mqauth_command(d)
+        .args([
+            "-q",
+            "pki",
+            "client",
+            "--count",
+            "300",
+            "--template",
+            "cli-{n:03}",
+        ])
+        .spawn()
+        .expect("pki client");
+    for dev in &names {
+        let csr = fleet.csr(dev, dev);
+        let answer = fleet
+            .ask(dev, &fleet.psk(dev), "csr", &csr)
+            .expect("answer");
+        assert_eq!(answer["status"], "issued", "{dev}: {answer}");
+    }
+    assert!(batch.wait().expect("wait").success());
+    let listed = String::from_utf8_lossy(&ok(d, "pki list --json").stdout).into_owned();
+    let rows: serde_json::Value = serde_json::from_str(&listed).expect("json");
+    let names_listed: Vec<&str> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(
+        names_listed
+            .iter()
+            .filter(|n| n.starts_with("cli-"))
+            .count(),
+        300
+    );
+    for dev in &names {
+        assert_eq!(
+            names_listed.iter().filter(|n| *n == dev).count(),
+            1,
+            "{dev}"
+        );
+    }
+    let out = run(d, "-q inspect --pki pki");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn mqauth_command(dir: &Path) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("mqauth"));
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
