@@ -35,6 +35,7 @@ $( [ "$(id -u)" = 0 ] && echo "user root" )
 acl_file $WORK/acl
 max_inflight_messages 1000
 max_queued_messages 100000
+max_packet_size 65536
 listener $PORT 127.0.0.1
 cafile $WORK/pki/chain.pem
 certfile $WORK/pki/issued/broker1.fullchain.pem

@@ -54,11 +54,46 @@ pub fn private_key(bytes: &[u8]) {
     }
 }
 
+/// Enrollment requests as they come off the broker: byte 0 picks /csr or /renew, the bytes up
+/// to the first NUL are the topic's device id, the rest is the payload. Also the topic parser.
+pub fn enroll_request(bytes: &[u8]) {
+    use crate::enroll::{Ask, Policy, Request, precheck, protocol};
+    let Some((&first, rest)) = bytes.split_first() else {
+        return;
+    };
+    let (device, payload) = match rest.iter().position(|b| *b == 0) {
+        Some(end) => (&rest[..end], &rest[end + 1..]),
+        None => (rest, &[][..]),
+    };
+    let device = String::from_utf8_lossy(device).into_owned();
+    let _ = protocol::parse_topic("mqauth/enroll", &device);
+    let policy = Policy {
+        lifetime: crate::lifetime::Lifetime::days(30),
+        renew_window: 1.0 / 3.0,
+        keys: vec![
+            crate::pki::KeyAlgorithm::P256,
+            crate::pki::KeyAlgorithm::Ed25519,
+        ],
+        enrollers: None,
+        reenroll: false,
+    };
+    let request = Request {
+        device,
+        ask: if first % 2 == 0 {
+            Ask::Enroll
+        } else {
+            Ask::Renew
+        },
+        payload: payload.to_vec(),
+    };
+    let _ = precheck(&request, &policy);
+}
+
 /// A parser entry point.
 pub type Target = fn(&[u8]);
 
 /// The targets by name, for the corpus test.
-pub const TARGETS: [(&str, Target); 7] = [
+pub const TARGETS: [(&str, Target); 8] = [
     ("certificate", certificate),
     ("csr", csr),
     ("crl", crl),
@@ -66,4 +101,5 @@ pub const TARGETS: [(&str, Target); 7] = [
     ("manifest", manifest),
     ("index", index),
     ("private_key", private_key),
+    ("enroll_request", enroll_request),
 ];

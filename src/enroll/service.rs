@@ -74,6 +74,9 @@ pub enum ServiceEvent<'a> {
     },
 }
 
+/// The largest MQTT packet the service accepts from the broker.
+pub const MAX_INCOMING_PACKET: usize = 1024 * 1024;
+
 pub type Log = Arc<dyn Fn(ServiceEvent<'_>) + Send + Sync>;
 
 fn tls_config(config: &ServiceConfig) -> Result<rustls::ClientConfig, EnrollError> {
@@ -158,7 +161,10 @@ async fn run(
     opts.set_clean_session(false)
         .set_manual_acks(true)
         .set_keep_alive(Duration::from_secs(30))
-        .set_max_packet_size(protocol::MAX_PAYLOAD * 4, 64 * 1024)
+        // Requests over 16 KiB are answered too-large; a packet over this limit would make the
+        // client drop the connection, and the broker would deliver it again: the broker's
+        // max_packet_size must be below it (README).
+        .set_max_packet_size(MAX_INCOMING_PACKET, 64 * 1024)
         .set_transport(rumqttc::Transport::tls_with_config(
             rumqttc::TlsConfiguration::Rustls(Arc::new(tls)),
         ));

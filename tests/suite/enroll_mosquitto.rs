@@ -56,7 +56,7 @@ impl Fleet {
     fn start_broker(&mut self) {
         let d = self.path().display();
         let config = format!(
-            "persistence true\npersistence_location {d}/\nacl_file {d}/acl\n\
+            "persistence true\npersistence_location {d}/\nacl_file {d}/acl\nmax_packet_size 65536\n\
              listener {} 127.0.0.1\npsk_hint mqauth\npsk_file {d}/bootstrap.psk\nuse_identity_as_username true\n\
              listener {} 127.0.0.1\ncafile {d}/pki/chain.pem\ncertfile {d}/pki/issued/broker1.fullchain.pem\n\
              keyfile {d}/pki/private/broker1.key\nrequire_certificate true\nuse_identity_as_username true\n",
@@ -381,6 +381,15 @@ fn enroll_then_mtls_then_renew_with_the_real_broker() {
         rejected_code(fleet.ask("dev2", &fleet.psk("dev2"), "csr", &d.join("big"))),
         "too-large"
     );
+    // Over the broker's max_packet_size: the broker refuses it, the service never sees it.
+    let huge = "A".repeat(100 * 1024);
+    let out = publish(
+        fleet.psk_port,
+        &fleet.psk("dev2"),
+        &format!("{PREFIX}/dev2/csr"),
+        &huge,
+    );
+    assert!(!out.status.success(), "the broker took a 100 KiB packet");
     fs::copy(d.join("dev1.crt"), d.join("a-certificate")).expect("copy");
     assert_eq!(
         rejected_code(fleet.ask("dev2", &fleet.psk("dev2"), "csr", &d.join("a-certificate"))),
