@@ -10,7 +10,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 /// What becomes of a device's bootstrap PSK identity once it holds a certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -168,9 +167,13 @@ pub(super) fn run(a: ServeArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     Ok(ExitStatus::Success)
 }
 
+/// RFC 3339 in UTC, to the millisecond.
 fn now() -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
     OffsetDateTime::now_utc()
-        .format(&Rfc3339)
+        .format(&format)
         .unwrap_or_default()
 }
 
