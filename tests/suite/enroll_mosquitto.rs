@@ -615,3 +615,35 @@ fn mqauth_command(dir: &Path) -> Command {
     cmd.current_dir(dir).env("NO_COLOR", "1");
     cmd
 }
+
+#[test]
+fn bad_service_settings_fail_at_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let err = usage(
+        d,
+        "enroll serve --broker nonsense --cafile x --cert x --key x",
+    );
+    assert!(err.contains("expected HOST:PORT"), "{err}");
+    let err = usage(
+        d,
+        "enroll serve --broker h:1 --cafile x --cert x --key x --prefix a/#",
+    );
+    assert!(err.contains("--prefix"), "{err}");
+    let err = fails(
+        d,
+        "enroll serve --dir nopki --broker 127.0.0.1:1 --cafile x --cert x --key x",
+    );
+    assert!(err.contains("no PKI in nopki"), "{err}");
+    ok(d, "-q pki init");
+    let err = fails(
+        d,
+        "enroll serve --broker 127.0.0.1:1 --cafile /dev/zero --cert x --key x",
+    );
+    assert!(err.contains("/dev/zero"), "{err}");
+    let err = fails(
+        d,
+        "enroll serve --broker 127.0.0.1:1 --cafile pki/ca.crt --cert pki/ca.key --key pki/ca.key",
+    );
+    assert!(err.contains("--cert: cannot use it for TLS"), "{err}");
+}

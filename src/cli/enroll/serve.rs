@@ -135,8 +135,9 @@ pub(super) fn run(a: ServeArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         ),
         None => Some(Default::default()),
     };
-    // The PKI must be there and usable before the service says it runs.
-    mqauth::pki::prepare(&a.pki.dir)?;
+    // The PKI must be there and usable (an interrupted run finished, an index.json migrated)
+    // before the service says it runs; it is opened again for each batch.
+    drop(mqauth::pki::Pki::open(&a.pki.dir)?);
     let config = ServiceConfig {
         host,
         port,
