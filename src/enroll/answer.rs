@@ -108,9 +108,16 @@ pub fn precheck(req: &Request, policy: &Policy) -> Result<CsrRequest, (Rejection
     Ok(csr)
 }
 
+/// The certificate a device holds now: its record, its public key (SPKI DER) and its PEM.
+struct Held {
+    entry: Entry,
+    key: Vec<u8>,
+    pem: String,
+}
+
 /// What to do for a request that passed [`precheck`], given what the device holds.
 enum Decision {
-    Send(Entry),
+    Send(Held),
     Issue,
     Refuse(Outcome),
 }
@@ -118,11 +125,11 @@ enum Decision {
 fn decide(
     ask: Ask,
     csr: &CsrRequest,
-    current: Option<(Entry, Vec<u8>)>,
+    current: Option<Held>,
     policy: &Policy,
     now: OffsetDateTime,
 ) -> Decision {
-    let Some((entry, held_key)) = current else {
+    let Some(held) = current else {
         return match ask {
             Ask::Enroll => Decision::Issue,
             Ask::Renew => Decision::Refuse(Outcome::rejected(
@@ -131,19 +138,19 @@ fn decide(
             )),
         };
     };
-    let same_key = held_key == csr.spki_der;
+    let same_key = held.key == csr.spki_der;
     match ask {
         // The same key again: the answer was lost; send it again rather than certify twice.
-        Ask::Enroll if same_key => Decision::Send(entry),
+        Ask::Enroll if same_key => Decision::Send(held),
         Ask::Enroll if policy.reenroll => Decision::Issue,
         Ask::Enroll => Decision::Refuse(Outcome::rejected(
             Rejection::AlreadyEnrolled,
             "this device holds a valid certificate for another key: renew on /renew",
         )),
         Ask::Renew if !same_key => Decision::Issue,
-        Ask::Renew if policy.renewal_due(&entry, now) => Decision::Issue,
+        Ask::Renew if policy.renewal_due(&held.entry, now) => Decision::Issue,
         // Not due: what it holds is the answer (a renewal whose answer was lost lands here).
-        Ask::Renew => Decision::Send(entry),
+        Ask::Renew => Decision::Send(held),
     }
 }
 
@@ -160,15 +167,15 @@ fn issued(entry: &Entry, pem: String, chain: &str, new: bool) -> Outcome {
     }
 }
 
-/// The public key (SPKI DER) and PEM of the certificate file of `entry`.
-fn held(pki: &Pki, entry: &Entry) -> Option<(Vec<u8>, String)> {
+/// The certificate file of `entry`, when it holds that certificate.
+fn held(pki: &Pki, entry: Entry) -> Option<Held> {
     use x509_parser::prelude::FromDer;
     let path = pki.layout().leaf_cert(&entry.name);
-    let text = std::fs::read_to_string(path).ok()?;
-    let der = pem::parse(&text).ok()?.into_contents();
+    let pem = std::fs::read_to_string(path).ok()?;
+    let der = pem::parse(&pem).ok()?.into_contents();
     let (_, cert) = x509_parser::certificate::X509Certificate::from_der(&der).ok()?;
-    let serial_matches = pki::Serial::from_bytes(cert.raw_serial()) == entry.serial;
-    serial_matches.then(|| (cert.public_key().raw.to_vec(), text))
+    let key = cert.public_key().raw.to_vec();
+    (pki::Serial::from_bytes(cert.raw_serial()) == entry.serial).then_some(Held { entry, key, pem })
 }
 
 /// Answers `requests` (each device at most once: callers keep later requests of a device for
@@ -233,10 +240,9 @@ fn with_pki(
             .records()
             .in_force(&req.device)?
             .filter(|e| e.not_after > now)
-            .and_then(|e| held(&pki, &e).map(|(key, _)| (e, key)));
+            .and_then(|e| held(&pki, e));
         match decide(req.ask, csr, current, policy, now) {
-            Decision::Send(entry) => {
-                let pem = held(&pki, &entry).map(|(_, pem)| pem).unwrap_or_default();
+            Decision::Send(Held { entry, pem, .. }) => {
                 if ca.is_none() {
                     ca = Some(SigningCa::issuing(&pki, passphrase)?);
                 }
