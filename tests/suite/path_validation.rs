@@ -265,6 +265,13 @@ fn b_example_com() -> Vec<u8> {
     der
 }
 
+/// A root and a leaf (SAN a.example.com) that carries `ext` besides rcgen's own extensions.
+fn write_leaf_with(dir: &Path, cn: &str, ext: CustomExtension) {
+    let mut p = leaf(cn, &["a.example.com"]);
+    p.custom_extensions = vec![ext];
+    write_chain(dir, ca("Root"), None, p);
+}
+
 /// An extension under `oid` with DER `content`.
 fn extension(oid: &[u64], content: Vec<u8>, critical: bool) -> CustomExtension {
     let mut e = CustomExtension::from_oid_content(oid, content);
@@ -278,13 +285,11 @@ fn unknown_critical_repeated_and_malformed_extensions() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let d = tmp.path();
     // A private extension marked critical.
-    let mut p = leaf("critical", &["a.example.com"]);
-    p.custom_extensions = vec![extension(
-        &[1, 3, 6, 1, 4, 1, 55555, 1],
-        vec![0x05, 0x00],
-        true,
-    )];
-    write_chain(d, ca("Root"), None, p);
+    write_leaf_with(
+        d,
+        "critical",
+        extension(&[1, 3, 6, 1, 4, 1, 55555, 1], vec![0x05, 0x00], true),
+    );
     both_refuse(
         d,
         NONE,
@@ -311,9 +316,7 @@ fn unknown_critical_repeated_and_malformed_extensions() {
     access.extend_from_slice(url);
     let mut aia = vec![0x30, (access.len() + 2) as u8, 0x30, access.len() as u8];
     aia.extend(access);
-    let mut p = leaf("aia", &["a.example.com"]);
-    p.custom_extensions = vec![extension(&[1, 3, 6, 1, 5, 5, 7, 1, 1], aia, true)];
-    write_chain(d, ca("Root"), None, p);
+    write_leaf_with(d, "aia", extension(&[1, 3, 6, 1, 5, 5, 7, 1, 1], aia, true));
     both_refuse(
         d,
         NONE,
@@ -323,15 +326,19 @@ fn unknown_critical_repeated_and_malformed_extensions() {
 
     // The subjectAltName twice: OpenSSL marks the certificate invalid and then finds no
     // issuer for it; mqauth names the extension.
-    let mut p = leaf("twice", &["a.example.com"]);
-    p.custom_extensions = vec![extension(&[2, 5, 29, 17], b_example_com(), false)];
-    write_chain(d, ca("Root"), None, p);
+    write_leaf_with(
+        d,
+        "twice",
+        extension(&[2, 5, 29, 17], b_example_com(), false),
+    );
     both_refuse_invalid(d);
 
     // A basicConstraints that does not parse.
-    let mut p = leaf("damaged", &["a.example.com"]);
-    p.custom_extensions = vec![extension(&[2, 5, 29, 19], vec![0x04, 0x01, 0x00], true)];
-    write_chain(d, ca("Root"), None, p);
+    write_leaf_with(
+        d,
+        "damaged",
+        extension(&[2, 5, 29, 19], vec![0x04, 0x01, 0x00], true),
+    );
     both_refuse_invalid(d);
 }
 
