@@ -260,10 +260,32 @@ pub fn verify_files(
 ) -> Vec<Result<Verdict, InspectError>> {
     use rayon::prelude::*;
     let memo = SignatureMemo::default();
+    let trust = Trust::parse(anchors, untrusted);
     files
         .par_iter()
-        .map(|file| verify_with(file, anchors, untrusted, opts, &memo))
+        .map(|file| verify_with(file, &trust, opts, &memo))
         .collect()
+}
+
+/// The trust anchors and the untrusted intermediates, parsed once for every file verified.
+struct Trust<'a> {
+    anchors: Vec<Cert<'a>>,
+    pool: Vec<Cert<'a>>,
+}
+
+impl<'a> Trust<'a> {
+    fn parse(anchors: &'a [Vec<u8>], untrusted: &'a [Vec<u8>]) -> Trust<'a> {
+        Trust {
+            anchors: anchors
+                .iter()
+                .filter_map(|d| Cert::parse(d, true))
+                .collect(),
+            pool: untrusted
+                .iter()
+                .filter_map(|d| Cert::parse(d, false))
+                .collect(),
+        }
+    }
 }
 
 /// Signatures already found good, of the certificates and CRLs every chain shares (the
@@ -298,13 +320,13 @@ pub fn verify_file(
     untrusted: &[Vec<u8>],
     opts: &VerifyOptions,
 ) -> Result<Verdict, InspectError> {
-    verify_with(file, anchors, untrusted, opts, &SignatureMemo::default())
+    let trust = Trust::parse(anchors, untrusted);
+    verify_with(file, &trust, opts, &SignatureMemo::default())
 }
 
 fn verify_with(
     file: &Path,
-    anchors: &[Vec<u8>],
-    untrusted: &[Vec<u8>],
+    trust: &Trust<'_>,
     opts: &VerifyOptions,
     memo: &SignatureMemo,
 ) -> Result<Verdict, InspectError> {
@@ -314,19 +336,11 @@ fn verify_with(
         path: file.to_path_buf(),
         message: "not a valid certificate".into(),
     })?;
-    let anchors: Vec<Cert<'_>> = anchors
-        .iter()
-        .filter_map(|d| Cert::parse(d, true))
-        .collect();
-    let pool: Vec<Cert<'_>> = untrusted
-        .iter()
-        .filter_map(|d| Cert::parse(d, false))
-        .collect();
     let leaf = Cert {
-        trusted: anchors.iter().any(|a| a.der == leaf.der),
+        trusted: trust.anchors.iter().any(|a| a.der == leaf.der),
         ..leaf
     };
-    let (chain, failure) = build_chain(leaf, &anchors, &pool, opts.max_depth);
+    let (chain, failure) = build_chain(leaf, &trust.anchors, &trust.pool, opts.max_depth);
     let failure = failure
         .or_else(|| check_extensions(&chain, opts))
         .or_else(|| check_peer_names(&chain[0], &opts.peer_names))
