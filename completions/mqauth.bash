@@ -627,7 +627,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__enroll__subcmd__serve)
-            opts="-q -h -V --dir --pki --passphrase-file --broker --cafile --cert --key --bootstrap-psk-file --bootstrap --reload-command --prefix --days --renew-window --key-type --reenroll --rate --client-id --log-format --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --dir --pki --passphrase-file --manifest --out --fleet-dir --broker --cafile --cert --key --bootstrap-psk-file --bootstrap --reload-command --prefix --days --renew-window --key-type --reenroll --rate --client-id --log-format --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,6 +642,22 @@ _mqauth() {
                     return 0
                     ;;
                 --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fleet-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -75,6 +75,7 @@ pub fn enroll_request(bytes: &[u8]) {
             crate::pki::KeyAlgorithm::Ed25519,
         ],
         enrollers: None,
+        renewers: None,
         reenroll: false,
     };
     let request = Request {

@@ -9,7 +9,7 @@ mod enroll;
 mod error;
 mod escape;
 mod exit;
-mod fleet;
+pub(crate) mod fleet;
 mod generate;
 mod inspect;
 mod output;

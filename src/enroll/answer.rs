@@ -105,6 +105,12 @@ pub fn precheck(req: &Request, policy: &Policy) -> Result<CsrRequest, (Rejection
             "this device may not enroll",
         ));
     }
+    if req.ask == Ask::Renew && !policy.may_renew(&req.device) {
+        return Err(refuse(
+            Rejection::UnknownDevice,
+            "this device does not renew here: it is not in a group that enrolls",
+        ));
+    }
     Ok(csr)
 }
 
@@ -296,6 +302,7 @@ mod tests {
             renew_window: 1.0 / 3.0,
             keys: vec![KeyAlgorithm::P256],
             enrollers: Some(["dev1".to_string()].into_iter().collect()),
+            renewers: None,
             reenroll: false,
         }
     }

@@ -18,6 +18,9 @@ pub struct Policy {
     /// Devices that may enroll on `/csr` (flag mode: the identities of a bootstrap psk_file);
     /// `None`: any device.
     pub enrollers: Option<HashSet<String>>,
+    /// Devices that may renew on `/renew` (a manifest's enrolling devices); `None`: any holder
+    /// of a valid certificate of the PKI.
+    pub renewers: Option<HashSet<String>>,
     /// Whether `/csr` from a device that holds a valid certificate for another key is granted
     /// (a device that was reset and lost its key) instead of refused.
     pub reenroll: bool,
@@ -26,6 +29,12 @@ pub struct Policy {
 impl Policy {
     pub fn may_enroll(&self, device: &str) -> bool {
         self.enrollers
+            .as_ref()
+            .is_none_or(|allowed| allowed.contains(device))
+    }
+
+    pub fn may_renew(&self, device: &str) -> bool {
+        self.renewers
             .as_ref()
             .is_none_or(|allowed| allowed.contains(device))
     }

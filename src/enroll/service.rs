@@ -37,9 +37,13 @@ pub struct ServiceConfig {
     pub rate_per_minute: usize,
     /// Most requests answered in one batch.
     pub batch_max: usize,
-    /// `bootstrap: once`: the psk_file whose identity a device loses with its first
-    /// certificate, so that a factory PSK that leaks later enrolls nothing.
-    pub retire_bootstrap: Option<PathBuf>,
+    /// `bootstrap: once`: the psk_files whose identity a device loses with its first
+    /// certificate, so that a factory PSK that leaks later enrolls nothing (a fleet's store and
+    /// every broker's copy of it).
+    pub retire_bootstrap: Vec<PathBuf>,
+    /// Locked while identities are removed: the fleet directory, which `fleet apply` also
+    /// writes.
+    pub retire_lock: Option<PathBuf>,
     /// Run (by `sh -c`) after identities were removed, so the broker reloads its psk_file.
     pub reload_command: Option<String>,
 }
@@ -223,6 +227,7 @@ async fn run(
         passphrase: config.passphrase,
         policy: config.policy.clone(),
         retire_bootstrap: config.retire_bootstrap.clone(),
+        retire_lock: config.retire_lock.clone(),
         reload_command: config.reload_command.clone(),
     });
     let mut limit = RateLimit::new(config.rate_per_minute, Duration::from_secs(60));
@@ -272,7 +277,8 @@ struct Shared {
     pki_dir: PathBuf,
     passphrase: Option<Passphrase>,
     policy: Policy,
-    retire_bootstrap: Option<PathBuf>,
+    retire_bootstrap: Vec<PathBuf>,
+    retire_lock: Option<PathBuf>,
     reload_command: Option<String>,
 }
 
@@ -280,24 +286,37 @@ struct Shared {
 /// answer is sent again may have lost its identity already), then runs the reload command.
 /// Done before the answers go out: a crash in between sends the answer again, and this again.
 fn retire(
-    psk_file: &std::path::Path,
+    psk_files: &[PathBuf],
+    lock: Option<&std::path::Path>,
     reload: Option<&str>,
     devices: &[String],
 ) -> Result<Vec<String>, String> {
-    let present: std::collections::HashSet<String> = crate::psk::PskFile::open(psk_file)
-        .map_err(|e| e.to_string())?
-        .identities()
-        .map(str::to_string)
-        .collect();
-    let gone: Vec<String> = devices
-        .iter()
-        .filter(|d| present.contains(*d))
-        .cloned()
-        .collect();
+    let _lock = lock
+        .map(crate::lock::lock_dir)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let mut gone: Vec<String> = Vec::new();
+    for psk_file in psk_files.iter().filter(|f| f.exists()) {
+        let present: std::collections::HashSet<String> = crate::psk::PskFile::open(psk_file)
+            .map_err(|e| e.to_string())?
+            .identities()
+            .map(str::to_string)
+            .collect();
+        let here: Vec<String> = devices
+            .iter()
+            .filter(|d| present.contains(*d))
+            .cloned()
+            .collect();
+        if !here.is_empty() {
+            crate::psk::revoke(psk_file, &here).map_err(|e| e.to_string())?;
+        }
+        gone.extend(here);
+    }
+    gone.sort();
+    gone.dedup();
     if gone.is_empty() {
         return Ok(gone);
     }
-    crate::psk::revoke(psk_file, &gone).map_err(|e| e.to_string())?;
     if let Some(command) = reload {
         let status = std::process::Command::new("sh")
             .args(["-c", command])
@@ -364,7 +383,7 @@ async fn answer(
             answered.push((p, at, device, ask, outcome));
         }
     }
-    if let Some(psk_file) = &shared.retire_bootstrap {
+    if !shared.retire_bootstrap.is_empty() {
         let enrolled: Vec<String> = answered
             .iter()
             .filter(|(_, _, _, ask, o)| {
@@ -374,9 +393,13 @@ async fn answer(
             .collect();
         if !enrolled.is_empty() {
             let work = shared.clone();
-            let file = psk_file.clone();
             let result = tokio::task::spawn_blocking(move || {
-                retire(&file, work.reload_command.as_deref(), &enrolled)
+                retire(
+                    &work.retire_bootstrap,
+                    work.retire_lock.as_deref(),
+                    work.reload_command.as_deref(),
+                    &enrolled,
+                )
             })
             .await
             .unwrap_or_else(|e| Err(e.to_string()));

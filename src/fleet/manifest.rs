@@ -2,7 +2,9 @@
 //! is written, and every error names the file, line and column.
 
 use super::error::FleetError;
-use super::model::{Auth, Broker, Device, Fleet, Group, PkiSettings};
+use super::model::{
+    Auth, Bootstrap, Broker, Device, EnrollRules, EnrollSettings, Fleet, Group, PkiSettings,
+};
 use super::topic::{Access, Rule, TopicTemplate, normalize};
 use crate::fleet::render::config_value;
 use crate::lifetime::Lifetime;
@@ -28,6 +30,22 @@ struct RawManifest {
     brokers: Vec<RawBroker>,
     groups: BTreeMap<String, RawGroup>,
     devices: Vec<RawDevice>,
+    enroll: Option<Spanned<RawEnroll>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEnroll {
+    prefix: Option<Spanned<String>>,
+    service: Option<Spanned<String>>,
+    broker: Option<Spanned<String>>,
+    key_types: Option<Vec<Spanned<String>>>,
+    days: Option<Spanned<String>>,
+    renew_window: Option<Spanned<u8>>,
+    bootstrap: Option<Spanned<String>>,
+    reenroll: Option<Spanned<bool>>,
+    reload_command: Option<Spanned<String>>,
+    rate: Option<Spanned<u16>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,6 +88,7 @@ struct RawGroup {
     subscribe: Vec<Spanned<String>>,
     #[serde(default)]
     readwrite: Vec<Spanned<String>>,
+    enroll: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -272,18 +291,33 @@ fn validate(raw: RawManifest, ctx: &Ctx<'_>) -> Result<Fleet, FleetError> {
                 ));
             }
         };
+        let enroll = match &g.enroll {
+            Some(e) if e.value && auth != Auth::Mtls => {
+                return Err(ctx.at(
+                    e,
+                    format!("group {name} enrolls for certificates, so its auth must be mtls"),
+                ));
+            }
+            Some(e) => e.value,
+            None => false,
+        };
         group_index.insert(name.clone(), groups.len());
         groups.push(Group {
             name: name.clone(),
             auth,
             rules: ctx.rules(&g.publish, &g.subscribe, &g.readwrite)?,
+            enroll,
         });
     }
 
     let devices = validate_devices(&raw, ctx, &group_index, &brokers)?;
+    let enroll = validate_enroll(&raw, ctx, &groups, &brokers, &devices, &pki)?;
 
     for auth in [Auth::Mtls, Auth::Psk] {
-        let used = devices.iter().any(|d| groups[d.group].auth == auth);
+        let used = devices.iter().any(|d| {
+            let g = &groups[d.group];
+            g.auth == auth || (auth == Auth::Psk && g.enroll)
+        });
         let served = brokers.iter().any(|b| b.port(auth).is_some());
         if used && !served {
             let place = raw
@@ -312,7 +346,217 @@ fn validate(raw: RawManifest, ctx: &Ctx<'_>) -> Result<Fleet, FleetError> {
         brokers,
         groups,
         devices,
+        enroll,
     })
+}
+
+/// The `enroll:` section, with its defaults when only a group's `enroll: true` asks for it.
+fn validate_enroll(
+    raw: &RawManifest,
+    ctx: &Ctx<'_>,
+    groups: &[Group],
+    brokers: &[Broker],
+    devices: &[Device],
+    pki: &PkiSettings,
+) -> Result<Option<EnrollSettings>, FleetError> {
+    let default = RawEnroll::default();
+    let (e, whole) = match &raw.enroll {
+        Some(section) => (
+            &section.value,
+            (section.referenced.line(), section.referenced.column()),
+        ),
+        None if groups.iter().any(|g| g.enroll) => (&default, (1, 1)),
+        None => return Ok(None),
+    };
+    let (prefix, rules) = match &e.prefix {
+        Some(p) => {
+            let rules = check_prefix(&p.value)
+                .and_then(|()| enroll_rules(&p.value))
+                .map_err(|why| ctx.at(p, format!("enroll.prefix: {why}")))?;
+            (p.value.clone(), rules)
+        }
+        None => {
+            let prefix = crate::enroll::DEFAULT_PREFIX;
+            let rules = enroll_rules(prefix).map_err(|why| ctx.at_place(whole, why))?;
+            (prefix.to_string(), rules)
+        }
+    };
+    let service = match &e.service {
+        Some(s) => {
+            names::validate_cert_name(&s.value)
+                .map_err(|why| ctx.at(s, format!("enroll.service: {why}")))?;
+            s.value.clone()
+        }
+        None => EnrollSettings::DEFAULT_SERVICE.to_string(),
+    };
+    let clash = |place: (u64, u64), what: &str| {
+        ctx.at_place(
+            place,
+            format!("enroll.service {service:?} is also the name of a {what}; its certificate files would clash"),
+        )
+    };
+    let service_place = e
+        .service
+        .as_ref()
+        .map_or(whole, |s| (s.referenced.line(), s.referenced.column()));
+    if devices.iter().any(|d| d.id == service) {
+        return Err(clash(service_place, "device"));
+    }
+    if brokers.iter().any(|b| b.name == service) {
+        return Err(clash(service_place, "broker"));
+    }
+    let broker = match &e.broker {
+        Some(name) => match brokers.iter().find(|b| b.name == name.value) {
+            Some(b) if b.mtls_port.is_some() => b.name.clone(),
+            Some(_) => {
+                return Err(ctx.at(
+                    name,
+                    format!(
+                        "enroll.broker {} has no mtls_port: the service connects with its certificate",
+                        name.value
+                    ),
+                ));
+            }
+            None => return Err(ctx.at(name, format!("unknown broker {:?}", name.value))),
+        },
+        None => match brokers.iter().find(|b| b.mtls_port.is_some()) {
+            Some(b) => b.name.clone(),
+            None => {
+                return Err(ctx.at_place(
+                    whole,
+                    "enrollment needs a broker with mtls_port: the service and enrolled devices connect there",
+                ));
+            }
+        },
+    };
+    let keys = match &e.key_types {
+        Some(list) if list.is_empty() => {
+            return Err(ctx.at_place(whole, "enroll.key_types is empty"));
+        }
+        Some(list) => list
+            .iter()
+            .map(|k| {
+                k.value
+                    .parse::<KeyAlgorithm>()
+                    .map_err(|why| ctx.at(k, why.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        None => vec![KeyAlgorithm::P256, KeyAlgorithm::P384],
+    };
+    let renew_window = match &e.renew_window {
+        Some(w) if w.value == 0 || w.value > 100 => {
+            return Err(ctx.at(w, "enroll.renew_window is a percentage, 1 to 100"));
+        }
+        Some(w) => f64::from(w.value) / 100.0,
+        None => 0.33,
+    };
+    let bootstrap = match &e.bootstrap {
+        Some(b) => match b.value.as_str() {
+            "keep" => Bootstrap::Keep,
+            "once" => Bootstrap::Once,
+            other => {
+                return Err(ctx.at(b, format!("enroll.bootstrap {other:?}: use keep or once")));
+            }
+        },
+        None => Bootstrap::Keep,
+    };
+    let reload_command = match &e.reload_command {
+        Some(c) if c.value.trim().is_empty() || c.value.chars().any(char::is_control) => {
+            return Err(ctx.at(c, "enroll.reload_command must be one non-empty line"));
+        }
+        Some(c) => Some(c.value.clone()),
+        None => None,
+    };
+    let rate = match &e.rate {
+        Some(r) if r.value == 0 => return Err(ctx.at(r, "enroll.rate must be at least 1")),
+        Some(r) => r.value,
+        None => 6,
+    };
+    check_reserved(raw, ctx, &prefix)?;
+    Ok(Some(EnrollSettings {
+        rules,
+        prefix,
+        service,
+        broker,
+        keys,
+        lifetime: lifetime(ctx, &e.days, pki.client_lifetime)?,
+        renew_window,
+        bootstrap,
+        reenroll: e.reenroll.as_ref().is_some_and(|r| r.value),
+        reload_command,
+        rate,
+    }))
+}
+
+/// A topic prefix without wildcards, placeholders, `$` or empty levels.
+fn check_prefix(prefix: &str) -> Result<(), String> {
+    TopicTemplate::parse(prefix)?;
+    if prefix.contains(['+', '#', '{', '}']) {
+        return Err(format!("{prefix:?} holds a wildcard or placeholder"));
+    }
+    if prefix.starts_with('$') {
+        return Err(format!(
+            "{prefix:?}: topics beginning with $ belong to the broker"
+        ));
+    }
+    if prefix.split('/').any(str::is_empty) {
+        return Err(format!("{prefix:?} has an empty level"));
+    }
+    Ok(())
+}
+
+fn enroll_rules(prefix: &str) -> Result<EnrollRules, String> {
+    let rule = |access, suffix: &str| -> Result<Rule, String> {
+        Ok(Rule {
+            access,
+            topic: TopicTemplate::parse(&format!("{prefix}/{suffix}"))?,
+        })
+    };
+    Ok(EnrollRules {
+        bootstrap: normalize([
+            rule(Access::Write, "{id}/csr")?,
+            rule(Access::Read, "{id}/result")?,
+        ]),
+        renew: normalize([
+            rule(Access::Write, "{id}/renew")?,
+            rule(Access::Read, "{id}/result")?,
+        ]),
+        service: normalize([
+            rule(Access::Read, "+/csr")?,
+            rule(Access::Read, "+/renew")?,
+            rule(Access::Write, "+/result")?,
+        ]),
+    })
+}
+
+/// The prefix belongs to the protocol: a group or device rule reaching into it would let one
+/// device answer for the service or read another's certificate requests.
+fn check_reserved(raw: &RawManifest, ctx: &Ctx<'_>, prefix: &str) -> Result<(), FleetError> {
+    let filter = format!("{prefix}/#");
+    let lists = raw
+        .groups
+        .values()
+        .flat_map(|g| [&g.publish, &g.subscribe, &g.readwrite])
+        .chain(
+            raw.devices
+                .iter()
+                .flat_map(|d| [&d.publish, &d.subscribe, &d.readwrite]),
+        );
+    for topic in lists.flatten() {
+        // Parsed before: a rule that does not parse has already been reported.
+        if let Ok(t) = TopicTemplate::parse(&topic.value)
+            && t.overlaps(&filter)
+        {
+            return Err(ctx.at(
+                topic,
+                format!(
+                    "topic {:?} reaches into the enrollment topics {filter}, which only the enrollment service and each device's own requests may use",
+                    topic.value
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn validate_brokers(raw: &RawManifest, ctx: &Ctx<'_>) -> Result<Vec<Broker>, FleetError> {
@@ -583,5 +827,42 @@ mod tests {
         );
         assert!(e.contains("psk devices need a broker with psk_port"), "{e}");
         assert!(!e.contains('\n'), "one line: {e}");
+    }
+
+    #[test]
+    fn enrollment_settings_and_their_errors() {
+        let f = parse(&format!("{BASE}  m: {{ auth: mtls, enroll: true, publish: [\"d/{{id}}/t\"] }}\ndevices:\n  - {{ id: m1, group: m }}\n"), Path::new("f")).unwrap();
+        let e = f.enroll.as_ref().expect("defaults when a group enrolls");
+        assert_eq!(e.prefix, "mqauth/enroll");
+        assert_eq!(e.service, "mqauth-enroll");
+        assert_eq!(e.broker, "b1");
+        assert!(f.holds(&f.devices[0], Auth::Psk) && f.holds(&f.devices[0], Auth::Mtls));
+        assert_eq!(f.certified_by_apply().count(), 0);
+
+        let e = err(&format!(
+            "{BASE}  m: {{ auth: psk, enroll: true }}\ndevices: []\n"
+        ));
+        assert!(e.contains("its auth must be mtls"), "{e}");
+        let e = err(&format!(
+            "{BASE}  m: {{ auth: mtls, enroll: true }}\n  w: {{ auth: mtls, subscribe: [\"+/enroll/#\"] }}\ndevices: []\n"
+        ));
+        assert!(
+            e.starts_with("f.yaml:8:") && e.contains("reaches into the enrollment topics"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "{BASE}devices: []\nenroll:\n  prefix: \"a/+/b\"\n"
+        ));
+        assert!(e.starts_with("f.yaml:9:11: enroll.prefix"), "{e}");
+        let e = err(&format!(
+            "{BASE}devices:\n  - {{ id: svc, group: s }}\nenroll: {{ service: svc }}\n"
+        ));
+        assert!(e.contains("also the name of a device"), "{e}");
+        let e = err(&format!(
+            "{BASE}devices: []\nenroll: {{ bootstrap: never }}\n"
+        ));
+        assert!(e.contains("use keep or once"), "{e}");
+        let e = err(&format!("{BASE}devices: []\nenroll: {{ broker: nope }}\n"));
+        assert!(e.contains("unknown broker"), "{e}");
     }
 }

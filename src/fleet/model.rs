@@ -57,6 +57,54 @@ pub struct Group {
     pub auth: Auth,
     /// Normalised: one rule per topic, sorted.
     pub rules: Vec<Rule>,
+    /// Devices get a bootstrap PSK from `fleet apply` and their certificate from the enrollment
+    /// service (`auth: mtls` only).
+    pub enroll: bool,
+}
+
+/// What becomes of a device's bootstrap PSK once it holds a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bootstrap {
+    Keep,
+    Once,
+}
+
+/// The manifest's `enroll:` section: how `enroll serve -m` answers, and the topics the ACLs
+/// reserve for it.
+#[derive(Debug, Clone)]
+pub struct EnrollSettings {
+    /// Topic prefix, without wildcards or a trailing `/`.
+    pub prefix: String,
+    /// The service's identity: the CN of the client certificate `fleet apply` issues for it.
+    pub service: String,
+    /// The broker the service connects to (one with an mTLS listener).
+    pub broker: String,
+    pub keys: Vec<KeyAlgorithm>,
+    pub lifetime: Lifetime,
+    /// Fraction of the lifetime, at its end, in which a renewal with the same key is granted.
+    pub renew_window: f64,
+    pub bootstrap: Bootstrap,
+    pub reenroll: bool,
+    pub reload_command: Option<String>,
+    /// Requests per device per minute.
+    pub rate: u16,
+    /// The rules a device and the service hold on the prefix, made once.
+    pub rules: EnrollRules,
+}
+
+/// The enrollment topics as ACL rules (`{id}` is the device).
+#[derive(Debug, Clone)]
+pub struct EnrollRules {
+    /// A device on its bootstrap PSK: write `/csr`, read `/result`.
+    pub bootstrap: Vec<Rule>,
+    /// A device on its certificate: write `/renew`, read `/result`.
+    pub renew: Vec<Rule>,
+    /// The service: read every `/csr` and `/renew`, write every `/result`.
+    pub service: Vec<Rule>,
+}
+
+impl EnrollSettings {
+    pub const DEFAULT_SERVICE: &'static str = "mqauth-enroll";
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +125,8 @@ pub struct Fleet {
     pub groups: Vec<Group>,
     /// In manifest order, templates expanded.
     pub devices: Vec<Device>,
+    /// Present when a group enrolls or the manifest has an `enroll:` section.
+    pub enroll: Option<EnrollSettings>,
 }
 
 impl Fleet {
@@ -84,11 +134,34 @@ impl Fleet {
         self.groups[device.group].auth
     }
 
+    pub fn enrolls(&self, device: &Device) -> bool {
+        self.groups[device.group].enroll
+    }
+
+    /// Whether `device` can authenticate with `auth`: a device that enrolls holds a bootstrap
+    /// PSK and, once enrolled, a certificate.
+    pub fn holds(&self, device: &Device, auth: Auth) -> bool {
+        self.auth_of(device) == auth || (auth == Auth::Psk && self.enrolls(device))
+    }
+
+    /// The devices that can authenticate with `auth`.
     pub fn devices_with(&self, auth: Auth) -> impl Iterator<Item = &Device> {
-        self.devices.iter().filter(move |d| self.auth_of(d) == auth)
+        self.devices.iter().filter(move |d| self.holds(d, auth))
     }
 
     pub fn uses(&self, auth: Auth) -> bool {
         self.devices_with(auth).next().is_some()
+    }
+
+    /// The devices whose certificates `fleet apply` issues (not those that enroll).
+    pub fn certified_by_apply(&self) -> impl Iterator<Item = &Device> {
+        self.devices
+            .iter()
+            .filter(move |d| self.auth_of(d) == Auth::Mtls && !self.enrolls(d))
+    }
+
+    /// The enrollment service's identity, when the fleet has one.
+    pub fn enroll_service(&self) -> Option<&str> {
+        self.enroll.as_ref().map(|e| e.service.as_str())
     }
 }

@@ -94,6 +94,27 @@ impl TopicTemplate {
         self.0.replace(ID_PLACEHOLDER, id)
     }
 
+    /// Whether some topic matches both this filter and `filter` (a plain MQTT filter). A level
+    /// holding `{id}` stands for any one level: the rule is granted for every device.
+    pub fn overlaps(&self, filter: &str) -> bool {
+        let mut mine = self.0.split('/');
+        let mut theirs = filter.split('/');
+        loop {
+            match (mine.next(), theirs.next()) {
+                (Some("#"), _) | (_, Some("#")) => return true,
+                (None, None) => return true,
+                // `a/#` also matches `a`; any other difference in depth never matches.
+                (None, Some(_)) | (Some(_), None) => return false,
+                (Some(a), Some(b)) => {
+                    let wild = |l: &str| l == "+" || l.contains(ID_PLACEHOLDER);
+                    if !(a == b || wild(a) || wild(b)) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
     /// The topic with `{id}` written as `replacement` (`%u`, `${username}`).
     pub fn with_placeholder(&self, replacement: &str) -> String {
         self.0.replace(ID_PLACEHOLDER, replacement)
@@ -185,6 +206,17 @@ mod tests {
             ]
         );
         assert_eq!(t("a/{id}/x").for_device("d1"), "a/d1/x");
+        for (rule, filter, overlap) in [
+            ("#", "mqauth/enroll/#", true),
+            ("+/enroll/x", "mqauth/enroll/#", true),
+            ("mqauth/{id}/x", "mqauth/enroll/#", true),
+            ("mqauth/enroll", "mqauth/enroll/#", true),
+            ("mqauth", "mqauth/enroll/#", false),
+            ("devices/{id}/t", "mqauth/enroll/#", false),
+            ("mqauth/other/#", "mqauth/enroll/#", false),
+        ] {
+            assert_eq!(t(rule).overlaps(filter), overlap, "{rule} vs {filter}");
+        }
         assert_eq!(t("a/{id}").with_placeholder("%u"), "a/%u");
     }
 }

@@ -6,6 +6,7 @@ mod common;
 
 mod cli_shape;
 mod crash;
+mod enroll_fleet;
 mod enroll_mosquitto;
 mod fleet_cli;
 mod fleet_mosquitto;

@@ -34,7 +34,12 @@ enum LogFormat {
     (README, \"Enrollment over MQTT\", has the protocol, the ACL and a device walk-through).\n\n\
     Runs until SIGTERM or SIGINT, then finishes the requests in hand and exits 0. One log line \
     per request on stderr; never a key or a PSK.\n\n\
+    With -m, everything comes from the fleet manifest's enroll: section and the files \
+    `fleet apply` made: the broker and its port, the CA, the service's own certificate \
+    (enroll.service), the devices that may enroll (groups with enroll: true) and their \
+    bootstrap PSKs.\n\n\
     Examples:\n  \
+    mqauth enroll serve -m fleet.yaml\n  \
     mqauth pki client enroll-service\n  \
     mqauth enroll serve --broker 127.0.0.1:8883 --cafile pki/ca.crt \\\n      \
     --cert pki/issued/enroll-service.crt --key pki/private/enroll-service.key \\\n      \
@@ -47,18 +52,32 @@ pub(super) struct ServeArgs {
     pki: PkiDirArg,
     #[command(flatten)]
     passphrase: PassphraseArg,
-    /// The broker, HOST:PORT (its mutual-TLS listener)
-    #[arg(long, value_name = "HOST:PORT")]
-    broker: String,
-    /// Trust anchor(s) for the broker's certificate (PEM)
-    #[arg(long, value_name = "FILE")]
-    cafile: PathBuf,
-    /// The service's own client certificate (PEM; may hold its chain)
-    #[arg(long, value_name = "FILE")]
-    cert: PathBuf,
+    /// Fleet manifest: the settings come from its enroll: section and the fleet directory
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["bootstrap_psk_file", "bootstrap", "reload_command", "prefix", "days",
+            "renew_window", "key_types", "reenroll", "rate"]
+    )]
+    manifest: Option<PathBuf>,
+    /// The fleet directory (default: the manifest's directory)
+    #[arg(long, visible_alias = "out", value_name = "DIR", requires = "manifest")]
+    fleet_dir: Option<PathBuf>,
+    /// The broker, HOST:PORT (its mutual-TLS listener); with -m, the enroll.broker's first
+    /// name and mtls_port
+    #[arg(long, value_name = "HOST:PORT", required_unless_present = "manifest")]
+    broker: Option<String>,
+    /// Trust anchor(s) for the broker's certificate (PEM); with -m, the fleet's root CA
+    #[arg(long, value_name = "FILE", required_unless_present = "manifest")]
+    cafile: Option<PathBuf>,
+    /// The service's own client certificate (PEM; may hold its chain); with -m, the one
+    /// `fleet apply` issued for enroll.service
+    #[arg(long, value_name = "FILE", required_unless_present = "manifest")]
+    cert: Option<PathBuf>,
     /// The service's private key (unencrypted PKCS#8 PEM)
-    #[arg(long, value_name = "FILE")]
-    key: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "manifest")]
+    key: Option<PathBuf>,
     /// Devices whose identity is in this psk_file may enroll on PREFIX/ID/csr; without it,
     /// only renewals are answered
     #[arg(long, value_name = "FILE")]
@@ -118,8 +137,25 @@ fn read(path: &std::path::Path, kind: mqauth::input::Kind) -> Result<Vec<u8>, Cl
     Ok(mqauth::input::read(path, kind)?)
 }
 
-pub(super) fn run(a: ServeArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
-    let (host, port) = split_broker(&a.broker)?;
+/// Where the service connects and what it answers, from the flags or from a manifest.
+struct Settings {
+    host: String,
+    port: u16,
+    cafile: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+    pki_dir: PathBuf,
+    prefix: String,
+    policy: Policy,
+    rate: u16,
+    retire: Vec<PathBuf>,
+    retire_lock: Option<PathBuf>,
+    reload_command: Option<String>,
+}
+
+fn from_flags(a: &ServeArgs) -> Result<Settings, CliError> {
+    let missing = |flag: &str| CliError::Usage(format!("{flag} is required without -m"));
+    let (host, port) = split_broker(a.broker.as_deref().ok_or_else(|| missing("--broker"))?)?;
     if a.prefix.is_empty() || a.prefix.contains(['+', '#']) || a.prefix.ends_with('/') {
         return Err(CliError::Usage(format!(
             "--prefix {:?}: a topic without wildcards or a trailing /",
@@ -127,40 +163,147 @@ pub(super) fn run(a: ServeArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         )));
     }
     let enrollers = match &a.bootstrap_psk_file {
-        Some(path) => Some(
-            mqauth::psk::PskFile::open(path)?
-                .identities()
-                .map(str::to_string)
-                .collect(),
-        ),
-        None => Some(Default::default()),
+        Some(path) => mqauth::psk::PskFile::open(path)?
+            .identities()
+            .map(str::to_string)
+            .collect(),
+        None => Default::default(),
     };
-    // The PKI must be there and usable (an interrupted run finished, an index.json migrated)
-    // before the service says it runs; it is opened again for each batch.
-    drop(mqauth::pki::Pki::open(&a.pki.dir)?);
-    let config = ServiceConfig {
+    Ok(Settings {
         host,
         port,
-        client_id: a.client_id,
-        broker_ca_pem: read(&a.cafile, mqauth::input::Kind::Certificates)?,
-        cert_pem: read(&a.cert, mqauth::input::Kind::Certificates)?,
-        key_pem: zeroize::Zeroizing::new(read(&a.key, mqauth::input::Kind::PrivateKey)?),
+        cafile: a.cafile.clone().ok_or_else(|| missing("--cafile"))?,
+        cert: a.cert.clone().ok_or_else(|| missing("--cert"))?,
+        key: a.key.clone().ok_or_else(|| missing("--key"))?,
         pki_dir: a.pki.dir.clone(),
-        passphrase: a.passphrase.read(ui)?,
-        prefix: a.prefix,
+        prefix: a.prefix.clone(),
         policy: Policy {
             lifetime: a.days,
             renew_window: f64::from(a.renew_window) / 100.0,
-            keys: a.key_types,
-            enrollers,
+            keys: a.key_types.clone(),
+            enrollers: Some(enrollers),
+            renewers: None,
             reenroll: a.reenroll,
         },
-        rate_per_minute: usize::from(a.rate),
-        batch_max: 256,
-        retire_bootstrap: (a.bootstrap == Bootstrap::Once)
+        rate: a.rate,
+        retire: (a.bootstrap == Bootstrap::Once)
             .then(|| a.bootstrap_psk_file.clone())
-            .flatten(),
-        reload_command: a.reload_command,
+            .flatten()
+            .into_iter()
+            .collect(),
+        retire_lock: None,
+        reload_command: a.reload_command.clone(),
+    })
+}
+
+fn from_manifest(a: &ServeArgs, manifest: &std::path::Path) -> Result<Settings, CliError> {
+    let args = crate::cli::fleet::ManifestArgs {
+        manifest: manifest.to_path_buf(),
+        example: false,
+    };
+    let fleet = args.load()?;
+    let root = args.fleet_dir(a.fleet_dir.as_deref());
+    let Some(enroll) = fleet.enroll.clone() else {
+        return Err(CliError::Usage(format!(
+            "{}: no group enrolls and there is no enroll: section; add `enroll: true` to a group",
+            manifest.display()
+        )));
+    };
+    let dir = mqauth::fleet::FleetDir::new(&root, &fleet);
+    let layout = mqauth::pki::Layout::new(dir.pki());
+    let broker = fleet
+        .brokers
+        .iter()
+        .find(|b| b.name == enroll.broker)
+        .ok_or_else(|| CliError::Usage(format!("unknown broker {}", enroll.broker)))?;
+    let (host, port) = match &a.broker {
+        Some(given) => split_broker(given)?,
+        None => {
+            // A name the broker's certificate holds, so that the service can verify it.
+            let host = match broker.sans.first() {
+                Some(mqauth::pki::San::Dns(name)) => name.clone(),
+                Some(mqauth::pki::San::Ip(ip)) => ip.to_string(),
+                None => "localhost".to_string(),
+            };
+            (host, broker.mtls_port.unwrap_or(8883))
+        }
+    };
+    let enrolling: std::collections::HashSet<String> = fleet
+        .devices
+        .iter()
+        .filter(|d| fleet.enrolls(d))
+        .map(|d| d.id.clone())
+        .collect();
+    let retire = match enroll.bootstrap {
+        mqauth::fleet::Bootstrap::Keep => Vec::new(),
+        mqauth::fleet::Bootstrap::Once => std::iter::once(dir.psk_store())
+            .chain(
+                fleet
+                    .brokers
+                    .iter()
+                    .filter(|b| b.psk_port.is_some())
+                    .flat_map(|b| {
+                        [
+                            dir.broker_psk(&b.name),
+                            dir.emqx_dir(&b.name).join("psk.txt"),
+                        ]
+                    }),
+            )
+            .collect(),
+    };
+    Ok(Settings {
+        host,
+        port,
+        cafile: a.cafile.clone().unwrap_or_else(|| layout.ca_cert()),
+        cert: a
+            .cert
+            .clone()
+            .unwrap_or_else(|| layout.leaf_cert(&enroll.service)),
+        key: a
+            .key
+            .clone()
+            .unwrap_or_else(|| layout.leaf_key(&enroll.service)),
+        pki_dir: dir.pki().to_path_buf(),
+        prefix: enroll.prefix.clone(),
+        policy: Policy {
+            lifetime: enroll.lifetime,
+            renew_window: enroll.renew_window,
+            keys: enroll.keys.clone(),
+            enrollers: Some(enrolling.clone()),
+            renewers: Some(enrolling),
+            reenroll: enroll.reenroll,
+        },
+        rate: enroll.rate,
+        retire_lock: (!retire.is_empty()).then(|| dir.root().to_path_buf()),
+        retire,
+        reload_command: enroll.reload_command.clone(),
+    })
+}
+
+pub(super) fn run(a: ServeArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
+    let settings = match &a.manifest {
+        Some(manifest) => from_manifest(&a, manifest)?,
+        None => from_flags(&a)?,
+    };
+    // The PKI must be there and usable (an interrupted run finished, an index.json migrated)
+    // before the service says it runs; it is opened again for each batch.
+    drop(mqauth::pki::Pki::open(&settings.pki_dir)?);
+    let config = ServiceConfig {
+        host: settings.host,
+        port: settings.port,
+        client_id: a.client_id,
+        broker_ca_pem: read(&settings.cafile, mqauth::input::Kind::Certificates)?,
+        cert_pem: read(&settings.cert, mqauth::input::Kind::Certificates)?,
+        key_pem: zeroize::Zeroizing::new(read(&settings.key, mqauth::input::Kind::PrivateKey)?),
+        pki_dir: settings.pki_dir,
+        passphrase: a.passphrase.read(ui)?,
+        prefix: settings.prefix,
+        policy: settings.policy,
+        rate_per_minute: usize::from(settings.rate),
+        batch_max: 256,
+        retire_bootstrap: settings.retire,
+        retire_lock: settings.retire_lock,
+        reload_command: settings.reload_command,
     };
     let format = a.log_format;
     let log: enroll::Log = Arc::new(move |event| log_line(format, &event));

@@ -37,7 +37,8 @@ pub(super) fn run(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<ExitStatus,
     let fleet = m.load()?;
     let pass = a.passphrase.read(ui)?;
     let dir = m.fleet_dir(a.dir.dir.as_deref());
-    let mtls_devices = fleet.devices_with(fleet::Auth::Mtls).count() as u64;
+    let mtls_devices =
+        (fleet.certified_by_apply().count() + usize::from(fleet.enroll.is_some())) as u64;
     let progress = Progress::new(ui, mtls_devices, "issuing");
     let steps = fleet::apply(
         &fleet,

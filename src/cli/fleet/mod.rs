@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// Where the manifest comes from; shared by the fleet, acl and broker nouns.
 #[derive(Debug, Args)]
-pub(super) struct ManifestArgs {
+pub(crate) struct ManifestArgs {
     /// Fleet manifest (YAML)
     #[arg(
         short,
@@ -24,17 +24,17 @@ pub(super) struct ManifestArgs {
         default_value = "fleet.yaml",
         value_name = "FILE"
     )]
-    pub(super) manifest: PathBuf,
+    pub(crate) manifest: PathBuf,
     /// Use the example manifest built into mqauth (the one `fleet init` writes)
     #[arg(long, global = true, conflicts_with = "manifest")]
-    pub(super) example: bool,
+    pub(crate) example: bool,
 }
 
 impl ManifestArgs {
     /// The fleet directory: as given, or the manifest's own directory, so that running from
     /// another folder never starts a second CA there. The built-in example has no directory:
     /// the current one.
-    pub(super) fn fleet_dir(&self, given: Option<&Path>) -> PathBuf {
+    pub(crate) fn fleet_dir(&self, given: Option<&Path>) -> PathBuf {
         match given {
             Some(dir) => dir.to_path_buf(),
             None if self.example => PathBuf::from("."),
@@ -45,7 +45,7 @@ impl ManifestArgs {
         }
     }
 
-    pub(super) fn load(&self) -> Result<Fleet, CliError> {
+    pub(crate) fn load(&self) -> Result<Fleet, CliError> {
         if self.example {
             return Ok(fleet::parse(
                 fleet::EXAMPLE,

@@ -61,7 +61,7 @@ pub(super) fn changes(
     broker_certificates(&mut c, fleet, &in_force, survey, now);
     device_certificates(&mut c, fleet, &in_force, now);
     orphan_certificates(&mut c, fleet, &in_force, now, prune);
-    psk_identities(&mut c, fleet, survey, prune);
+    psk_identities(&mut c, fleet, survey, &in_force, now, prune);
     crl(&mut c, fleet, survey, now);
     c
 }
@@ -145,10 +145,13 @@ fn device_certificates(
     in_force: &InForce<'_>,
     now: OffsetDateTime,
 ) {
-    let mtls: HashSet<&str> = fleet
-        .devices_with(Auth::Mtls)
-        .map(|d| d.id.as_str())
+    // Devices certified here, and the enrollment service; enrolling devices get theirs from it.
+    let wanted: Vec<(&str, &str)> = fleet
+        .certified_by_apply()
+        .map(|d| (d.id.as_str(), fleet.groups[d.group].name.as_str()))
+        .chain(fleet.enroll_service().map(|s| (s, "enrollment service")))
         .collect();
+    let mtls: HashSet<&str> = wanted.iter().map(|(id, _)| *id).collect();
     let revoked: HashSet<&str> = in_force
         .index
         .certificates
@@ -156,9 +159,9 @@ fn device_certificates(
         .filter(|e| e.status == Status::Revoked && mtls.contains(e.name.as_str()))
         .map(|e| e.name.as_str())
         .collect();
-    for d in fleet.devices_with(Auth::Mtls) {
+    for (id, what) in wanted {
         let request = LeafRequest {
-            name: d.id.clone(),
+            name: id.to_string(),
             profile: Profile::Client,
             sans: Vec::new(),
             key: LeafKey::Generate(fleet.pki.key),
@@ -166,18 +169,17 @@ fn device_certificates(
         };
         let step = |action, detail: String| Step {
             kind: "device certificate",
-            name: d.id.clone(),
+            name: id.to_string(),
             action,
             detail,
         };
-        match in_force.get(&d.id) {
-            None if revoked.contains(d.id.as_str()) => c.steps.push(step(
+        match in_force.get(id) {
+            None if revoked.contains(id) => c.steps.push(step(
                 Action::Revoked,
                 "revoked, so not re-issued; `mqauth pki client --force` re-provisions it".into(),
             )),
             None => {
-                c.steps
-                    .push(step(Action::Create, fleet.groups[d.group].name.clone()));
+                c.steps.push(step(Action::Create, what.to_string()));
                 c.issue_new.push(request);
             }
             Some(e) if e.is_expired_at(now) => {
@@ -201,6 +203,7 @@ fn orphan_certificates(
         .devices_with(Auth::Mtls)
         .map(|d| d.id.as_str())
         .chain(fleet.brokers.iter().map(|b| b.name.as_str()))
+        .chain(fleet.enroll_service())
         .collect();
     let mut orphans: Vec<String> = in_force
         .by_name
@@ -224,20 +227,40 @@ fn orphan_certificates(
     c.orphan_certs = orphans;
 }
 
-fn psk_identities(c: &mut Changes, fleet: &Fleet, survey: &Survey, prune: bool) {
+fn psk_identities(
+    c: &mut Changes,
+    fleet: &Fleet,
+    survey: &Survey,
+    in_force: &InForce<'_>,
+    now: OffsetDateTime,
+    prune: bool,
+) {
     let stored: HashSet<&str> = survey.psk.iter().map(|(id, _)| id.as_str()).collect();
     let wanted: HashSet<&str> = fleet
         .devices_with(Auth::Psk)
         .map(|d| d.id.as_str())
         .collect();
+    // With `bootstrap: once` the service retired the key of a device it certified: a new one
+    // would undo that.
+    let once = fleet
+        .enroll
+        .as_ref()
+        .is_some_and(|e| e.bootstrap == crate::fleet::Bootstrap::Once);
     for d in fleet.devices_with(Auth::Psk) {
-        if !stored.contains(d.id.as_str()) {
+        let enrolled =
+            || fleet.enrolls(d) && in_force.get(&d.id).is_some_and(|e| !e.is_expired_at(now));
+        let retired = once && enrolled();
+        if !stored.contains(d.id.as_str()) && !retired {
             c.psk_new.push(d.id.clone());
             c.steps.push(Step {
                 kind: "psk",
                 name: d.id.clone(),
                 action: Action::Create,
-                detail: format!("{}-byte key", fleet.psk_bytes),
+                detail: if fleet.enrolls(d) {
+                    format!("{}-byte bootstrap key, for enrollment", fleet.psk_bytes)
+                } else {
+                    format!("{}-byte key", fleet.psk_bytes)
+                },
             });
         }
     }

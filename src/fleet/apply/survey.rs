@@ -120,6 +120,7 @@ pub(super) fn unmanaged_certs(
     let mtls: HashSet<&str> = fleet
         .devices_with(Auth::Mtls)
         .map(|d| d.id.as_str())
+        .chain(fleet.enroll_service())
         .collect();
     let mut names: Vec<String> = index
         .certificates

@@ -4,6 +4,7 @@
 //! device; rules without it become one role per group. Every default access is closed except
 //! unsubscribing: a device may publish, subscribe and receive only what a role allows.
 
+use super::policy::{Scope, extra_rules, group_rules, service_rules};
 use crate::fleet::{Fleet, Rule};
 use serde::Serialize;
 
@@ -92,6 +93,8 @@ fn acls(rules: &[Rule], id: Option<&str>) -> Vec<Acl> {
     out
 }
 
+const ENROLL_SERVICE_ROLE: &str = "mqauth-enroll-service";
+
 pub fn group_role(group: &str) -> String {
     format!("group-{group}")
 }
@@ -104,9 +107,13 @@ pub fn device_role(id: &str) -> String {
 pub fn render(fleet: &Fleet) -> String {
     let mut roles = Vec::new();
     let mut groups = Vec::new();
+    let rules: Vec<_> = fleet
+        .groups
+        .iter()
+        .map(|g| group_rules(fleet, g, Scope::All))
+        .collect();
     for (gi, group) in fleet.groups.iter().enumerate() {
-        let fixed: Vec<Rule> = group
-            .rules
+        let fixed: Vec<Rule> = rules[gi]
             .iter()
             .filter(|r| !r.topic.has_id())
             .cloned()
@@ -137,12 +144,11 @@ pub fn render(fleet: &Fleet) -> String {
     for d in &fleet.devices {
         let group = &fleet.groups[d.group];
         let own: Vec<Rule> = crate::fleet::normalize(
-            group
-                .rules
+            rules[d.group]
                 .iter()
                 .filter(|r| r.topic.has_id())
-                .cloned()
-                .chain(d.extra.iter().cloned()),
+                .chain(extra_rules(fleet, d, Scope::All))
+                .cloned(),
         );
         let mut client_roles = Vec::new();
         if !own.is_empty() {
@@ -159,6 +165,20 @@ pub fn render(fleet: &Fleet) -> String {
             username: &d.id,
             textname: format!("{} ({})", d.id, group.name),
             roles: client_roles,
+        });
+    }
+    if let Some((service, rules)) = service_rules(fleet, Scope::All) {
+        roles.push(Role {
+            rolename: ENROLL_SERVICE_ROLE.to_string(),
+            textdescription: Some("the enrollment service: reads requests, writes answers".into()),
+            acls: acls(rules, None),
+        });
+        clients.push(Client {
+            username: service,
+            textname: format!("{service} (enrollment service)"),
+            roles: vec![RoleRef {
+                rolename: ENROLL_SERVICE_ROLE.to_string(),
+            }],
         });
     }
     let config = Config {

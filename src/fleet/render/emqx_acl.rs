@@ -81,13 +81,9 @@ pub fn render(fleet: &Fleet, policy: &Policy<'_>) -> String {
             let rules: Vec<(Access, String)> = policy
                 .rules_of(d)
                 .iter()
-                .map(|r: &Rule| (r.access, r.topic.for_device(&d.device.id)))
+                .map(|r: &Rule| (r.access, r.topic.for_device(d.id)))
                 .collect();
-            grants(
-                &mut out,
-                &format!("{{username, {}}}", quote(&d.device.id)),
-                &rules,
-            );
+            grants(&mut out, &format!("{{username, {}}}", quote(d.id)), &rules);
         }
     }
     out.push_str("\n{deny, all}.\n");

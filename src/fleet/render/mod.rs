@@ -8,7 +8,7 @@ pub mod mosquitto_acl;
 mod policy;
 pub mod templates;
 
-pub use policy::{DeviceRules, Policy, Scope};
+pub use policy::{DeviceRules, Policy, Scope, extra_rules, group_rules, service_rules};
 
 #[cfg(test)]
 mod tests {
@@ -70,5 +70,45 @@ mod tests {
             text.contains("d/s1/t") && text.contains("a/a1/set"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn enrollment_topics_belong_to_each_device_and_the_service() {
+        let manifest = MANIFEST.replace(
+            "  gateways:",
+            "  meters: { auth: mtls, enroll: true, publish: [\"m/{id}\"] }\n  gateways:",
+        ) + "  - { id: m1, group: meters }\n";
+        let fleet = crate::fleet::parse(&manifest, std::path::Path::new("f.yaml")).unwrap();
+        let psk = mosquitto_acl::render(
+            &fleet,
+            &Policy::new(&fleet, Scope::Listener(Auth::Psk), true, &[]),
+            "PSK listener",
+        );
+        assert!(
+            psk.contains("user m1\ntopic write mqauth/enroll/m1/csr\ntopic read mqauth/enroll/m1/result\n"),
+            "{psk}"
+        );
+        assert!(!psk.contains("m/m1") && !psk.contains("mqauth-enroll"), "{psk}");
+        let mtls = mosquitto_acl::render(
+            &fleet,
+            &Policy::new(&fleet, Scope::Listener(Auth::Mtls), true, &["mqauth-enroll".into()]),
+            "mTLS listener",
+        );
+        assert!(mtls.contains("topic write mqauth/enroll/m1/renew"), "{mtls}");
+        assert!(!mtls.contains("m1/csr"), "{mtls}");
+        assert!(
+            !mtls.contains("user mqauth-enroll\ntopic deny"),
+            "the service is managed: {mtls}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&dynsec::render(&fleet)).unwrap();
+        let service = json["clients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["username"] == "mqauth-enroll")
+            .expect("the service is a client");
+        assert_eq!(service["roles"][0]["rolename"], "mqauth-enroll-service");
+        let text = json.to_string();
+        assert!(text.contains("mqauth/enroll/+/csr") && text.contains("mqauth/enroll/m1/renew"));
     }
 }

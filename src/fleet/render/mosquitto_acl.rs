@@ -44,13 +44,13 @@ pub fn render(fleet: &Fleet, policy: &Policy<'_>, what: &str) -> String {
     if !policy.devices.is_empty() {
         out.push_str("\n# Rules of single devices.\n");
         for d in &policy.devices {
-            let _ = writeln!(out, "user {}", d.device.id);
+            let _ = writeln!(out, "user {}", d.id);
             for rule in policy.rules_of(d) {
                 let _ = writeln!(
                     out,
                     "topic {} {}",
                     rule.access.id(),
-                    rule.topic.for_device(&d.device.id)
+                    rule.topic.for_device(d.id)
                 );
             }
         }

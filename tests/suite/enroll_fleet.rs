@@ -1,0 +1,311 @@
+//! Enrollment configured by a fleet manifest: `fleet apply` gives enrolling devices a bootstrap
+//! PSK and no certificate, issues the service's certificate and renders ACLs that reserve the
+//! enrollment topics; `enroll serve -m` answers on a real Mosquitto running those files.
+
+use crate::common::{
+    Broker, Tls, free_port, is_root, ok, publish, requires, round_trip, tool_path,
+};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn manifest(dir: &Path, mtls: u16, psk: u16) -> String {
+    format!(
+        r#"fleet: acme
+brokers:
+  - {{ name: broker1, listen: 127.0.0.1, ip: [127.0.0.1], mtls_port: {mtls}, psk_port: {psk} }}
+groups:
+  sensors: {{ auth: mtls, publish: ["devices/{{id}}/telemetry"] }}
+  meters: {{ auth: mtls, enroll: true, readwrite: ["devices/{{id}}/telemetry"] }}
+devices:
+  - {{ id: sensor-1, group: sensors }}
+  - {{ template: "meter-{{n}}", from: 1, to: 3, group: meters }}
+enroll:
+  days: 30d
+  bootstrap: once
+  reload_command: "kill -HUP $(cat {pid})"
+"#,
+        pid = dir.join("mosquitto.pid").display()
+    )
+}
+
+struct Site {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    mtls: u16,
+    psk: u16,
+    broker: Option<Broker>,
+    service: Option<Child>,
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        if let Some(mut s) = self.service.take() {
+            let _ = s.kill();
+            let _ = s.wait();
+        }
+    }
+}
+
+impl Site {
+    fn new() -> Site {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().to_path_buf();
+        let (mtls, psk) = (free_port(), free_port());
+        fs::write(dir.join("fleet.yaml"), manifest(&dir, mtls, psk)).expect("manifest");
+        ok(&dir, "-q fleet apply");
+        Site {
+            _tmp: tmp,
+            dir,
+            mtls,
+            psk,
+            broker: None,
+            service: None,
+        }
+    }
+
+    fn start(&mut self) {
+        let rendered =
+            fs::read_to_string(self.dir.join("brokers/broker1/mosquitto.conf")).expect("conf");
+        let log = self.dir.join("broker.log");
+        let mut conf = String::new();
+        if is_root() {
+            conf.push_str("user root\n");
+        }
+        conf.push_str(&format!(
+            "pid_file {}\nlog_dest file {}\n{rendered}",
+            self.dir.join("mosquitto.pid").display(),
+            log.display()
+        ));
+        let path = self.dir.join("run.conf");
+        fs::write(&path, conf).expect("conf");
+        self.broker = Some(Broker::start_with_file(&path, &log, &[self.mtls, self.psk]));
+        let child = Command::new(assert_cmd::cargo::cargo_bin("mqauth"))
+            .current_dir(&self.dir)
+            .args([
+                "enroll",
+                "serve",
+                "-m",
+                "fleet.yaml",
+                "--log-format",
+                "json",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(
+                fs::File::create(self.dir.join("service.log")).expect("log"),
+            ))
+            .spawn()
+            .expect("enroll serve");
+        self.service = Some(child);
+        self.wait_for_log("connected to", 1);
+    }
+
+    fn log(&self) -> String {
+        fs::read_to_string(self.dir.join("service.log")).unwrap_or_default()
+    }
+
+    fn wait_for_log(&self, wanted: &str, count: usize) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.log().matches(wanted).count() < count {
+            assert!(Instant::now() < deadline, "service log: {}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn bootstrap(&self, device: &str) -> Tls {
+        let store = fs::read_to_string(self.dir.join("psk/devices.psk")).expect("psk store");
+        let key = store
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{device}:")))
+            .unwrap_or_else(|| panic!("{device} has no bootstrap key: {store}"));
+        Tls::psk(device, key)
+    }
+
+    fn csr(&self, name: &str, cn: &str) -> PathBuf {
+        let out = Command::new(tool_path("openssl"))
+            .current_dir(&self.dir)
+            .args([
+                "req",
+                "-new",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+            ])
+            .args(["-nodes", "-keyout", &format!("{name}.key"), "-subj"])
+            .arg(format!("/CN={cn}"))
+            .args(["-out", &format!("{name}.csr")])
+            .output()
+            .expect("openssl req");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.dir.join(format!("{name}.csr"))
+    }
+
+    /// Publishes a CSR as `device` to `topic_id`'s `/csr` on the PSK listener; the answer on the
+    /// device's own result topic, if one comes within `wait`.
+    fn enroll(
+        &self,
+        device: &Tls,
+        own: &str,
+        topic_id: &str,
+        csr: &Path,
+        wait: u64,
+    ) -> Option<serde_json::Value> {
+        let port = self.psk.to_string();
+        let sub = Command::new(tool_path("mosquitto_sub"))
+            .args(["-h", "127.0.0.1", "-p", &port, "-q", "1"])
+            .args(&device.args)
+            .args([
+                "-t",
+                &format!("mqauth/enroll/{own}/result"),
+                "-C",
+                "1",
+                "-W",
+            ])
+            .arg(wait.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mosquitto_sub");
+        std::thread::sleep(Duration::from_millis(400));
+        let status = Command::new(tool_path("mosquitto_pub"))
+            .args(["-h", "127.0.0.1", "-p", &port, "-q", "1"])
+            .args(&device.args)
+            .args(["-t", &format!("mqauth/enroll/{topic_id}/csr"), "-f"])
+            .arg(csr)
+            .status()
+            .expect("mosquitto_pub");
+        assert!(status.success());
+        let out = sub.wait_with_output().expect("mosquitto_sub");
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        (!text.is_empty()).then(|| serde_json::from_str(&text).expect("JSON answer"))
+    }
+}
+
+#[test]
+fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let mut site = Site::new();
+    let d = site.dir.clone();
+    // Enrolling devices get a bootstrap key and no certificate; the service gets one.
+    assert!(!d.join("pki/issued/meter-1.crt").exists());
+    assert!(d.join("pki/issued/mqauth-enroll.crt").exists());
+    assert!(d.join("pki/issued/sensor-1.crt").exists());
+    let psk_acl = fs::read_to_string(d.join("brokers/broker1/psk.acl")).expect("acl");
+    assert!(
+        psk_acl.contains("pattern write mqauth/enroll/%u/csr")
+            && psk_acl.contains("pattern read mqauth/enroll/%u/result"),
+        "{psk_acl}"
+    );
+    assert!(
+        !psk_acl.contains("telemetry"),
+        "no group rules on a bootstrap key: {psk_acl}"
+    );
+    let mtls_acl = fs::read_to_string(d.join("brokers/broker1/mtls.acl")).expect("acl");
+    assert!(
+        mtls_acl.contains("user mqauth-enroll\ntopic read mqauth/enroll/+/csr\ntopic read mqauth/enroll/+/renew\ntopic write mqauth/enroll/+/result"),
+        "{mtls_acl}"
+    );
+    assert!(
+        !mtls_acl.contains("user sensor-1\ntopic write mqauth"),
+        "{mtls_acl}"
+    );
+    site.start();
+
+    // A device's bootstrap key cannot reach telemetry: the broker's ACL says so.
+    let boot1 = site.bootstrap("meter-1");
+    let sensor = Tls::cert(
+        &d.join("pki/ca.crt"),
+        &d.join("pki/issued/sensor-1.crt"),
+        &d.join("pki/private/sensor-1.key"),
+    );
+    assert!(
+        round_trip(
+            site.psk,
+            &boot1,
+            "devices/meter-1/telemetry",
+            &boot1,
+            "devices/meter-1/telemetry",
+            "x",
+            Duration::from_secs(2)
+        )
+        .is_none(),
+        "a bootstrap key may only enroll"
+    );
+
+    // meter-2 asks under meter-1's id: the broker drops it (the service never hears of it),
+    // then under its own id, which is answered.
+    let boot2 = site.bootstrap("meter-2");
+    let csr2 = site.csr("m2", "meter-2");
+    assert!(
+        site.enroll(&boot2, "meter-2", "meter-1", &csr2, 2)
+            .is_none()
+    );
+    let answer = site
+        .enroll(&boot2, "meter-2", "meter-2", &csr2, 15)
+        .expect("answer");
+    assert_eq!(answer["status"], "issued", "{answer}");
+    let log = site.log();
+    assert!(!log.contains("\"device\":\"meter-1\""), "{log}");
+    // A plain mTLS device is not the service: its request never arrives.
+    let _ = publish(site.mtls, &sensor, "mqauth/enroll/sensor-1/renew", "x");
+
+    // meter-1 enrolls, and its certificate works on the mTLS listener with its group's rules.
+    let csr1 = site.csr("m1", "meter-1");
+    let answer = site
+        .enroll(&boot1, "meter-1", "meter-1", &csr1, 15)
+        .expect("answer");
+    assert_eq!(answer["status"], "issued", "{answer}");
+    fs::write(
+        d.join("m1.crt"),
+        answer["certificate"].as_str().expect("pem"),
+    )
+    .expect("write");
+    let meter = Tls::cert(&d.join("pki/ca.crt"), &d.join("m1.crt"), &d.join("m1.key"));
+    let got = round_trip(
+        site.mtls,
+        &meter,
+        "devices/meter-1/telemetry",
+        &meter,
+        "devices/meter-1/telemetry",
+        "21.5",
+        Duration::from_secs(10),
+    );
+    assert_eq!(got.as_deref(), Some("21.5"));
+    let not_after = answer["not_after"].as_str().expect("not_after");
+    assert!(
+        not_after.starts_with(
+            &(time::OffsetDateTime::now_utc() + time::Duration::days(30))
+                .year()
+                .to_string()
+        )
+    );
+
+    // bootstrap: once — the key is gone from the store and the broker's file, the broker was
+    // reloaded, and the same PSK no longer completes a handshake.
+    site.wait_for_log("removed", 2);
+    for file in ["psk/devices.psk", "brokers/broker1/psk.txt"] {
+        let text = fs::read_to_string(d.join(file)).expect("psk");
+        assert!(
+            !text.contains("meter-1:") && text.contains("meter-3:"),
+            "{file}: {text}"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        !publish(site.psk, &boot1, "mqauth/enroll/meter-1/csr", "x")
+            .status
+            .success()
+    );
+    // sensor-1's stray request was never delivered to the service.
+    assert!(!site.log().contains("sensor-1"), "{}", site.log());
+
+    // apply afterwards changes nothing: no new bootstrap key, no certificate for meters.
+    let plan = ok(&d, "fleet plan --exit-code");
+    assert!(String::from_utf8_lossy(&plan.stderr).contains("nothing to do"));
+}
