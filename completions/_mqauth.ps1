@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('acl', 'acl', [CompletionResultType]::ParameterValue, 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (Mosquitto, EMQX) for the fleet')
             [CompletionResult]::new('enroll', 'enroll', [CompletionResultType]::ParameterValue, 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages or shell completions (how `man/` and `completions/` are made)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -61,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a certificate and publish a new CRL')
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
+            [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -88,12 +90,17 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'IP address clients use to reach the broker (repeatable)')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key type for new keys [default: the PKI''s key type]')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Make the broker''s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private')
+            [CompletionResult]::new('--stack', '--stack', [CompletionResultType]::ParameterName, 'The devices'' TLS stack: warn when the credentials will not work on it')
+            [CompletionResult]::new('--clock', '--clock', [CompletionResultType]::ParameterName, 'Whether the devices keep time; `none` checks that certificates outlive --service-life')
+            [CompletionResult]::new('--service-life', '--service-life', [CompletionResultType]::ParameterName, 'How long a device without a clock must work on one certificate')
             [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files and supersede a certificate already in force for the name')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Refuse, instead of warning, when the credentials will not work on --stack or --clock')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -108,12 +115,16 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'First number of the batch')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key type for new keys [default: the PKI''s key type]')
+            [CompletionResult]::new('--stack', '--stack', [CompletionResultType]::ParameterName, 'The devices'' TLS stack: warn when the credentials will not work on it')
+            [CompletionResult]::new('--clock', '--clock', [CompletionResultType]::ParameterName, 'Whether the devices keep time; `none` checks that certificates outlive --service-life')
+            [CompletionResult]::new('--service-life', '--service-life', [CompletionResultType]::ParameterName, 'How long a device without a clock must work on one certificate')
             [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files and supersede a certificate already in force for the name')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Refuse, instead of warning, when the credentials will not work on --stack or --clock')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -210,6 +221,21 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mqauth;pki;pin' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to write the pin')
+            [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mqauth;pki;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA and an intermediate issuing CA')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Issue a broker (server) certificate with subject alternative names')
@@ -219,6 +245,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a certificate and publish a new CRL')
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
+            [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -244,6 +271,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;pki;help;renew' {
+            break
+        }
+        'mqauth;pki;help;pin' {
             break
         }
         'mqauth;pki;help;help' {
@@ -272,10 +302,15 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Key size in bytes (16 to 64)')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write to FILE (mode 0600, atomically) instead of standard output')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Make the broker''s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private')
+            [CompletionResult]::new('--stack', '--stack', [CompletionResultType]::ParameterName, 'The devices'' TLS stack: warn when the credentials will not work on it')
+            [CompletionResult]::new('--clock', '--clock', [CompletionResultType]::ParameterName, 'Whether the devices keep time; `none` checks that certificates outlive --service-life')
+            [CompletionResult]::new('--service-life', '--service-life', [CompletionResultType]::ParameterName, 'How long a device without a clock must work on one certificate')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
             [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'Add to an existing Mosquitto-format FILE, refusing identities already in it')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Refuse, instead of warning, when the credentials will not work on --stack or --clock')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -445,6 +480,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         }
         'mqauth;fleet;apply' {
             [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest''s directory]')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Make the broker''s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software to render for')
             [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)')
@@ -541,6 +577,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (needs the credentials `fleet apply` made)')
+            [CompletionResult]::new('snippet', 'snippet', [CompletionResultType]::ParameterValue, 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -563,12 +600,40 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mqauth;broker;snippet' {
+            [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'The broker certificate''s name in the PKI')
+            [CompletionResult]::new('--mtls-port', '--mtls-port', [CompletionResultType]::ParameterName, 'Port of the mutual-TLS listener')
+            [CompletionResult]::new('--psk-file', '--psk-file', [CompletionResultType]::ParameterName, 'A psk_file (identity:hexkey lines): adds a TLS-PSK listener')
+            [CompletionResult]::new('--psk-port', '--psk-port', [CompletionResultType]::ParameterName, 'Port of the PSK listener')
+            [CompletionResult]::new('--psk-hint', '--psk-hint', [CompletionResultType]::ParameterName, 'PSK hint the PSK listener sends [default: the broker''s name]')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Bind address of both listeners [default: all interfaces]')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write to this file instead of standard output')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace --out when it exists')
+            [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Use the example manifest built into mqauth (the one `fleet init` writes)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mqauth;broker;help' {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (needs the credentials `fleet apply` made)')
+            [CompletionResult]::new('snippet', 'snippet', [CompletionResultType]::ParameterValue, 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'mqauth;broker;help;render' {
+            break
+        }
+        'mqauth;broker;help;snippet' {
             break
         }
         'mqauth;broker;help;help' {
@@ -631,6 +696,36 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;enroll;help;help' {
             break
         }
+        'mqauth;export' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: dir; jsonl with --all]')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write (see below); `-` writes a one-file format to standard output')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest: the PKI, the PSK store and the brokers come from it')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest: the PKI, the PSK store and the brokers come from it')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet directory (default: the manifest''s directory)')
+            [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--psk-file', '--psk-file', [CompletionResultType]::ParameterName, 'Without -m: the psk_file that holds PSK devices'' keys')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'The broker devices connect to: a broker certificate of the PKI, or of the manifest [default: the only one, or the manifest''s first]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The name devices dial [default: the broker certificate''s first DNS name, else its first IP address]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The port devices dial [default: the manifest''s mtls_port or psk_port; 8883 or 8884]')
+            [CompletionResult]::new('--p12-passphrase-file', '--p12-passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the PKCS#12 bundle''s passphrase')
+            [CompletionResult]::new('--stack', '--stack', [CompletionResultType]::ParameterName, 'The devices'' TLS stack: warn when the credentials will not work on it')
+            [CompletionResult]::new('--clock', '--clock', [CompletionResultType]::ParameterName, 'Whether the devices keep time; `none` checks that certificates outlive --service-life')
+            [CompletionResult]::new('--service-life', '--service-life', [CompletionResultType]::ParameterName, 'How long a device without a clock must work on one certificate')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every device of the manifest (-m), as a stream: --format jsonl or csv')
+            [CompletionResult]::new('--include-keys', '--include-keys', [CompletionResultType]::ParameterName, 'With --all: put each device''s private key or PSK in the stream too')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Refuse, instead of warning, when the credentials will not work on --stack or --clock')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files that exist')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mqauth;generate' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
@@ -691,6 +786,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('acl', 'acl', [CompletionResultType]::ParameterValue, 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (Mosquitto, EMQX) for the fleet')
             [CompletionResult]::new('enroll', 'enroll', [CompletionResultType]::ParameterValue, 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages or shell completions (how `man/` and `completions/` are made)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -704,6 +800,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a certificate and publish a new CRL')
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
+            [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)')
             break
         }
         'mqauth;help;pki;init' {
@@ -728,6 +825,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;help;pki;renew' {
+            break
+        }
+        'mqauth;help;pki;pin' {
             break
         }
         'mqauth;help;psk' {
@@ -779,9 +879,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         }
         'mqauth;help;broker' {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (needs the credentials `fleet apply` made)')
+            [CompletionResult]::new('snippet', 'snippet', [CompletionResultType]::ParameterValue, 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file')
             break
         }
         'mqauth;help;broker;render' {
+            break
+        }
+        'mqauth;help;broker;snippet' {
             break
         }
         'mqauth;help;enroll' {
@@ -789,6 +893,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;help;enroll;serve' {
+            break
+        }
+        'mqauth;help;export' {
             break
         }
         'mqauth;help;generate' {

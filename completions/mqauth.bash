@@ -25,6 +25,9 @@ _mqauth() {
             mqauth,enroll)
                 cmd="mqauth__subcmd__enroll"
                 ;;
+            mqauth,export)
+                cmd="mqauth__subcmd__export"
+                ;;
             mqauth,fleet)
                 cmd="mqauth__subcmd__fleet"
                 ;;
@@ -64,11 +67,17 @@ _mqauth() {
             mqauth__subcmd__broker,render)
                 cmd="mqauth__subcmd__broker__subcmd__render"
                 ;;
+            mqauth__subcmd__broker,snippet)
+                cmd="mqauth__subcmd__broker__subcmd__snippet"
+                ;;
             mqauth__subcmd__broker__subcmd__help,help)
                 cmd="mqauth__subcmd__broker__subcmd__help__subcmd__help"
                 ;;
             mqauth__subcmd__broker__subcmd__help,render)
                 cmd="mqauth__subcmd__broker__subcmd__help__subcmd__render"
+                ;;
+            mqauth__subcmd__broker__subcmd__help,snippet)
+                cmd="mqauth__subcmd__broker__subcmd__help__subcmd__snippet"
                 ;;
             mqauth__subcmd__enroll,help)
                 cmd="mqauth__subcmd__enroll__subcmd__help"
@@ -133,6 +142,9 @@ _mqauth() {
             mqauth__subcmd__help,enroll)
                 cmd="mqauth__subcmd__help__subcmd__enroll"
                 ;;
+            mqauth__subcmd__help,export)
+                cmd="mqauth__subcmd__help__subcmd__export"
+                ;;
             mqauth__subcmd__help,fleet)
                 cmd="mqauth__subcmd__help__subcmd__fleet"
                 ;;
@@ -159,6 +171,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help__subcmd__broker,render)
                 cmd="mqauth__subcmd__help__subcmd__broker__subcmd__render"
+                ;;
+            mqauth__subcmd__help__subcmd__broker,snippet)
+                cmd="mqauth__subcmd__help__subcmd__broker__subcmd__snippet"
                 ;;
             mqauth__subcmd__help__subcmd__enroll,serve)
                 cmd="mqauth__subcmd__help__subcmd__enroll__subcmd__serve"
@@ -192,6 +207,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help__subcmd__pki,list)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__list"
+                ;;
+            mqauth__subcmd__help__subcmd__pki,pin)
+                cmd="mqauth__subcmd__help__subcmd__pki__subcmd__pin"
                 ;;
             mqauth__subcmd__help__subcmd__pki,renew)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__renew"
@@ -232,6 +250,9 @@ _mqauth() {
             mqauth__subcmd__pki,list)
                 cmd="mqauth__subcmd__pki__subcmd__list"
                 ;;
+            mqauth__subcmd__pki,pin)
+                cmd="mqauth__subcmd__pki__subcmd__pin"
+                ;;
             mqauth__subcmd__pki,renew)
                 cmd="mqauth__subcmd__pki__subcmd__renew"
                 ;;
@@ -258,6 +279,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__pki__subcmd__help,list)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__list"
+                ;;
+            mqauth__subcmd__pki__subcmd__help,pin)
+                cmd="mqauth__subcmd__pki__subcmd__help__subcmd__pin"
                 ;;
             mqauth__subcmd__pki__subcmd__help,renew)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__renew"
@@ -305,7 +329,7 @@ _mqauth() {
 
     case "${cmd}" in
         mqauth)
-            opts="-q -h -V --quiet --color --lock-timeout --help --version pki psk inspect verify fleet acl broker enroll generate help"
+            opts="-q -h -V --quiet --color --lock-timeout --help --version pki psk inspect verify fleet acl broker enroll export generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,7 +465,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__broker)
-            opts="-m -q -h -V --manifest --example --quiet --color --lock-timeout --help --version render help"
+            opts="-m -q -h -V --manifest --example --quiet --color --lock-timeout --help --version render snippet help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -471,7 +495,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__broker__subcmd__help)
-            opts="render help"
+            opts="render snippet help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,6 +536,20 @@ _mqauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mqauth__subcmd__broker__subcmd__help__subcmd__snippet)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mqauth__subcmd__broker__subcmd__render)
             opts="-m -q -h -V --broker --fleet-dir --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -536,6 +574,72 @@ _mqauth() {
                     return 0
                     ;;
                 --path-base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__broker__subcmd__snippet)
+            opts="-m -q -h -V --dir --pki --broker --mtls-port --psk-file --psk-port --psk-hint --listen --out --force --manifest --example --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mtls-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk-hint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -732,6 +836,88 @@ _mqauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mqauth__subcmd__export)
+            opts="-m -q -h -V --all --format --out --include-keys --manifest --fleet-dir --dir --pki --psk-file --broker --host --port --p12-passphrase-file --stack --strict --clock --service-life --force --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "dir pem der pkcs12 c-header json env jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fleet-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --p12-passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stack)
+                    COMPREPLY=($(compgen -W "mbedtls2 mbedtls3 wolfssl openssl" -- "${cur}"))
+                    return 0
+                    ;;
+                --clock)
+                    COMPREPLY=($(compgen -W "synced none" -- "${cur}"))
+                    return 0
+                    ;;
+                --service-life)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mqauth__subcmd__fleet)
             opts="-m -q -h -V --manifest --example --quiet --color --lock-timeout --help --version init plan apply help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -763,13 +949,17 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__fleet__subcmd__apply)
-            opts="-m -q -h -V --fleet-dir --prune --json --passphrase-file --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --fleet-dir --prune --json --group --passphrase-file --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --fleet-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1081,7 +1271,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help)
-            opts="pki psk inspect verify fleet acl broker enroll generate help"
+            opts="pki psk inspect verify fleet acl broker enroll export generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1123,7 +1313,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__broker)
-            opts="render"
+            opts="render snippet"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1137,6 +1327,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__broker__subcmd__render)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__broker__subcmd__snippet)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1167,6 +1371,20 @@ _mqauth() {
         mqauth__subcmd__help__subcmd__enroll__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1305,7 +1523,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__pki)
-            opts="init broker client sign list revoke crl renew"
+            opts="init broker client sign list revoke crl renew pin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1375,6 +1593,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__pki__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__pki__subcmd__pin)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1561,7 +1793,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki)
-            opts="-q -h -V --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version init broker client sign list revoke crl renew help"
+            opts="-q -h -V --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version init broker client sign list revoke crl renew pin help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1595,7 +1827,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__broker)
-            opts="-q -h -V --dns --ip --days --key --force --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --dns --ip --days --key --force --group --stack --strict --clock --service-life --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1615,6 +1847,22 @@ _mqauth() {
                     ;;
                 --key)
                     COMPREPLY=($(compgen -W "p256 p384 ed25519 rsa2048 rsa3072 rsa4096" -- "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stack)
+                    COMPREPLY=($(compgen -W "mbedtls2 mbedtls3 wolfssl openssl" -- "${cur}"))
+                    return 0
+                    ;;
+                --clock)
+                    COMPREPLY=($(compgen -W "synced none" -- "${cur}"))
+                    return 0
+                    ;;
+                --service-life)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pki)
@@ -1645,7 +1893,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__client)
-            opts="-q -h -V --count --template --start --days --key --force --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --count --template --start --days --key --force --stack --strict --clock --service-life --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1669,6 +1917,18 @@ _mqauth() {
                     ;;
                 --key)
                     COMPREPLY=($(compgen -W "p256 p384 ed25519 rsa2048 rsa3072 rsa4096" -- "${cur}"))
+                    return 0
+                    ;;
+                --stack)
+                    COMPREPLY=($(compgen -W "mbedtls2 mbedtls3 wolfssl openssl" -- "${cur}"))
+                    return 0
+                    ;;
+                --clock)
+                    COMPREPLY=($(compgen -W "synced none" -- "${cur}"))
+                    return 0
+                    ;;
+                --service-life)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pki)
@@ -1741,7 +2001,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__help)
-            opts="init broker client sign list revoke crl renew help"
+            opts="init broker client sign list revoke crl renew pin help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1825,6 +2085,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__help__subcmd__pin)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1943,6 +2217,44 @@ _mqauth() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "valid expired revoked superseded" -- "${cur}"))
+                    return 0
+                    ;;
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__pin)
+            opts="-q -h -V --format --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "curl base64 hex" -- "${cur}"))
                     return 0
                     ;;
                 --pki)
@@ -2163,7 +2475,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__psk__subcmd__gen)
-            opts="-q -h -V --count --template --start --bytes --out --append --force --format --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --count --template --start --bytes --out --append --force --format --group --stack --strict --clock --service-life --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2191,6 +2503,22 @@ _mqauth() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "mosquitto csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stack)
+                    COMPREPLY=($(compgen -W "mbedtls2 mbedtls3 wolfssl openssl" -- "${cur}"))
+                    return 0
+                    ;;
+                --clock)
+                    COMPREPLY=($(compgen -W "synced none" -- "${cur}"))
+                    return 0
+                    ;;
+                --service-life)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand acl 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
             cand broker 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
             cand enroll 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
+            cand export 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin'
             cand generate 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -57,6 +58,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand revoke 'Revoke a certificate and publish a new CRL'
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
+            cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;init'= {
@@ -82,12 +84,17 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --ip 'IP address clients use to reach the broker (repeatable)'
             cand --days 'Lifetime'
             cand --key 'Key type for new keys [default: the PKI''s key type]'
+            cand --group 'Make the broker''s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private'
+            cand --stack 'The devices'' TLS stack: warn when the credentials will not work on it'
+            cand --clock 'Whether the devices keep time; `none` checks that certificates outlive --service-life'
+            cand --service-life 'How long a device without a clock must work on one certificate'
             cand --pki 'PKI directory'
             cand --dir 'PKI directory'
             cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
             cand --force 'Replace existing files and supersede a certificate already in force for the name'
+            cand --strict 'Refuse, instead of warning, when the credentials will not work on --stack or --clock'
             cand -q 'Print no summary on stderr (errors and warnings are still printed)'
             cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
             cand -h 'Print help (see more with ''--help'')'
@@ -101,12 +108,16 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --start 'First number of the batch'
             cand --days 'Lifetime'
             cand --key 'Key type for new keys [default: the PKI''s key type]'
+            cand --stack 'The devices'' TLS stack: warn when the credentials will not work on it'
+            cand --clock 'Whether the devices keep time; `none` checks that certificates outlive --service-life'
+            cand --service-life 'How long a device without a clock must work on one certificate'
             cand --pki 'PKI directory'
             cand --dir 'PKI directory'
             cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
             cand --force 'Replace existing files and supersede a certificate already in force for the name'
+            cand --strict 'Refuse, instead of warning, when the credentials will not work on --stack or --clock'
             cand -q 'Print no summary on stderr (errors and warnings are still printed)'
             cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
             cand -h 'Print help (see more with ''--help'')'
@@ -197,6 +208,20 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mqauth;pki;pin'= {
+            cand --format 'How to write the pin'
+            cand --pki 'PKI directory'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqauth;pki;help'= {
             cand init 'Create a root CA and an intermediate issuing CA'
             cand broker 'Issue a broker (server) certificate with subject alternative names'
@@ -206,6 +231,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand revoke 'Revoke a certificate and publish a new CRL'
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
+            cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;help;init'= {
@@ -223,6 +249,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;pki;help;crl'= {
         }
         &'mqauth;pki;help;renew'= {
+        }
+        &'mqauth;pki;help;pin'= {
         }
         &'mqauth;pki;help;help'= {
         }
@@ -248,10 +276,15 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --bytes 'Key size in bytes (16 to 64)'
             cand --out 'Write to FILE (mode 0600, atomically) instead of standard output'
             cand --format 'Output format'
+            cand --group 'Make the broker''s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private'
+            cand --stack 'The devices'' TLS stack: warn when the credentials will not work on it'
+            cand --clock 'Whether the devices keep time; `none` checks that certificates outlive --service-life'
+            cand --service-life 'How long a device without a clock must work on one certificate'
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
             cand --append 'Add to an existing Mosquitto-format FILE, refusing identities already in it'
             cand --force 'Replace FILE if it exists'
+            cand --strict 'Refuse, instead of warning, when the credentials will not work on --stack or --clock'
             cand -q 'Print no summary on stderr (errors and warnings are still printed)'
             cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
             cand -h 'Print help (see more with ''--help'')'
@@ -406,6 +439,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         }
         &'mqauth;fleet;apply'= {
             cand --fleet-dir 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest''s directory]'
+            cand --group 'Make the broker''s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private'
             cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
             cand --target 'Broker software to render for'
             cand --templates 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)'
@@ -491,6 +525,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand render 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+            cand snippet 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;broker;render'= {
@@ -511,11 +546,37 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mqauth;broker;snippet'= {
+            cand --pki 'PKI directory'
+            cand --dir 'PKI directory'
+            cand --broker 'The broker certificate''s name in the PKI'
+            cand --mtls-port 'Port of the mutual-TLS listener'
+            cand --psk-file 'A psk_file (identity:hexkey lines): adds a TLS-PSK listener'
+            cand --psk-port 'Port of the PSK listener'
+            cand --psk-hint 'PSK hint the PSK listener sends [default: the broker''s name]'
+            cand --listen 'Bind address of both listeners [default: all interfaces]'
+            cand --out 'Write to this file instead of standard output'
+            cand -m 'Fleet manifest (YAML)'
+            cand --manifest 'Fleet manifest (YAML)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand --force 'Replace --out when it exists'
+            cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqauth;broker;help'= {
             cand render 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+            cand snippet 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;broker;help;render'= {
+        }
+        &'mqauth;broker;help;snippet'= {
         }
         &'mqauth;broker;help;help'= {
         }
@@ -571,6 +632,35 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         }
         &'mqauth;enroll;help;help'= {
         }
+        &'mqauth;export'= {
+            cand --format 'Output format [default: dir; jsonl with --all]'
+            cand --out 'Where to write (see below); `-` writes a one-file format to standard output'
+            cand -m 'Fleet manifest: the PKI, the PSK store and the brokers come from it'
+            cand --manifest 'Fleet manifest: the PKI, the PSK store and the brokers come from it'
+            cand --fleet-dir 'The fleet directory (default: the manifest''s directory)'
+            cand --pki 'PKI directory'
+            cand --dir 'PKI directory'
+            cand --psk-file 'Without -m: the psk_file that holds PSK devices'' keys'
+            cand --broker 'The broker devices connect to: a broker certificate of the PKI, or of the manifest [default: the only one, or the manifest''s first]'
+            cand --host 'The name devices dial [default: the broker certificate''s first DNS name, else its first IP address]'
+            cand --port 'The port devices dial [default: the manifest''s mtls_port or psk_port; 8883 or 8884]'
+            cand --p12-passphrase-file 'File whose first line is the PKCS#12 bundle''s passphrase'
+            cand --stack 'The devices'' TLS stack: warn when the credentials will not work on it'
+            cand --clock 'Whether the devices keep time; `none` checks that certificates outlive --service-life'
+            cand --service-life 'How long a device without a clock must work on one certificate'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand --all 'Every device of the manifest (-m), as a stream: --format jsonl or csv'
+            cand --include-keys 'With --all: put each device''s private key or PSK in the stream too'
+            cand --strict 'Refuse, instead of warning, when the credentials will not work on --stack or --clock'
+            cand --force 'Replace files that exist'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqauth;generate'= {
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
@@ -624,6 +714,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand acl 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
             cand broker 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
             cand enroll 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
+            cand export 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin'
             cand generate 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -636,6 +727,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand revoke 'Revoke a certificate and publish a new CRL'
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
+            cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
         }
         &'mqauth;help;pki;init'= {
         }
@@ -652,6 +744,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;pki;crl'= {
         }
         &'mqauth;help;pki;renew'= {
+        }
+        &'mqauth;help;pki;pin'= {
         }
         &'mqauth;help;psk'= {
             cand gen 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'
@@ -689,13 +783,18 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         }
         &'mqauth;help;broker'= {
             cand render 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+            cand snippet 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file'
         }
         &'mqauth;help;broker;render'= {
+        }
+        &'mqauth;help;broker;snippet'= {
         }
         &'mqauth;help;enroll'= {
             cand serve 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI'
         }
         &'mqauth;help;enroll;serve'= {
+        }
+        &'mqauth;help;export'= {
         }
         &'mqauth;help;generate'= {
             cand man 'One man page per command, into DIR'

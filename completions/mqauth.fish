@@ -39,26 +39,28 @@ complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "fleet" -d 'Fleet mani
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "enroll" -d 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "export" -d 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker\'s address and pin'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l pki -l dir -d 'PKI directory' -r -F
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -l pki -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -s h -l help -d 'Print help'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -s V -l version -d 'Print version'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -f -a "sign" -d 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -f -a "list" -d 'List the certificates the PKI issued'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -f -a "revoke" -d 'Revoke a certificate and publish a new CRL'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "sign" -d 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "list" -d 'List the certificates the PKI issued'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "revoke" -d 'Revoke a certificate and publish a new CRL'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "pin" -d 'Print a broker\'s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l name -d 'Common Name of the root CA (the intermediate gets "<NAME> Intermediate"); printable text, at most 64 characters with the suffix' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l key -d 'Key type of the CAs, and the default for keys issued later' -r -f -a "p256\t'ECDSA P-256: small, fast, read by every TLS stack'
 p384\t'ECDSA P-384'
@@ -87,6 +89,14 @@ ed25519\t'Ed25519 (mbedTLS 2.x cannot parse it)'
 rsa2048\t'RSA 2048 bits'
 rsa3072\t'RSA 3072 bits'
 rsa4096\t'RSA 4096 bits'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l group -d 'Make the broker\'s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l stack -d 'The devices\' TLS stack: warn when the credentials will not work on it' -r -f -a "mbedtls2\t'mbedTLS 2.x (2.28 LTS: ESP-IDF 4, many RTOS SDKs)'
+mbedtls3\t'mbedTLS 3.x (ESP-IDF 5, Zephyr)'
+wolfssl\t'wolfSSL 5.x'
+openssl\t'OpenSSL 3 (Linux gateways, paho, mosquitto clients)'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l clock -d 'Whether the devices keep time; `none` checks that certificates outlive --service-life' -r -f -a "synced\t'the device knows the time (RTC, NTP, GNSS, cellular)'
+none\t'the device has no reliable time'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l service-life -d 'How long a device without a clock must work on one certificate' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l pki -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
@@ -94,6 +104,7 @@ always\t''
 never\t''"
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l force -d 'Replace existing files and supersede a certificate already in force for the name'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l strict -d 'Refuse, instead of warning, when the credentials will not work on --stack or --clock'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -s V -l version -d 'Print version'
@@ -107,6 +118,13 @@ ed25519\t'Ed25519 (mbedTLS 2.x cannot parse it)'
 rsa2048\t'RSA 2048 bits'
 rsa3072\t'RSA 3072 bits'
 rsa4096\t'RSA 4096 bits'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l stack -d 'The devices\' TLS stack: warn when the credentials will not work on it' -r -f -a "mbedtls2\t'mbedTLS 2.x (2.28 LTS: ESP-IDF 4, many RTOS SDKs)'
+mbedtls3\t'mbedTLS 3.x (ESP-IDF 5, Zephyr)'
+wolfssl\t'wolfSSL 5.x'
+openssl\t'OpenSSL 3 (Linux gateways, paho, mosquitto clients)'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l clock -d 'Whether the devices keep time; `none` checks that certificates outlive --service-life' -r -f -a "synced\t'the device knows the time (RTC, NTP, GNSS, cellular)'
+none\t'the device has no reliable time'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l service-life -d 'How long a device without a clock must work on one certificate' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l pki -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
@@ -114,6 +132,7 @@ always\t''
 never\t''"
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l force -d 'Replace existing files and supersede a certificate already in force for the name'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l strict -d 'Refuse, instead of warning, when the credentials will not work on --stack or --clock'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
@@ -189,6 +208,18 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from pin" -l format -d 'How to write the pin' -r -f -a "curl\t'sha256//BASE64, as curl\'s --pinnedpubkey takes it'
+base64\t'the SHA-256 in base64 (HPKP)'
+hex\t'the SHA-256 in lowercase hex'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from pin" -l pki -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from pin" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from pin" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from pin" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from pin" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from pin" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from pin" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
@@ -197,6 +228,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a certificate and publish a new CRL'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "pin" -d 'Print a broker\'s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
@@ -218,12 +250,21 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l format -d 'Output format' -r -f -a "mosquitto\t'identity:hexkey per line (Mosquitto\'s psk_file)'
 csv\t'identity,key with a header line'
 json\t'an array of {"identity", "key"} objects'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l group -d 'Make the broker\'s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l stack -d 'The devices\' TLS stack: warn when the credentials will not work on it' -r -f -a "mbedtls2\t'mbedTLS 2.x (2.28 LTS: ESP-IDF 4, many RTOS SDKs)'
+mbedtls3\t'mbedTLS 3.x (ESP-IDF 5, Zephyr)'
+wolfssl\t'wolfSSL 5.x'
+openssl\t'OpenSSL 3 (Linux gateways, paho, mosquitto clients)'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l clock -d 'Whether the devices keep time; `none` checks that certificates outlive --service-life' -r -f -a "synced\t'the device knows the time (RTC, NTP, GNSS, cellular)'
+none\t'the device has no reliable time'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l service-life -d 'How long a device without a clock must work on one certificate' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l append -d 'Add to an existing Mosquitto-format FILE, refusing identities already in it'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l force -d 'Replace FILE if it exists'
+complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -l strict -d 'Refuse, instead of warning, when the credentials will not work on --stack or --clock'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and __fish_seen_subcommand_from gen" -s V -l version -d 'Print version'
@@ -337,6 +378,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_sub
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l fleet-dir -d 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest\'s directory]' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l group -d 'Make the broker\'s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l target -d 'Broker software to render for' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
 emqx\t'EMQX 5: emqx.conf, file authorization acl.conf, PSK init file'"
@@ -385,17 +427,18 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "render" -d 'Render the fleet\'s authorization rules (least privilege, from the manifest)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -s h -l help -d 'Print help'
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -s V -l version -d 'Print version'
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -f -a "snippet" -d 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l broker -d 'Only this broker [default: all]' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l fleet-dir -d 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest\'s directory]' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l target -d 'Broker software to render for' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
@@ -411,7 +454,26 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_su
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l pki -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l broker -d 'The broker certificate\'s name in the PKI' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l mtls-port -d 'Port of the mutual-TLS listener' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l psk-file -d 'A psk_file (identity:hexkey lines): adds a TLS-PSK listener' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l psk-port -d 'Port of the PSK listener' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l psk-hint -d 'PSK hint the PSK listener sends [default: the broker\'s name]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l listen -d 'Bind address of both listeners [default: all interfaces]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l out -d 'Write to this file instead of standard output' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l force -d 'Replace --out when it exists'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "snippet" -d 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
@@ -457,6 +519,42 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_su
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet\'s PKI'
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l format -d 'Output format [default: dir; jsonl with --all]' -r -f -a "dir\t'a directory: ca.crt, client.crt, client.key (or psk.txt), connection.json'
+pem\t'one PEM file: certificate, key, then the CA'
+der\t'a directory of DER files (ca.der, client.der, client.key.der), for flash'
+pkcs12\t'a .p12 (AES-256-CBC, PBKDF2), passphrase from --p12-passphrase-file'
+c-header\t'a C header: DER arrays with lengths, PEM strings, #defines'
+json\t'one JSON object with every field'
+env\t'KEY=value lines (docker --env-file); certificates as base64 DER'
+jsonl\t'--all: one JSON object per device and line'
+csv\t'--all: one CSV row per device, with a header'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l out -d 'Where to write (see below); `-` writes a one-file format to standard output' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -s m -l manifest -d 'Fleet manifest: the PKI, the PSK store and the brokers come from it' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l fleet-dir -d 'The fleet directory (default: the manifest\'s directory)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l pki -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l psk-file -d 'Without -m: the psk_file that holds PSK devices\' keys' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l broker -d 'The broker devices connect to: a broker certificate of the PKI, or of the manifest [default: the only one, or the manifest\'s first]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l host -d 'The name devices dial [default: the broker certificate\'s first DNS name, else its first IP address]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l port -d 'The port devices dial [default: the manifest\'s mtls_port or psk_port; 8883 or 8884]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l p12-passphrase-file -d 'File whose first line is the PKCS#12 bundle\'s passphrase' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l stack -d 'The devices\' TLS stack: warn when the credentials will not work on it' -r -f -a "mbedtls2\t'mbedTLS 2.x (2.28 LTS: ESP-IDF 4, many RTOS SDKs)'
+mbedtls3\t'mbedTLS 3.x (ESP-IDF 5, Zephyr)'
+wolfssl\t'wolfSSL 5.x'
+openssl\t'OpenSSL 3 (Linux gateways, paho, mosquitto clients)'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l clock -d 'Whether the devices keep time; `none` checks that certificates outlive --service-life' -r -f -a "synced\t'the device knows the time (RTC, NTP, GNSS, cellular)'
+none\t'the device has no reliable time'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l service-life -d 'How long a device without a clock must work on one certificate' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l all -d 'Every device of the manifest (-m), as a stream: --format jsonl or csv'
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l include-keys -d 'With --all: put each device\'s private key or PSK in the stream too'
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l strict -d 'Refuse, instead of warning, when the credentials will not work on --stack or --clock'
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l force -d 'Replace files that exist'
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqauth -n "__fish_mqauth_using_subcommand export" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -484,16 +582,17 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'One man page per command, into DIR'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'The completion script for SHELL, into DIR'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "fleet" -d 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "enroll" -d 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll export generate help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll export generate help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll export generate help" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll export generate help" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll export generate help" -f -a "fleet" -d 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll export generate help" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll export generate help" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll export generate help" -f -a "enroll" -d 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll export generate help" -f -a "export" -d 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker\'s address and pin'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll export generate help" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll export generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
@@ -502,6 +601,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subc
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "revoke" -d 'Revoke a certificate and publish a new CRL'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "pin" -d 'Print a broker\'s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "gen" -d 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "rotate" -d 'Give identities fresh keys in an existing PSK file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "revoke" -d 'Remove identities from a PSK file'
@@ -511,6 +611,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subc
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from fleet" -f -a "apply" -d 'Create the PKI, certificates, PSKs, ACLs and broker configs the manifest asks for'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from acl" -f -a "render" -d 'Render the fleet\'s authorization rules (least privilege, from the manifest)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "snippet" -d 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from enroll" -f -a "serve" -d 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet\'s PKI'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'One man page per command, into DIR'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'The completion script for SHELL, into DIR'

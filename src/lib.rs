@@ -6,6 +6,7 @@
 pub mod atomic;
 pub mod choice;
 pub mod enroll;
+pub mod export;
 pub mod fleet;
 #[doc(hidden)]
 pub mod fuzz_entry;

@@ -113,7 +113,7 @@ impl Batch {
         mode: Mode,
         fill: impl FnOnce(&mut File) -> io::Result<()>,
     ) -> Result<(), FileError> {
-        let tag = write_temp(target, mode.bits_for(target), fill)?;
+        let tag = write_temp(target, mode.ownership_for(target), fill)?;
         self.push(tag, target, self.overwrite, false);
         Ok(())
     }
@@ -126,7 +126,9 @@ impl Batch {
         overwrite: bool,
         last: bool,
     ) -> Result<(), FileError> {
-        let tag = write_temp(target, mode.bits_for(target), |f| f.write_all(contents))?;
+        let tag = write_temp(target, mode.ownership_for(target), |f| {
+            f.write_all(contents)
+        })?;
         self.push(tag, target, overwrite, last);
         Ok(())
     }
@@ -291,7 +293,7 @@ fn commit_one(s: &Staged) -> Result<(), FileError> {
 
 fn write_temp(
     target: &Path,
-    mode: u32,
+    (mode, group): (u32, Option<u32>),
     fill: impl FnOnce(&mut File) -> io::Result<()>,
 ) -> Result<u64, FileError> {
     let tag = new_tag();
@@ -302,6 +304,12 @@ fn write_temp(
             .create_new(true)
             .mode(mode)
             .open(&temp)?;
+        if let Some(gid) = group {
+            use std::os::unix::fs::MetadataExt as _;
+            if file.metadata()?.gid() != gid {
+                std::os::unix::fs::fchown(&file, None, Some(gid))?;
+            }
+        }
         // A strict umask may have narrowed the mode; set it exactly then.
         if mode & process_umask() != 0 {
             file.set_permissions(fs::Permissions::from_mode(mode))?;
@@ -494,7 +502,7 @@ mod tests {
             if let Some(old) = old {
                 fs::write(&target, old).unwrap();
             }
-            let tag = write_temp(&target, 0o600, |f| f.write_all(new.as_bytes())).unwrap();
+            let tag = write_temp(&target, (0o600, None), |f| f.write_all(new.as_bytes())).unwrap();
             staged.push(Staged {
                 target,
                 tag,

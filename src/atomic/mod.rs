@@ -33,16 +33,76 @@ pub enum Mode {
     Preserve,
 }
 
+/// A secret given to one group (`--group`): the broker's key or psk_file, which the broker reads
+/// as its own user.
+pub const SHARED_KEY_MODE: u32 = 0o640;
+
 impl Mode {
-    fn bits_for(self, target: &Path) -> u32 {
-        match self {
-            Mode::Public => 0o644,
-            Mode::Secret => 0o600,
-            Mode::Preserve => fs::metadata(target)
-                .map(|m| m.permissions().mode() & 0o7777)
-                .unwrap_or(0o600),
+    /// The mode of the new file, and the group to give it: a secret that replaces one shared
+    /// with a group stays shared with it (a re-issued broker key must stay readable by the
+    /// broker), and `Preserve` keeps both.
+    fn ownership_for(self, target: &Path) -> (u32, Option<u32>) {
+        use std::os::unix::fs::MetadataExt as _;
+        let existing = fs::metadata(target).ok();
+        let mode_of = |m: &fs::Metadata| m.permissions().mode() & 0o7777;
+        match (self, existing) {
+            (Mode::Public, _) => (0o644, None),
+            (Mode::Secret, Some(m)) if mode_of(&m) == SHARED_KEY_MODE => {
+                (SHARED_KEY_MODE, Some(m.gid()))
+            }
+            (Mode::Secret, _) => (0o600, None),
+            (Mode::Preserve, Some(m)) => (mode_of(&m), Some(m.gid())),
+            (Mode::Preserve, None) => (0o600, None),
         }
     }
+}
+
+/// The group named `name` (or a numeric gid), for `--group`.
+pub fn group_id(name: &str) -> Result<u32, String> {
+    if let Ok(gid) = name.parse::<u32>() {
+        return Ok(gid);
+    }
+    match nix::unistd::Group::from_name(name) {
+        Ok(Some(group)) => Ok(group.gid.as_raw()),
+        Ok(None) => Err(format!("no group named {name:?} on this system")),
+        Err(e) => Err(format!("cannot look up group {name:?}: {e}")),
+    }
+}
+
+/// Gives `file` to group `gid`, readable by it (0640), and lets the group through the
+/// directories between `base` and `file` (adding only g+x: the group can reach the file but
+/// not list what else is there, so the other keys stay private).
+pub fn share_with_group(base: &Path, file: &Path, gid: u32) -> Result<(), FileError> {
+    use std::os::unix::fs::MetadataExt as _;
+    std::os::unix::fs::chown(file, None, Some(gid)).map_err(|e| FileError::io("chgrp", file, e))?;
+    fs::set_permissions(file, fs::Permissions::from_mode(SHARED_KEY_MODE))
+        .map_err(|e| FileError::io("chmod", file, e))?;
+    // Only the directories from `base` down to the file: never above what mqauth manages.
+    let Ok(inside) = file.strip_prefix(base) else {
+        return Ok(());
+    };
+    let mut d = base.to_path_buf();
+    let mut dirs = vec![d.clone()];
+    if let Some(parent) = inside.parent() {
+        for part in parent.components() {
+            d.push(part);
+            dirs.push(d.clone());
+        }
+    }
+    for d in dirs.iter().filter(|d| !d.as_os_str().is_empty()) {
+        let meta = fs::metadata(d).map_err(|e| FileError::io("read", d, e))?;
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o011 == 0 {
+            // Neither the group nor others may enter: give this group the right to pass.
+            if meta.gid() != gid {
+                std::os::unix::fs::chown(d, None, Some(gid))
+                    .map_err(|e| FileError::io("chgrp", d, e))?;
+            }
+            fs::set_permissions(d, fs::Permissions::from_mode(mode | 0o010))
+                .map_err(|e| FileError::io("chmod", d, e))?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]

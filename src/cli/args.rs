@@ -127,3 +127,82 @@ pub fn forget_empty_env(cmd: clap::Command) -> clap::Command {
     }
     cmd
 }
+
+/// `--stack`, `--strict`, `--clock`, `--service-life`: what the devices' TLS stack and clock
+/// can use, checked before anything is written.
+#[derive(Debug, Args)]
+pub struct StackArgs {
+    /// The devices' TLS stack: warn when the credentials will not work on it
+    #[arg(long, value_parser = choice::<mqauth::export::Stack>(), value_name = "STACK")]
+    pub stack: Option<mqauth::export::Stack>,
+    /// Refuse, instead of warning, when the credentials will not work on --stack or --clock
+    #[arg(long)]
+    pub strict: bool,
+    /// Whether the devices keep time; `none` checks that certificates outlive --service-life
+    #[arg(long, value_parser = choice::<mqauth::export::Clock>(), value_name = "CLOCK")]
+    pub clock: Option<mqauth::export::Clock>,
+    /// How long a device without a clock must work on one certificate
+    #[arg(long, default_value = "3650d", value_parser = mqauth::lifetime::positive, value_name = "DURATION")]
+    pub service_life: mqauth::lifetime::Lifetime,
+}
+
+impl StackArgs {
+    /// Fills in what the flags state about the devices.
+    pub fn facts<'a>(
+        &self,
+        mut facts: mqauth::export::StackFacts<'a>,
+    ) -> mqauth::export::StackFacts<'a> {
+        facts.clock = self.clock;
+        facts.service_life = Some(self.service_life.duration().unsigned_abs());
+        facts
+    }
+
+    /// Prints the findings; with --strict, a warning is an error.
+    pub fn report(
+        &self,
+        facts: &mqauth::export::StackFacts<'_>,
+        subject: &str,
+        ui: &Ui,
+    ) -> Result<(), CliError> {
+        use mqauth::export::Severity;
+        let findings = mqauth::export::check_stack(self.stack, facts);
+        if self.strict
+            && let Some(f) = findings.iter().find(|f| f.severity == Severity::Warning)
+        {
+            return Err(CliError::Refused(format!(
+                "{subject}: {} (refused: --strict)",
+                f.message
+            )));
+        }
+        for f in findings {
+            match f.severity {
+                Severity::Warning => ui.warn(format!("{subject}: {}", f.message)),
+                Severity::Note => ui.summary(format!("note: {subject}: {}", f.message)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `--group`: what a broker running as its own user must read, given to its group.
+#[derive(Debug, Args)]
+pub struct GroupArg {
+    /// Make the broker's key or PSK file readable by this group (mode 0640; the directories to
+    /// it passable, not listable), so that a broker running as its own user (mosquitto) can
+    /// read it; device and CA keys stay private
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+}
+
+impl GroupArg {
+    /// The group's id, looked up before any work is done.
+    pub fn gid(&self) -> Result<Option<u32>, CliError> {
+        self.group
+            .as_deref()
+            .map(|name| {
+                mqauth::atomic::group_id(name)
+                    .map_err(|why| CliError::Usage(format!("--group: {why}")))
+            })
+            .transpose()
+    }
+}

@@ -9,7 +9,8 @@ use mqauth::fleet;
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     mqauth broker render\n  \
-    mqauth broker render --broker broker1 --target emqx")]
+    mqauth broker render --broker broker1 --target emqx\n  \
+    mqauth broker snippet --pki pki --broker broker1 --psk-file psk.txt")]
 pub struct BrokerArgs {
     #[command(flatten)]
     manifest: ManifestArgs,
@@ -21,6 +22,103 @@ pub struct BrokerArgs {
 enum BrokerVerb {
     /// Render complete broker configurations (needs the credentials `fleet apply` made)
     Render(RenderBrokerArgs),
+    /// Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file
+    Snippet(SnippetArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "The mTLS listener requires a client certificate from the PKI's CA and makes \
+    its CN the username; the PSK listener makes the PSK identity the username. crlfile is named \
+    when the PKI has a CRL. There is no acl_file: write one, or use a fleet manifest.\n\n\
+    Examples:\n  \
+    mqauth broker snippet --pki pki --broker broker1 > /etc/mosquitto/conf.d/mqauth.conf\n  \
+    mqauth broker snippet --pki pki --broker broker1 --mtls-port 8883 \\\n      \
+    --psk-file devices.psk --psk-port 8884 --out mosquitto.conf"
+)]
+struct SnippetArgs {
+    #[command(flatten)]
+    pki: super::args::PkiDirArg,
+    /// The broker certificate's name in the PKI
+    #[arg(long, value_name = "NAME")]
+    broker: String,
+    /// Port of the mutual-TLS listener
+    #[arg(long, default_value_t = 8883, value_parser = clap::value_parser!(u16).range(1..), value_name = "PORT")]
+    mtls_port: u16,
+    /// A psk_file (identity:hexkey lines): adds a TLS-PSK listener
+    #[arg(long, value_name = "FILE")]
+    psk_file: Option<std::path::PathBuf>,
+    /// Port of the PSK listener
+    #[arg(long, default_value_t = 8884, value_parser = clap::value_parser!(u16).range(1..), requires = "psk_file", value_name = "PORT")]
+    psk_port: u16,
+    /// PSK hint the PSK listener sends [default: the broker's name]
+    #[arg(long, requires = "psk_file", value_name = "HINT")]
+    psk_hint: Option<String>,
+    /// Bind address of both listeners [default: all interfaces]
+    #[arg(long, value_name = "ADDRESS")]
+    listen: Option<std::net::IpAddr>,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    out: Option<std::path::PathBuf>,
+    /// Replace --out when it exists
+    #[arg(long)]
+    force: bool,
+}
+
+fn absolute(path: &std::path::Path) -> Result<std::path::PathBuf, CliError> {
+    std::fs::canonicalize(path).map_err(|e| CliError::Unusable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+fn snippet(a: SnippetArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
+    if a.psk_file.is_some() && a.psk_port == a.mtls_port {
+        return Err(CliError::Usage(format!(
+            "--psk-port {} is also --mtls-port",
+            a.psk_port
+        )));
+    }
+    // The broker's certificate must be in force: a config naming missing files fails at start.
+    let sources = mqauth::export::Sources::open(Some(&a.pki.dir), None)?;
+    sources.broker_facts(&a.broker)?;
+    let psk = match &a.psk_file {
+        Some(file) => {
+            mqauth::psk::PskFile::open(file)?;
+            Some((
+                absolute(file)?,
+                a.psk_port,
+                a.psk_hint.clone().unwrap_or_else(|| a.broker.clone()),
+            ))
+        }
+        None => None,
+    };
+    let pki = absolute(&a.pki.dir)?;
+    let text = fleet::render::snippet::render(&fleet::render::snippet::SnippetInputs {
+        pki: &pki,
+        broker: &a.broker,
+        listen: a.listen,
+        mtls_port: Some(a.mtls_port),
+        psk,
+    })?;
+    match &a.out {
+        Some(path) => {
+            mqauth::atomic::write_file(
+                path,
+                text.as_bytes(),
+                mqauth::atomic::Mode::Public,
+                a.force,
+            )?;
+            ui.summary(format!("wrote {}", path.display()));
+        }
+        None => {
+            use std::io::Write as _;
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(CliError::stdout)?;
+        }
+    }
+    Ok(ExitStatus::Success)
 }
 
 #[derive(Debug, clap::Args)]
@@ -42,7 +140,10 @@ struct RenderBrokerArgs {
 }
 
 pub fn run(args: BrokerArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
-    let BrokerVerb::Render(a) = args.verb;
+    let a = match args.verb {
+        BrokerVerb::Render(a) => a,
+        BrokerVerb::Snippet(a) => return snippet(a, ui),
+    };
     let fleet = args.manifest.load()?;
     let dir = args.manifest.fleet_dir(a.dir.dir.as_deref());
     let steps = fleet::render_brokers(&fleet, &dir, &a.render.options(false), a.broker.as_deref())?;

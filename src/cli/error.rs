@@ -20,6 +20,11 @@ pub enum CliError {
     Enroll(#[from] mqauth::enroll::EnrollError),
     #[error(transparent)]
     File(#[from] mqauth::atomic::FileError),
+    #[error(transparent)]
+    Export(#[from] mqauth::export::ExportError),
+    /// Credentials a check found unusable, refused under --strict.
+    #[error("{0}")]
+    Refused(String),
     #[error("invalid name: {0}")]
     Name(#[from] mqauth::names::NameError),
     #[error(transparent)]

@@ -9,6 +9,7 @@ mod enroll;
 mod error;
 mod escape;
 mod exit;
+mod export;
 pub(crate) mod fleet;
 mod generate;
 mod inspect;
@@ -98,6 +99,9 @@ pub enum Command {
     Broker(broker::BrokerArgs),
     /// Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field
     Enroll(enroll::EnrollArgs),
+    /// Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env,
+    /// and factory streams, with the broker's address and pin
+    Export(export::ExportArgs),
     /// Write the man pages or shell completions (how `man/` and `completions/` are made)
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -119,6 +123,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
         Command::Acl(args) => acl::run(args, &ui),
         Command::Broker(args) => broker::run(args, &ui),
         Command::Enroll(args) => enroll::run(args, &ui),
+        Command::Export(args) => export::run(args, &ui),
         Command::Generate(args) => generate::run(args, &ui),
     }
 }

@@ -138,7 +138,11 @@ fn check_entry(
     let mut exposed = None;
     match check_key(&key, &first.facts.public_key) {
         Ok(Some(check)) => {
-            exposed = check.exposed;
+            // A broker's key given to the broker's group (`--group`) is shared on purpose.
+            exposed = check.exposed.filter(|x| {
+                !(e.profile == pki::Profile::Broker
+                    && x.mode & 0o7777 == crate::atomic::SHARED_KEY_MODE)
+            });
             if check.matches == Some(false) {
                 found.push(Mismatch {
                     path: key,

@@ -260,6 +260,19 @@ fn portable_der(key: &KeyPair) -> Result<Zeroizing<Vec<u8>>, KeyError> {
         .map_err(|e| KeyError::Encode(e.into()))
 }
 
+/// PEM text of an unencrypted PKCS#8 key (DER), wiped when dropped.
+pub fn pkcs8_pem(der: &[u8]) -> Zeroizing<String> {
+    let block = pem::Pem::new("PRIVATE KEY", der.to_vec());
+    let text = pem::encode_config(
+        &block,
+        pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+    );
+    // pem::Pem holds a copy of the key; wipe it too.
+    let mut contents = block.into_contents();
+    zeroize::Zeroize::zeroize(&mut contents);
+    Zeroizing::new(text)
+}
+
 /// PEM text of a private key: PKCS#8, encrypted with PBES2 when a passphrase is given.
 pub fn key_to_pem(
     key: &KeyPair,
@@ -267,15 +280,7 @@ pub fn key_to_pem(
 ) -> Result<Zeroizing<String>, KeyError> {
     let der = portable_der(key)?;
     let Some(passphrase) = passphrase else {
-        let block = pem::Pem::new("PRIVATE KEY", der.to_vec());
-        let text = pem::encode_config(
-            &block,
-            pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
-        );
-        // pem::Pem holds a copy of the key; wipe it too.
-        let mut contents = block.into_contents();
-        zeroize::Zeroize::zeroize(&mut contents);
-        return Ok(Zeroizing::new(text));
+        return Ok(pkcs8_pem(&der));
     };
     let mut rng = rand::rng();
     let mut iv = [0u8; 16];

@@ -32,7 +32,7 @@ pub use error::PkiError;
 pub use exposure::{Exposure, exposed_ca_secrets, exposure, exposure_of};
 pub use issue::{IssueOptions, LeafKey, LeafRequest, cut_short, issue};
 pub use keys::{
-    KeyAlgorithm, KeyError, UnknownKeyAlgorithm, describe_key, key_from_pem, key_to_pem,
+    KeyAlgorithm, KeyError, UnknownKeyAlgorithm, describe_key, key_from_pem, key_to_pem, pkcs8_pem,
     public_key_of_pem,
 };
 pub use layout::Layout;

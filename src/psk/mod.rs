@@ -13,4 +13,6 @@ pub use edit::{ChangedOut, Rotation, Selection, append, revoke, rotate, write_ne
 pub use error::PskError;
 pub use file::{LineKind, PskFile, classify};
 pub use generate::{Format, Identities, PskBatch, check_identities, check_unique, generate_pairs};
-pub use key::{DEFAULT_KEY_BYTES, MAX_KEY_BYTES, MIN_KEY_BYTES, check_key_size, decode_hex};
+pub use key::{
+    DEFAULT_KEY_BYTES, MAX_KEY_BYTES, MIN_KEY_BYTES, check_key_size, decode_hex, push_hex,
+};

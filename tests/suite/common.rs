@@ -122,17 +122,20 @@ fn on_path(tool: &str) -> bool {
 /// Whether `tool` can be used; otherwise a skip notice naming the running test, or, under
 /// CI=true, a failure: there a missing tool must not pass as a skipped test.
 pub fn available(tool: &str) -> bool {
-    if on_path(tool) {
-        return true;
-    }
+    on_path(tool) || missing(&format!("`{tool}`"))
+}
+
+/// Says that `what` is missing: a skip notice naming the running test, or under CI=true a
+/// failure. Returns false, for the caller to return early.
+fn missing(what: &str) -> bool {
     let test = std::thread::current()
         .name()
         .unwrap_or("a test")
         .to_string();
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI=true and `{tool}` is missing: {test} cannot run");
+        panic!("CI=true and {what} is missing: {test} cannot run");
     }
-    eprintln!("SKIP {test}: `{tool}` is not installed");
+    eprintln!("SKIP {test}: {what} is not installed");
     false
 }
 
@@ -375,4 +378,35 @@ pub fn round_trip(
     let out = sub.wait_with_output().expect("mosquitto_sub output");
     let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
     (out.status.success() && !text.is_empty()).then_some(text)
+}
+
+/// Whether a C library's development header is installed (`mbedtls/ssl.h`); otherwise a skip
+/// notice, or under CI=true a failure, as [`available`] does for tools.
+pub fn c_header_installed(header: &str) -> bool {
+    Path::new("/usr/include").join(header).is_file() || missing(&format!("<{header}>"))
+}
+
+/// Builds `tests/c/{source}` with `cc` against `libs`, including `header_dir` (where the
+/// exported `credentials.h` is); returns the program's path.
+pub fn compile_device(dir: &Path, source: &str, header_dir: &Path, libs: &[&str]) -> PathBuf {
+    let program = dir.join(source.trim_end_matches(".c"));
+    let out = std::process::Command::new(tool_path("cc"))
+        .args(["-Wall", "-Wextra", "-Werror", "-o"])
+        .arg(&program)
+        .arg("-I")
+        .arg(header_dir)
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/c")
+                .join(source),
+        )
+        .args(libs)
+        .output()
+        .expect("run cc");
+    assert!(
+        out.status.success(),
+        "cc {source}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    program
 }

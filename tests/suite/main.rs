@@ -4,8 +4,11 @@
 
 mod common;
 
+mod broker_files;
 mod cli_shape;
 mod crash;
+mod device_export;
+mod device_stacks;
 mod enroll_fleet;
 mod enroll_mosquitto;
 mod fleet_cli;

@@ -16,7 +16,8 @@ use mqauth::fleet::{self, Action, Step};
     Examples:\n  \
     mqauth fleet apply                          # next to ./fleet.yaml\n  \
     mqauth fleet apply --example --fleet-dir demo\n  \
-    mqauth fleet apply -m /srv/acme/fleet.yaml --prune --json"
+    mqauth fleet apply -m /srv/acme/fleet.yaml --prune --json\n  \
+    mqauth fleet apply --group mosquitto          # brokers run as the mosquitto user"
 )]
 pub(super) struct ApplyArgs {
     #[command(flatten)]
@@ -28,6 +29,8 @@ pub(super) struct ApplyArgs {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
+    group: crate::cli::args::GroupArg,
+    #[command(flatten)]
     passphrase: PassphraseArg,
     #[command(flatten)]
     render: RenderArgs,
@@ -35,6 +38,7 @@ pub(super) struct ApplyArgs {
 
 pub(super) fn run(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let fleet = m.load()?;
+    let gid = a.group.gid()?;
     let pass = a.passphrase.read(ui)?;
     let dir = m.fleet_dir(a.dir.dir.as_deref());
     let mtls_devices =
@@ -57,11 +61,45 @@ pub(super) fn run(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<ExitStatus,
     } else if !steps.is_empty() && !ui.is_quiet() {
         print_steps(&steps, ui)?;
     }
+    if let (Some(gid), Some(group)) = (gid, &a.group.group) {
+        let shared = share_broker_files(&fleet, &dir, gid)?;
+        ui.summary(format!(
+            "gave group {group} read access to {} broker file{} (mode 0640); device and CA keys stay private",
+            shared,
+            if shared == 1 { "" } else { "s" }
+        ));
+    }
     ui.summary(format!("{} in {}", summary("applied", &steps), shown(&dir)));
     if let Some(note) = reload_note(&steps) {
         ui.summary(note);
     }
     Ok(ExitStatus::Success)
+}
+
+/// The files a broker reads that are secret: its key and its psk_file.
+fn share_broker_files(
+    fleet: &fleet::Fleet,
+    root: &std::path::Path,
+    gid: u32,
+) -> Result<usize, CliError> {
+    let dir = fleet::FleetDir::new(root, fleet);
+    let layout = mqauth::pki::Layout::new(dir.pki());
+    let mut shared = 0;
+    for b in &fleet.brokers {
+        let mut files = Vec::new();
+        if b.mtls_port.is_some() {
+            files.push(layout.leaf_key(&b.name));
+        }
+        if b.psk_port.is_some() {
+            files.push(dir.broker_psk(&b.name));
+            files.push(dir.emqx_dir(&b.name).join("psk.txt"));
+        }
+        for file in files.iter().filter(|f| f.exists()) {
+            mqauth::atomic::share_with_group(root, file, gid)?;
+            shared += 1;
+        }
+    }
+    Ok(shared)
 }
 
 /// What running brokers need for the changes to take effect: Mosquitto re-reads its ACL, PSK

@@ -13,7 +13,8 @@ use mqauth::pki::{IssueOptions, LeafKey, LeafRequest, Profile, San};
     subject alternative names, never against the CN.\n\n\
     Examples:\n  \
     mqauth pki broker broker1 --dns mqtt.acme.example --ip 10.0.0.5\n  \
-    mqauth pki broker broker1 --dns mqtt.acme.example --force    # re-issue, new key"
+    mqauth pki broker broker1 --dns mqtt.acme.example --force    # re-issue, new key\n  \
+    mqauth pki broker broker1 --dns mqtt.acme.example --group mosquitto --stack mbedtls2"
 )]
 pub(super) struct BrokerArgs {
     /// Broker name: file name and CN
@@ -29,6 +30,10 @@ pub(super) struct BrokerArgs {
     days: Lifetime,
     #[command(flatten)]
     leaf: LeafArgs,
+    #[command(flatten)]
+    group: crate::cli::args::GroupArg,
+    #[command(flatten)]
+    stack: crate::cli::args::StackArgs,
 }
 
 /// The SANs `--dns` and `--ip` ask for.
@@ -45,6 +50,18 @@ pub(super) fn sans_from(dns: &[String], ip: &[String]) -> Result<Vec<San>, CliEr
 
 pub(super) fn run(common: &PkiCommon, a: BrokerArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let sans = sans_from(&a.dns, &a.ip)?;
+    let gid = a.group.gid()?;
+    if a.stack.stack.is_some() {
+        let key = super::planned_key(common, a.leaf.key)?;
+        let layout = mqauth::pki::Layout::new(common.dir());
+        let mut facts = mqauth::export::StackFacts {
+            broker_sans: Some(&sans),
+            chain_keys: mqauth::export::pki_ca_keys(&layout),
+            ..Default::default()
+        };
+        facts.chain_keys.push(("the broker's certificate", key));
+        a.stack.report(&a.stack.facts(facts), &a.name, ui)?;
+    }
     let request = |pki: &_| {
         Ok(vec![LeafRequest {
             name: a.name,
@@ -61,6 +78,14 @@ pub(super) fn run(common: &PkiCommon, a: BrokerArgs, ui: &Ui) -> Result<ExitStat
     let (pki, entries) = issue_all(common, request, opts, ui)?;
     let layout = pki.layout();
     for e in &entries {
+        if let (Some(gid), Some(group)) = (gid, &a.group.group) {
+            mqauth::atomic::share_with_group(layout.dir(), &layout.leaf_key(&e.name), gid)?;
+            ui.summary(format!(
+                "gave group {group} read access to {} (mode 0640) and passage through {}",
+                layout.leaf_key(&e.name).display(),
+                layout.private_dir().display()
+            ));
+        }
         ui.summary(format!(
             "issued broker certificate {} (serial {}, {}, valid until {})\n  certificate  {}\n  full chain   {}\n  key          {}\n  SANs         {}",
             e.name,

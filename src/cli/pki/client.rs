@@ -13,7 +13,8 @@ use mqauth::pki::{IssueOptions, LeafKey, LeafRequest, Profile};
 #[command(after_help = "Examples:\n  \
     mqauth pki client sensor-1 sensor-2\n  \
     mqauth pki client --count 1000 --template \"device-{n:04}\" --start 1\n  \
-    mqauth pki client gw-01 --key p384 --days 90d")]
+    mqauth pki client gw-01 --key p384 --days 90d\n  \
+    mqauth pki client meter-1 --stack mbedtls2 --clock none --days 3650d --strict")]
 pub(super) struct ClientArgs {
     /// Device IDs (each becomes the certificate's CN and file name)
     #[arg(conflicts_with = "count", required_unless_present = "count")]
@@ -25,6 +26,8 @@ pub(super) struct ClientArgs {
     days: Lifetime,
     #[command(flatten)]
     leaf: LeafArgs,
+    #[command(flatten)]
+    stack: crate::cli::args::StackArgs,
 }
 
 pub(super) fn run(common: &PkiCommon, a: ClientArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
@@ -32,6 +35,20 @@ pub(super) fn run(common: &PkiCommon, a: ClientArgs, ui: &Ui) -> Result<ExitStat
         Some(count) => NameTemplate::parse(&a.batch.template)?.expand(a.batch.start, count)?,
         None => a.ids,
     };
+    if a.stack.stack.is_some() || a.stack.clock.is_some() {
+        let layout = mqauth::pki::Layout::new(common.dir());
+        let facts = mqauth::export::StackFacts {
+            device_key: Some(super::planned_key(common, a.leaf.key)?),
+            chain_keys: mqauth::export::pki_ca_keys(&layout),
+            lifetime: Some(a.days.duration().unsigned_abs()),
+            ..Default::default()
+        };
+        let subject = match names.as_slice() {
+            [one] => one.clone(),
+            many => format!("{} devices", many.len()),
+        };
+        a.stack.report(&a.stack.facts(facts), &subject, ui)?;
+    }
     let requests = |pki: &_| {
         let key = a.leaf.key(pki)?;
         Ok(names

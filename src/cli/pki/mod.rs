@@ -5,6 +5,7 @@ mod client;
 mod crl;
 mod init;
 mod list;
+mod pin;
 mod renew;
 mod revoke;
 mod sign;
@@ -72,6 +73,8 @@ enum PkiVerb {
     Crl(crl::CrlArgs),
     /// Re-issue certificates that expire soon (or the named ones), keeping their keys
     Renew(renew::RenewArgs),
+    /// Print a broker's public-key pin (SHA-256 of its SubjectPublicKeyInfo)
+    Pin(pin::PinArgs),
 }
 
 pub fn run(args: PkiArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
@@ -85,6 +88,7 @@ pub fn run(args: PkiArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         PkiVerb::Revoke(a) => revoke::run(common, a, ui),
         PkiVerb::Crl(a) => crl::run(common, a, ui),
         PkiVerb::Renew(a) => renew::run(common, a, ui),
+        PkiVerb::Pin(a) => pin::run(common, a, ui),
     }
 }
 
@@ -106,6 +110,17 @@ impl LeafArgs {
         match self.key {
             Some(k) => Ok(k),
             None => Ok(pki.records().settings().map_err(pki::PkiError::from)?.key),
+        }
+    }
+}
+
+/// The key type a command will generate, read before anything is issued (for `--stack`).
+fn planned_key(common: &PkiCommon, given: Option<KeyAlgorithm>) -> Result<KeyAlgorithm, CliError> {
+    match given {
+        Some(k) => Ok(k),
+        None => {
+            let (records, _) = pki::read_records(common.dir())?;
+            Ok(records.settings().map_err(pki::PkiError::from)?.key)
         }
     }
 }

@@ -13,7 +13,8 @@ use std::path::PathBuf;
 #[command(after_help = "Examples:\n  \
     mqauth psk gen --count 1000 --out psk.txt\n  \
     mqauth psk gen --count 50 --template \"gw-{n:02}\" --start 1 --format csv > factory.csv\n  \
-    mqauth psk gen sensor-9 --out psk.txt --append")]
+    mqauth psk gen sensor-9 --out psk.txt --append\n  \
+    mqauth psk gen --count 100 --bytes 32 --out /etc/mosquitto/psk.txt --group mosquitto --stack mbedtls2")]
 pub(super) struct GenArgs {
     /// Identities to generate keys for
     #[arg(conflicts_with = "count", required_unless_present = "count")]
@@ -35,6 +36,10 @@ pub(super) struct GenArgs {
     /// Output format
     #[arg(long, default_value = "mosquitto", value_parser = choice::<Format>())]
     format: Format,
+    #[command(flatten)]
+    group: crate::cli::args::GroupArg,
+    #[command(flatten)]
+    stack: crate::cli::args::StackArgs,
 }
 
 pub(super) fn run(a: GenArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
@@ -51,6 +56,19 @@ pub(super) fn run(a: GenArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         },
         None => Identities::Listed(a.ids),
     };
+    let gid = a.group.gid()?;
+    if a.group.group.is_some() && a.out.is_none() {
+        return Err(CliError::Usage(
+            "--group gives a file to a group: it needs --out FILE".into(),
+        ));
+    }
+    if a.stack.stack.is_some() {
+        let facts = mqauth::export::StackFacts {
+            psk_bytes: Some(a.bytes),
+            ..Default::default()
+        };
+        a.stack.report(&a.stack.facts(facts), "psk", ui)?;
+    }
     let batch = PskBatch::new(identities, a.bytes)?;
     let Some(out) = a.out else {
         let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
@@ -65,13 +83,28 @@ pub(super) fn run(a: GenArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     } else {
         psk::write_new(&out, &batch, a.format, a.force)?;
     }
+    if let (Some(gid), Some(group)) = (gid, &a.group.group) {
+        let base = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        mqauth::atomic::share_with_group(base, &out, gid)?;
+        ui.summary(format!(
+            "gave group {group} read access to {} (mode 0640)",
+            out.display()
+        ));
+    }
     ui.summary(format!(
         "{} {} ({}-byte keys) to {}{}",
         if a.append { "appended" } else { "wrote" },
         count(batch.len(), "identity", "identities"),
         a.bytes,
         out.display(),
-        if a.append { "" } else { " (mode 0600)" }
+        if a.append || gid.is_some() {
+            ""
+        } else {
+            " (mode 0600)"
+        }
     ));
     Ok(ExitStatus::Success)
 }

@@ -6,6 +6,7 @@ pub mod dynsec;
 pub mod emqx_acl;
 pub mod mosquitto_acl;
 mod policy;
+pub mod snippet;
 pub mod templates;
 
 pub use policy::{DeviceRules, Policy, Scope, extra_rules, group_rules, service_rules};
@@ -85,16 +86,29 @@ mod tests {
             "PSK listener",
         );
         assert!(
-            psk.contains("user m1\ntopic write mqauth/enroll/m1/csr\ntopic read mqauth/enroll/m1/result\n"),
+            psk.contains(
+                "user m1\ntopic write mqauth/enroll/m1/csr\ntopic read mqauth/enroll/m1/result\n"
+            ),
             "{psk}"
         );
-        assert!(!psk.contains("m/m1") && !psk.contains("mqauth-enroll"), "{psk}");
+        assert!(
+            !psk.contains("m/m1") && !psk.contains("mqauth-enroll"),
+            "{psk}"
+        );
         let mtls = mosquitto_acl::render(
             &fleet,
-            &Policy::new(&fleet, Scope::Listener(Auth::Mtls), true, &["mqauth-enroll".into()]),
+            &Policy::new(
+                &fleet,
+                Scope::Listener(Auth::Mtls),
+                true,
+                &["mqauth-enroll".into()],
+            ),
             "mTLS listener",
         );
-        assert!(mtls.contains("topic write mqauth/enroll/m1/renew"), "{mtls}");
+        assert!(
+            mtls.contains("topic write mqauth/enroll/m1/renew"),
+            "{mtls}"
+        );
         assert!(!mtls.contains("m1/csr"), "{mtls}");
         assert!(
             !mtls.contains("user mqauth-enroll\ntopic deny"),

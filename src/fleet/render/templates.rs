@@ -6,11 +6,20 @@ use std::path::Path;
 
 pub const MOSQUITTO_CONF: &str = "mosquitto.conf.j2";
 pub const EMQX_CONF: &str = "emqx.conf.j2";
+pub const MOSQUITTO_SNIPPET: &str = "mosquitto-snippet.conf.j2";
 
-const EMBEDDED: [(&str, &str); 2] = [
+const EMBEDDED: [(&str, &str); 4] = [
     (
         MOSQUITTO_CONF,
         include_str!("../../../templates/mosquitto.conf.j2"),
+    ),
+    (
+        "mosquitto-listeners.j2",
+        include_str!("../../../templates/mosquitto-listeners.j2"),
+    ),
+    (
+        MOSQUITTO_SNIPPET,
+        include_str!("../../../templates/mosquitto-snippet.conf.j2"),
     ),
     (EMQX_CONF, include_str!("../../../templates/emqx.conf.j2")),
 ];

@@ -1,0 +1,29 @@
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Pki(#[from] crate::pki::PkiError),
+    #[error(transparent)]
+    Records(#[from] crate::pki::RecordsError),
+    #[error(transparent)]
+    Psk(#[from] crate::psk::PskError),
+    #[error(transparent)]
+    File(#[from] crate::atomic::FileError),
+    #[error(
+        "{device}: no certificate in force and no PSK identity of that name{where_}; issue one with `mqauth pki client {device}`"
+    )]
+    UnknownDevice { device: String, where_: String },
+    #[error("{}: {message}", path.display())]
+    Unreadable { path: PathBuf, message: String },
+    #[error("{0}")]
+    Broker(String),
+    #[error("PKCS#12: {0}")]
+    Pkcs12(String),
+    #[error("the device stack cannot use these credentials: {0}")]
+    Stack(String),
+    #[error("cannot write the export: {0}")]
+    Write(#[from] std::io::Error),
+    #[error("CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
