@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('acl', 'acl', [CompletionResultType]::ParameterValue, 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (Mosquitto, EMQX) for the fleet')
             [CompletionResult]::new('enroll', 'enroll', [CompletionResultType]::ParameterValue, 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages or shell completions (how `man/` and `completions/` are made)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -696,6 +697,24 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;enroll;help;help' {
             break
         }
+        'mqauth;audit' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Mosquitto configuration file (repeatable)')
+            [CompletionResult]::new('--min-severity', '--min-severity', [CompletionResultType]::ParameterName, 'Report only findings this severe or more')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Evaluate every validity check at this moment instead of now (a date, or RFC 3339)')
+            [CompletionResult]::new('--warn-days', '--warn-days', [CompletionResultType]::ParameterName, 'Warn about certificates and CRLs that expire within this many days')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'A name devices dial: every broker certificate must hold it (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the findings as a JSON array')
+            [CompletionResult]::new('--sarif', '--sarif', [CompletionResultType]::ParameterName, 'Print SARIF 2.1.0 (for CI systems that show findings inline)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mqauth;export' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: dir; jsonl with --all]')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write (see below); `-` writes a one-file format to standard output')
@@ -786,6 +805,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('acl', 'acl', [CompletionResultType]::ParameterValue, 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Render complete broker configurations (Mosquitto, EMQX) for the fleet')
             [CompletionResult]::new('enroll', 'enroll', [CompletionResultType]::ParameterValue, 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages or shell completions (how `man/` and `completions/` are made)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -893,6 +913,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;help;enroll;serve' {
+            break
+        }
+        'mqauth;help;audit' {
             break
         }
         'mqauth;help;export' {

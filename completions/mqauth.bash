@@ -19,6 +19,9 @@ _mqauth() {
             mqauth,acl)
                 cmd="mqauth__subcmd__acl"
                 ;;
+            mqauth,audit)
+                cmd="mqauth__subcmd__audit"
+                ;;
             mqauth,broker)
                 cmd="mqauth__subcmd__broker"
                 ;;
@@ -135,6 +138,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help,acl)
                 cmd="mqauth__subcmd__help__subcmd__acl"
+                ;;
+            mqauth__subcmd__help,audit)
+                cmd="mqauth__subcmd__help__subcmd__audit"
                 ;;
             mqauth__subcmd__help,broker)
                 cmd="mqauth__subcmd__help__subcmd__broker"
@@ -329,7 +335,7 @@ _mqauth() {
 
     case "${cmd}" in
         mqauth)
-            opts="-q -h -V --quiet --color --lock-timeout --help --version pki psk inspect verify fleet acl broker enroll export generate help"
+            opts="-q -h -V --quiet --color --lock-timeout --help --version pki psk inspect verify fleet acl broker enroll audit export generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,6 +452,48 @@ _mqauth() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__audit)
+            opts="-q -h -V --config --json --sarif --min-severity --at --warn-days --host --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-severity)
+                    COMPREPLY=($(compgen -W "note warning problem" -- "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1271,7 +1319,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help)
-            opts="pki psk inspect verify fleet acl broker enroll export generate help"
+            opts="pki psk inspect verify fleet acl broker enroll audit export generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1301,6 +1349,20 @@ _mqauth() {
         mqauth__subcmd__help__subcmd__acl__subcmd__render)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand acl 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
             cand broker 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
             cand enroll 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
+            cand audit 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
             cand export 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin'
             cand generate 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -632,6 +633,23 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         }
         &'mqauth;enroll;help;help'= {
         }
+        &'mqauth;audit'= {
+            cand --config 'Mosquitto configuration file (repeatable)'
+            cand --min-severity 'Report only findings this severe or more'
+            cand --at 'Evaluate every validity check at this moment instead of now (a date, or RFC 3339)'
+            cand --warn-days 'Warn about certificates and CRLs that expire within this many days'
+            cand --host 'A name devices dial: every broker certificate must hold it (repeatable)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand --json 'Print the findings as a JSON array'
+            cand --sarif 'Print SARIF 2.1.0 (for CI systems that show findings inline)'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqauth;export'= {
             cand --format 'Output format [default: dir; jsonl with --all]'
             cand --out 'Where to write (see below); `-` writes a one-file format to standard output'
@@ -714,6 +732,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand acl 'Render the fleet''s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
             cand broker 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
             cand enroll 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
+            cand audit 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
             cand export 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin'
             cand generate 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -793,6 +812,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand serve 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI'
         }
         &'mqauth;help;enroll;serve'= {
+        }
+        &'mqauth;help;audit'= {
         }
         &'mqauth;help;export'= {
         }

@@ -94,7 +94,12 @@ pub fn enroll_request(bytes: &[u8]) {
 pub type Target = fn(&[u8]);
 
 /// The targets by name, for the corpus test.
-pub const TARGETS: [(&str, Target); 8] = [
+/// Mosquitto configurations and acl_files, as `audit` reads them.
+pub fn mosquitto_config(bytes: &[u8]) {
+    crate::audit::parse_for_fuzzing(&String::from_utf8_lossy(bytes));
+}
+
+pub const TARGETS: [(&str, Target); 9] = [
     ("certificate", certificate),
     ("csr", csr),
     ("crl", crl),
@@ -103,4 +108,5 @@ pub const TARGETS: [(&str, Target); 8] = [
     ("index", index),
     ("private_key", private_key),
     ("enroll_request", enroll_request),
+    ("mosquitto_config", mosquitto_config),
 ];

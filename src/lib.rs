@@ -4,6 +4,7 @@
 //! calls into it and formats results.
 
 pub mod atomic;
+pub mod audit;
 pub mod choice;
 pub mod enroll;
 pub mod export;

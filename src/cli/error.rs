@@ -22,6 +22,8 @@ pub enum CliError {
     File(#[from] mqauth::atomic::FileError),
     #[error(transparent)]
     Export(#[from] mqauth::export::ExportError),
+    #[error(transparent)]
+    Audit(#[from] mqauth::audit::AuditError),
     /// Credentials a check found unusable, refused under --strict.
     #[error("{0}")]
     Refused(String),

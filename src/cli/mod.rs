@@ -4,6 +4,7 @@
 
 mod acl;
 mod args;
+mod audit;
 mod broker;
 mod enroll;
 mod error;
@@ -99,6 +100,9 @@ pub enum Command {
     Broker(broker::BrokerArgs),
     /// Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field
     Enroll(enroll::EnrollArgs),
+    /// Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates,
+    /// CRLs, listeners)
+    Audit(audit::AuditArgs),
     /// Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env,
     /// and factory streams, with the broker's address and pin
     Export(export::ExportArgs),
@@ -124,6 +128,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
         Command::Broker(args) => broker::run(args, &ui),
         Command::Enroll(args) => enroll::run(args, &ui),
         Command::Export(args) => export::run(args, &ui),
+        Command::Audit(args) => audit::run(args, &ui),
         Command::Generate(args) => generate::run(args, &ui),
     }
 }

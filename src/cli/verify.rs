@@ -67,7 +67,7 @@ pub struct VerifyArgs {
 }
 
 /// A moment as a date alone (midnight UTC) or an RFC 3339 time.
-fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
+pub(super) fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     let day = time::macros::format_description!("[year]-[month]-[day]");
     if let Ok(date) = time::Date::parse(s, &day) {
         return Ok(date.midnight().assume_utc());

@@ -88,6 +88,11 @@ impl CrlSet {
         self.crls.is_empty()
     }
 
+    /// Every CRL loaded.
+    pub fn crls(&self) -> &[LoadedCrl] {
+        &self.crls
+    }
+
     /// The CRLs issued by the CA whose subject is `issuer_raw` (DER).
     pub fn by_issuer<'a>(&'a self, issuer_raw: &'a [u8]) -> impl Iterator<Item = &'a LoadedCrl> {
         self.crls.iter().filter(move |c| c.issuer_raw == issuer_raw)

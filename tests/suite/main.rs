@@ -4,6 +4,7 @@
 
 mod common;
 
+mod audit_checks;
 mod broker_files;
 mod cli_shape;
 mod crash;

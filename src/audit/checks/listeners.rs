@@ -1,0 +1,116 @@
+//! Listeners themselves: plain TCP where it is reachable, anonymous access, old TLS, TLS that
+//! authenticates only the broker, and the scaling notes.
+
+use super::Ctx;
+use crate::audit::finding::Severity;
+use crate::audit::rules;
+
+pub(super) fn check(ctx: &mut Ctx<'_>) {
+    let config = ctx.config;
+    let mut anonymous_seen = Vec::new();
+    for l in &config.listeners {
+        if !l.is_tls() && !l.is_loopback() {
+            ctx.report(
+                &rules::PLAIN_TCP,
+                Severity::Problem,
+                &l.at,
+                Some(l),
+                format!(
+                    "{} is plain TCP on {}",
+                    l.label(),
+                    l.bind.as_deref().unwrap_or("every interface")
+                ),
+                "give it certfile/keyfile (or psk_hint and psk_file), or bind it to 127.0.0.1",
+            );
+        }
+        if let Some(psk_file) = l.get("psk_file").filter(|_| !l.has_psk_hint()) {
+            ctx.report(
+                &rules::PSK_WITHOUT_HINT,
+                Severity::Problem,
+                &psk_file.at,
+                Some(l),
+                format!(
+                    "{} has psk_file but no psk_hint: it does not do TLS-PSK",
+                    l.label()
+                ),
+                "add `psk_hint NAME` to the listener",
+            );
+        }
+        if let Some(anon) = config.anonymous(l)
+            && !anonymous_seen.contains(&anon.at)
+        {
+            anonymous_seen.push(anon.at.clone());
+            ctx.report(
+                &rules::ANONYMOUS,
+                Severity::Problem,
+                &anon.at,
+                Some(l),
+                "allow_anonymous true: clients connect without credentials",
+                "remove it (Mosquitto 2.x defaults to false)",
+            );
+        }
+        if l.is_tls() {
+            match l.get("tls_version") {
+                Some(v) if matches!(v.value.as_str(), "tlsv1" | "tlsv1.1") => ctx.report(
+                    &rules::OLD_TLS,
+                    Severity::Problem,
+                    &v.at,
+                    Some(l),
+                    format!("tls_version {} allows TLS older than 1.2", v.value),
+                    "tls_version tlsv1.2",
+                ),
+                Some(_) => {}
+                None => ctx.report(
+                    &rules::OLD_TLS,
+                    Severity::Note,
+                    &l.at,
+                    Some(l),
+                    format!(
+                        "{} sets no tls_version: Mosquitto 2.0 then accepts TLS 1.1 where OpenSSL's security level allows it",
+                        l.label()
+                    ),
+                    "tls_version tlsv1.2",
+                ),
+            }
+            ctx.report(
+                &rules::NO_SESSION_RESUMPTION,
+                Severity::Note,
+                &l.at,
+                Some(l),
+                format!(
+                    "{}: Mosquitto 2.0 cannot configure TLS session resumption (no session cache or ticket options)",
+                    l.label()
+                ),
+                "size the broker's CPU for full handshakes after an outage, or put a TLS terminator that resumes sessions in front",
+            );
+        }
+        if l.has_certificate()
+            && !l.is_set("require_certificate")
+            && !l.has_psk_hint()
+            && config.security(l, "password_file").is_none()
+            && !config.has_plugin(l)
+        {
+            ctx.report(
+                &rules::CLIENTS_UNAUTHENTICATED,
+                Severity::Problem,
+                &l.at,
+                Some(l),
+                format!(
+                    "{} has TLS but neither require_certificate nor a password_file nor PSK",
+                    l.label()
+                ),
+                "require_certificate true with use_identity_as_username true, or a password_file",
+            );
+        }
+        if l.get("max_connections").is_none() {
+            ctx.report(
+                &rules::NO_MAX_CONNECTIONS,
+                Severity::Note,
+                &l.at,
+                Some(l),
+                format!("{} has no max_connections", l.label()),
+                "max_connections N, sized to the fleet plus headroom",
+            );
+        }
+    }
+}
