@@ -20,6 +20,9 @@ pub enum ExportError {
     Broker(String),
     #[error("PKCS#12: {0}")]
     Pkcs12(String),
+    /// A format that does not fit the device (PEM for a PSK device).
+    #[error("{0}")]
+    Format(String),
     #[error("the device stack cannot use these credentials: {0}")]
     Stack(String),
     #[error("cannot write the export: {0}")]

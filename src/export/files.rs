@@ -132,7 +132,7 @@ pub fn render(
     };
     let public_record = || json_bytes(&Record::of(bundle, false));
     let not_for_psk = || {
-        ExportError::Pkcs12(format!(
+        ExportError::Format(format!(
             "{} is a PSK device: --format {} holds certificates; use dir, json, env or c-header",
             bundle.device,
             crate::choice::Choice::id(format)
