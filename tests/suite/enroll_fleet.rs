@@ -68,6 +68,12 @@ impl Site {
     fn start(&mut self) {
         let rendered =
             fs::read_to_string(self.dir.join("brokers/broker1/mosquitto.conf")).expect("conf");
+        self.start_with(&rendered);
+    }
+
+    /// Starts Mosquitto on `rendered` (with a pid file and a log, and `user root` when the
+    /// tests run as root) and the enrollment service.
+    fn start_with(&mut self, rendered: &str) {
         let log = self.dir.join("broker.log");
         let mut conf = String::new();
         if is_root() {
@@ -308,4 +314,76 @@ fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
     // apply afterwards changes nothing: no new bootstrap key, no certificate for meters.
     let plan = ok(&d, "fleet plan --exit-code");
     assert!(String::from_utf8_lossy(&plan.stderr).contains("nothing to do"));
+}
+
+/// The same enrollment with the dynamic-security plugin instead of acl_files: the JSON
+/// `acl render --format dynsec` makes lets a device ask for its own certificate only, and the
+/// service answer.
+#[test]
+fn the_dynamic_security_json_lets_devices_enroll_and_nothing_more() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let Some(plugin) = [
+        "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+        "/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so",
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists()) else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true and the Mosquitto dynamic-security plugin is missing");
+        }
+        eprintln!("SKIP the_dynamic_security_json_lets_devices_enroll_and_nothing_more: no plugin");
+        return;
+    };
+    let mut site = Site::new();
+    let d = site.dir.clone();
+    ok(
+        &d,
+        "acl render -m fleet.yaml --format dynsec --out dynsec.json",
+    );
+    // The plugin is global: one authorization for both listeners.
+    let conf = format!(
+        "per_listener_settings false\nallow_anonymous false\nplugin {plugin}\nplugin_opt_config_file {json}\n\
+         listener {m} 127.0.0.1\ncafile {pki}/chain.pem\ncertfile {pki}/issued/broker1.fullchain.pem\n\
+         keyfile {pki}/private/broker1.key\nrequire_certificate true\nuse_identity_as_username true\n\
+         listener {p} 127.0.0.1\npsk_hint acme\npsk_file {psk}\nuse_identity_as_username true\n",
+        plugin = plugin.display(),
+        json = d.join("dynsec.json").display(),
+        m = site.mtls,
+        p = site.psk,
+        pki = d.join("pki").display(),
+        psk = d.join("brokers/broker1/psk.txt").display(),
+    );
+    site.start_with(&conf);
+    let boot2 = site.bootstrap("meter-2");
+    let csr2 = site.csr("m2", "meter-2");
+    assert!(
+        site.enroll(&boot2, "meter-2", "meter-1", &csr2, 2)
+            .is_none()
+    );
+    let answer = site
+        .enroll(&boot2, "meter-2", "meter-2", &csr2, 15)
+        .expect("answer");
+    assert_eq!(answer["status"], "issued", "{answer}");
+    assert!(
+        !site.log().contains("\"device\":\"meter-1\""),
+        "{}",
+        site.log()
+    );
+    fs::write(
+        d.join("m2.crt"),
+        answer["certificate"].as_str().expect("pem"),
+    )
+    .expect("write");
+    let meter = Tls::cert(&d.join("pki/ca.crt"), &d.join("m2.crt"), &d.join("m2.key"));
+    let got = round_trip(
+        site.mtls,
+        &meter,
+        "devices/meter-2/telemetry",
+        &meter,
+        "devices/meter-2/telemetry",
+        "7",
+        Duration::from_secs(10),
+    );
+    assert_eq!(got.as_deref(), Some("7"));
 }
