@@ -152,6 +152,31 @@ impl Site {
         self.dir.join(format!("{name}.csr"))
     }
 
+    /// Stores the certificate of an `issued` answer next to the key `key` (from `csr`) and
+    /// says whether `device` then publishes its telemetry over mTLS and reads it back.
+    fn publishes_with(&self, device: &str, key: &str, answer: &serde_json::Value) -> bool {
+        assert_eq!(answer["status"], "issued", "{answer}");
+        let cert = self.dir.join(format!("{key}.crt"));
+        fs::write(&cert, answer["certificate"].as_str().expect("pem")).expect("write");
+        let tls = Tls::cert(
+            &self.dir.join("pki/ca.crt"),
+            &cert,
+            &self.dir.join(format!("{key}.key")),
+        );
+        let topic = format!("devices/{device}/telemetry");
+        round_trip(
+            self.mtls,
+            &tls,
+            &topic,
+            &tls,
+            &topic,
+            "21.5",
+            Duration::from_secs(10),
+        )
+        .as_deref()
+            == Some("21.5")
+    }
+
     /// Publishes a CSR as `device` to `topic_id`'s `/csr` on the PSK listener; the answer on the
     /// device's own result topic, if one comes within `wait`.
     fn enroll(
@@ -266,23 +291,7 @@ fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
     let answer = site
         .enroll(&boot1, "meter-1", "meter-1", &csr1, 15)
         .expect("answer");
-    assert_eq!(answer["status"], "issued", "{answer}");
-    fs::write(
-        d.join("m1.crt"),
-        answer["certificate"].as_str().expect("pem"),
-    )
-    .expect("write");
-    let meter = Tls::cert(&d.join("pki/ca.crt"), &d.join("m1.crt"), &d.join("m1.key"));
-    let got = round_trip(
-        site.mtls,
-        &meter,
-        "devices/meter-1/telemetry",
-        &meter,
-        "devices/meter-1/telemetry",
-        "21.5",
-        Duration::from_secs(10),
-    );
-    assert_eq!(got.as_deref(), Some("21.5"));
+    assert!(site.publishes_with("meter-1", "m1", &answer));
     let not_after = answer["not_after"].as_str().expect("not_after");
     assert!(
         not_after.starts_with(
@@ -364,26 +373,10 @@ fn the_dynamic_security_json_lets_devices_enroll_and_nothing_more() {
     let answer = site
         .enroll(&boot2, "meter-2", "meter-2", &csr2, 15)
         .expect("answer");
-    assert_eq!(answer["status"], "issued", "{answer}");
     assert!(
         !site.log().contains("\"device\":\"meter-1\""),
         "{}",
         site.log()
     );
-    fs::write(
-        d.join("m2.crt"),
-        answer["certificate"].as_str().expect("pem"),
-    )
-    .expect("write");
-    let meter = Tls::cert(&d.join("pki/ca.crt"), &d.join("m2.crt"), &d.join("m2.key"));
-    let got = round_trip(
-        site.mtls,
-        &meter,
-        "devices/meter-2/telemetry",
-        &meter,
-        "devices/meter-2/telemetry",
-        "7",
-        Duration::from_secs(10),
-    );
-    assert_eq!(got.as_deref(), Some("7"));
+    assert!(site.publishes_with("meter-2", "m2", &answer));
 }
