@@ -235,15 +235,12 @@ fn facts<'b>(bundle: &'b Bundle, ca_keys: &[(&'b str, KeyAlgorithm)]) -> StackFa
     facts
 }
 
-/// The algorithms of the CAs a certificate device verifies.
-fn ca_keys(bundle: &Bundle) -> Vec<(&'static str, KeyAlgorithm)> {
-    match &bundle.credential {
-        Credential::Certificate {
-            ca_der,
-            intermediate_der,
-            ..
-        } => mqauth::export::ca_keys(ca_der, intermediate_der),
-        Credential::Psk { .. } => Vec::new(),
+/// The algorithms of the CAs a device verifies: a PSK device verifies none.
+fn ca_keys<'s>(sources: &'s Sources, bundle: &Bundle) -> &'s [(&'static str, KeyAlgorithm)] {
+    if bundle.is_psk() {
+        &[]
+    } else {
+        sources.ca_keys()
     }
 }
 
@@ -331,9 +328,9 @@ fn devices(
     let mut rendered = Vec::with_capacity(a.devices.len());
     for device in &a.devices {
         let bundle = sources.load(device)?;
-        let keys = ca_keys(&bundle);
+        let keys = ca_keys(sources, &bundle);
         a.stack
-            .report(&a.stack.facts(facts(&bundle, &keys)), device, ui)?;
+            .report(&a.stack.facts(facts(&bundle, keys)), device, ui)?;
         let files = mqauth::export::render(&bundle, format, p12.as_ref())?;
         rendered.push((bundle, files));
     }
@@ -402,9 +399,9 @@ fn factory(
                 }
                 Err(e) => return Err(e.into()),
             };
-            let keys = ca_keys(&bundle);
+            let keys = ca_keys(sources, &bundle);
             for f in
-                mqauth::export::check_stack(a.stack.stack, &a.stack.facts(facts(&bundle, &keys)))
+                mqauth::export::check_stack(a.stack.stack, &a.stack.facts(facts(&bundle, keys)))
             {
                 if a.stack.strict && f.severity == mqauth::export::Severity::Warning {
                     return Err(CliError::Refused(format!(

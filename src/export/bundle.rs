@@ -69,6 +69,8 @@ pub struct Sources {
     psk: Option<(PathBuf, PskFile)>,
     /// The root and issuing CA, DER, read once.
     cas: Option<(Vec<u8>, Vec<u8>)>,
+    /// Their key algorithms, for the stack checks of every certificate device.
+    ca_keys: Vec<(&'static str, KeyAlgorithm)>,
     pub broker: Option<BrokerFacts>,
     pub mtls: Option<Endpoint>,
     pub psk_endpoint: Option<Endpoint>,
@@ -136,6 +138,10 @@ impl Sources {
             )),
             None => None,
         };
+        let ca_keys = cas
+            .as_ref()
+            .map(|(root, intermediate)| super::stack::ca_keys(root, intermediate))
+            .unwrap_or_default();
         let psk = match psk_file {
             Some(path) => Some((path.to_path_buf(), PskFile::open(path)?)),
             None => None,
@@ -144,11 +150,17 @@ impl Sources {
             pki,
             psk,
             cas,
+            ca_keys,
             broker: None,
             mtls: None,
             psk_endpoint: None,
             psk_hint: None,
         })
+    }
+
+    /// The key algorithms of the CAs a certificate device verifies.
+    pub fn ca_keys(&self) -> &[(&'static str, KeyAlgorithm)] {
+        &self.ca_keys
     }
 
     /// The broker certificates in force in the PKI.

@@ -152,6 +152,21 @@ impl Site {
         self.dir.join(format!("{name}.csr"))
     }
 
+    /// `device` asks under `other`'s id, which the broker drops (the service never hears of
+    /// it), then under its own, which is answered; returns that answer.
+    fn enrolls_only_as_itself(&self, device: &str, key: &str, other: &str) -> serde_json::Value {
+        let boot = self.bootstrap(device);
+        let csr = self.csr(key, device);
+        assert!(self.enroll(&boot, device, other, &csr, 2).is_none());
+        let answer = self
+            .enroll(&boot, device, device, &csr, 15)
+            .expect("answer");
+        assert_eq!(answer["status"], "issued", "{answer}");
+        let log = self.log();
+        assert!(!log.contains(&format!("\"device\":\"{other}\"")), "{log}");
+        answer
+    }
+
     /// Stores the certificate of an `issued` answer next to the key `key` (from `csr`) and
     /// says whether `device` then publishes its telemetry over mTLS and reads it back.
     fn publishes_with(&self, device: &str, key: &str, answer: &serde_json::Value) -> bool {
@@ -271,18 +286,7 @@ fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
 
     // meter-2 asks under meter-1's id: the broker drops it (the service never hears of it),
     // then under its own id, which is answered.
-    let boot2 = site.bootstrap("meter-2");
-    let csr2 = site.csr("m2", "meter-2");
-    assert!(
-        site.enroll(&boot2, "meter-2", "meter-1", &csr2, 2)
-            .is_none()
-    );
-    let answer = site
-        .enroll(&boot2, "meter-2", "meter-2", &csr2, 15)
-        .expect("answer");
-    assert_eq!(answer["status"], "issued", "{answer}");
-    let log = site.log();
-    assert!(!log.contains("\"device\":\"meter-1\""), "{log}");
+    site.enrolls_only_as_itself("meter-2", "m2", "meter-1");
     // A plain mTLS device is not the service: its request never arrives.
     let _ = publish(site.mtls, &sensor, "mqauth/enroll/sensor-1/renew", "x");
 
@@ -364,19 +368,6 @@ fn the_dynamic_security_json_lets_devices_enroll_and_nothing_more() {
         psk = d.join("brokers/broker1/psk.txt").display(),
     );
     site.start_with(&conf);
-    let boot2 = site.bootstrap("meter-2");
-    let csr2 = site.csr("m2", "meter-2");
-    assert!(
-        site.enroll(&boot2, "meter-2", "meter-1", &csr2, 2)
-            .is_none()
-    );
-    let answer = site
-        .enroll(&boot2, "meter-2", "meter-2", &csr2, 15)
-        .expect("answer");
-    assert!(
-        !site.log().contains("\"device\":\"meter-1\""),
-        "{}",
-        site.log()
-    );
+    let answer = site.enrolls_only_as_itself("meter-2", "m2", "meter-1");
     assert!(site.publishes_with("meter-2", "m2", &answer));
 }

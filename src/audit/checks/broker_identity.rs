@@ -20,8 +20,8 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
             key(ctx, l, None);
             continue;
         };
-        let chain = certificates(&bytes);
-        let Some((_, leaf)) = chain.first() else {
+        let chain = certificates(&d.path(), &bytes);
+        let Some(leaf) = chain.first() else {
             key(ctx, l, None);
             ctx.report(
                 &rules::MISSING_FILE,
@@ -111,22 +111,24 @@ fn names(ctx: &mut Ctx<'_>, l: &Listener, leaf: &CertFacts, at: &crate::audit::c
 fn intermediate(
     ctx: &mut Ctx<'_>,
     l: &Listener,
-    chain: &[(Vec<u8>, CertFacts)],
+    chain: &[CertFacts],
     at: &crate::audit::config::Place,
 ) {
-    let [(_, leaf)] = chain else { return };
+    let [leaf] = chain else { return };
     if leaf.subject == leaf.issuer {
         return;
     }
     // The issuer, where the broker keeps its CAs: is it a root or an intermediate?
     let issuer = l
         .get("cafile")
-        .and_then(|d| crate::input::read(&d.path(), Kind::Certificates).ok())
-        .map(|b| certificates(&b))
+        .and_then(|d| {
+            let bytes = crate::input::read(&d.path(), Kind::Certificates).ok()?;
+            Some(certificates(&d.path(), &bytes))
+        })
         .unwrap_or_default()
         .into_iter()
-        .find(|(_, c)| c.subject == leaf.issuer);
-    if let Some((_, issuer)) = issuer
+        .find(|c| c.subject == leaf.issuer);
+    if let Some(issuer) = issuer
         && issuer.subject != issuer.issuer
     {
         ctx.report(

@@ -92,28 +92,16 @@ impl Ctx<'_> {
     }
 }
 
-/// The certificates in a PEM or DER file, with their facts.
-pub(super) fn certificates(bytes: &[u8]) -> Vec<(Vec<u8>, CertFacts)> {
-    let ders: Vec<Vec<u8>> = match std::str::from_utf8(bytes)
-        .ok()
-        .and_then(|t| pem::parse_many(t).ok())
-    {
-        Some(blocks) if !blocks.is_empty() => blocks
-            .into_iter()
-            .filter(|b| b.tag() == "CERTIFICATE" || b.tag() == "TRUSTED CERTIFICATE")
-            .map(pem::Pem::into_contents)
-            .collect(),
-        _ => vec![bytes.to_vec()],
+/// The certificates in a PEM or DER file, with their facts, read as `inspect` reads them.
+pub(super) fn certificates(path: &Path, bytes: &[u8]) -> Vec<CertFacts> {
+    let input = crate::inspect::Input {
+        path: path.to_path_buf(),
+        named: true,
     };
-    ders.into_iter()
-        .filter_map(|der| {
-            let facts = {
-                let (_, cert) = x509_parser::parse_x509_certificate(&der).ok()?;
-                CertFacts::read(&der, &cert)
-            };
-            Some((der, facts))
-        })
-        .collect()
+    match crate::inspect::decode(&input, bytes, CertFacts::read) {
+        crate::inspect::Contents::Certificates(certs) => certs,
+        _ => Vec::new(),
+    }
 }
 
 /// "expired on …", "expires in N days" or `None` when it is valid past the warning window.

@@ -13,7 +13,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
         if let Some(d) = l.get("certfile")
             && ctx.first_time(&d.path(), "validity")
             && let Some(bytes) = ctx.read_named(d, l, "certfile", Kind::Certificates)
-            && let Some((_, leaf)) = certificates(&bytes).into_iter().next()
+            && let Some(leaf) = certificates(&d.path(), &bytes).into_iter().next()
             && let Some((severity, when)) = validity(leaf.not_before, leaf.not_after, ctx.opts)
         {
             ctx.report(
@@ -115,7 +115,7 @@ fn ca_files(ctx: &mut Ctx<'_>, l: &Listener) {
         } else {
             crate::input::read(&path, Kind::Certificates).ok()
         };
-        for (_, ca) in certificates(&bytes.unwrap_or_default()) {
+        for ca in certificates(&path, &bytes.unwrap_or_default()) {
             if let Some((severity, when)) = validity(ca.not_before, ca.not_after, ctx.opts) {
                 ctx.report(
                     &rules::CA_VALIDITY,

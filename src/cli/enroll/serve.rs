@@ -324,59 +324,49 @@ fn now() -> String {
 /// One line on stderr per event. Never a payload: a CSR carries no secret, but an answer is the
 /// device's business, and keys and PSKs never reach this code.
 fn log_line(format: LogFormat, event: &ServiceEvent<'_>) {
-    let line = match (format, event) {
-        (
-            LogFormat::Json,
-            ServiceEvent::Answered {
-                device,
-                ask,
-                outcome,
-                elapsed,
-            },
-        ) => {
+    let line = match event {
+        ServiceEvent::Answered {
+            device,
+            ask,
+            outcome,
+            elapsed,
+        } => {
             let (result, code) = outcome_words(outcome);
-            serde_json::json!({
+            let ms = elapsed.as_secs_f64() * 1000.0;
+            match format {
+                LogFormat::Json => serde_json::json!({
+                    "time": now(),
+                    "device": device,
+                    "request": ask_word(*ask),
+                    "outcome": result,
+                    "code": code,
+                    "serial": outcome.serial,
+                    "ms": ms,
+                })
+                .to_string(),
+                LogFormat::Text => {
+                    let detail = match (code, &outcome.serial) {
+                        (Some(code), _) => format!(" {code}"),
+                        (None, Some(serial)) => format!(" serial {serial}"),
+                        (None, None) => String::new(),
+                    };
+                    escape(&format!(
+                        "{} {device} {}: {result}{detail} ({ms:.1} ms)",
+                        now(),
+                        ask_word(*ask)
+                    ))
+                    .into_owned()
+                }
+            }
+        }
+        other => match format {
+            LogFormat::Json => serde_json::json!({
                 "time": now(),
-                "device": device,
-                "request": ask_word(*ask),
-                "outcome": result,
-                "code": code,
-                "serial": outcome.serial,
-                "ms": elapsed.as_secs_f64() * 1000.0,
+                "event": event_text(other),
             })
-            .to_string()
-        }
-        (LogFormat::Json, other) => serde_json::json!({
-            "time": now(),
-            "event": event_text(other),
-        })
-        .to_string(),
-        (
-            LogFormat::Text,
-            ServiceEvent::Answered {
-                device,
-                ask,
-                outcome,
-                elapsed,
-            },
-        ) => {
-            let (result, code) = outcome_words(outcome);
-            let detail = match (code, &outcome.serial) {
-                (Some(code), _) => format!(" {code}"),
-                (None, Some(serial)) => format!(" serial {serial}"),
-                (None, None) => String::new(),
-            };
-            escape(&format!(
-                "{} {device} {}: {result}{detail} ({:.1} ms)",
-                now(),
-                ask_word(*ask),
-                elapsed.as_secs_f64() * 1000.0
-            ))
-            .into_owned()
-        }
-        (LogFormat::Text, other) => {
-            escape(&format!("{} {}", now(), event_text(other))).into_owned()
-        }
+            .to_string(),
+            LogFormat::Text => escape(&format!("{} {}", now(), event_text(other))).into_owned(),
+        },
     };
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
