@@ -24,6 +24,10 @@ pub enum Kind {
     /// The PKI's own records.
     Index,
     Template,
+    /// A Mosquitto configuration file.
+    BrokerConfig,
+    /// What a broker's authorization reads: acl_file, password_file, dynamic-security JSON.
+    AccessFile,
 }
 
 const MIB: u64 = 1 << 20;
@@ -33,9 +37,9 @@ impl Kind {
     /// of memory.
     pub fn limit(self) -> u64 {
         match self {
-            Kind::Certificates | Kind::Manifest => 256 * MIB,
+            Kind::Certificates | Kind::Manifest | Kind::BrokerConfig => 256 * MIB,
             Kind::PrivateKey | Kind::Passphrase => MIB,
-            Kind::PskFile | Kind::Index => 2048 * MIB,
+            Kind::PskFile | Kind::Index | Kind::AccessFile => 2048 * MIB,
             Kind::Template => 16 * MIB,
         }
     }
@@ -49,6 +53,8 @@ impl Kind {
             Kind::Passphrase => "passphrase file",
             Kind::Index => "index",
             Kind::Template => "template",
+            Kind::BrokerConfig => "Mosquitto configuration",
+            Kind::AccessFile => "access-control file",
         }
     }
 }

@@ -233,12 +233,13 @@ impl Reader {
     }
 
     fn file(&mut self, path: &Path, depth: usize) -> Result<(), AuditError> {
-        let text = crate::input::read_text(path, crate::input::Kind::Manifest).map_err(|e| {
-            AuditError::Config {
-                path: path.to_path_buf(),
-                why: e.reason(),
-            }
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::Kind::BrokerConfig).map_err(|e| {
+                AuditError::Config {
+                    path: path.to_path_buf(),
+                    why: e.reason(),
+                }
+            })?;
         self.config.files.push(path.to_path_buf());
         self.text(&text, path, depth)
     }

@@ -246,6 +246,8 @@ fn ca_keys<'s>(sources: &'s Sources, bundle: &Bundle) -> &'s [(&'static str, Key
 
 fn write_files(dir: &Path, files: &[ExportFile], force: bool) -> Result<(), CliError> {
     atomic::create_dir(dir, 0o700)?;
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let _lock = mqauth::export::claim(dir, &names)?;
     let batch = Batch::new(force);
     for f in files {
         let mode = if f.secret { Mode::Secret } else { Mode::Public };
@@ -324,6 +326,10 @@ fn devices(
                 .into(),
         ));
     }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = a.devices.iter().find(|d| !seen.insert(d.as_str())) {
+        return Err(CliError::Usage(format!("{twice} is named twice")));
+    }
     // Everything is gathered and checked before anything is written.
     let mut rendered = Vec::with_capacity(a.devices.len());
     for device in &a.devices {
@@ -357,9 +363,13 @@ fn devices(
                 (Some(out), false) => out.join(format.file_name(&bundle.device)),
                 (None, _) => PathBuf::from(format.file_name(&bundle.device)),
             };
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                atomic::create_dir(parent, 0o755)?;
-            }
+            let parent = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            atomic::create_dir(parent, 0o755)?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let _lock = mqauth::export::claim(parent, &[name.as_deref().unwrap_or_default()])?;
             for f in files {
                 let mode = if f.secret { Mode::Secret } else { Mode::Public };
                 atomic::write_file(&path, &f.contents, mode, a.force)?;
@@ -429,6 +439,12 @@ fn factory(
                 || PathBuf::from(format!("factory.{}", format.id())),
                 Path::to_path_buf,
             );
+            let parent = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let _lock = mqauth::export::claim(parent, &[name.as_deref().unwrap_or_default()])?;
             let mut failure = None;
             let written = atomic::write_file_streamed(&path, Mode::Secret, a.force, |file| {
                 let mut buffered = std::io::BufWriter::with_capacity(1 << 20, file);

@@ -66,6 +66,8 @@ impl Bundle {
 /// The PKI, the PSK file and the broker that exports read from, opened once.
 pub struct Sources {
     pki: Option<(Layout, Box<dyn Records>)>,
+    /// A PKI directory that was asked for but holds no PKI, to say so when a device is missing.
+    no_pki: Option<PathBuf>,
     psk: Option<(PathBuf, PskFile)>,
     /// The root and issuing CA, DER, read once.
     cas: Option<(Vec<u8>, Vec<u8>)>,
@@ -146,8 +148,13 @@ impl Sources {
             Some(path) => Some((path.to_path_buf(), PskFile::open(path)?)),
             None => None,
         };
+        let no_pki = match (&pki, pki_dir) {
+            (None, Some(dir)) => Some(dir.to_path_buf()),
+            _ => None,
+        };
         Ok(Sources {
             pki,
+            no_pki,
             psk,
             cas,
             ca_keys,
@@ -260,6 +267,9 @@ impl Sources {
         }
         if let Some((path, _)) = &self.psk {
             places.push(path.display().to_string());
+        }
+        if let Some(dir) = &self.no_pki {
+            places.push(format!("{} (which holds no PKI)", dir.display()));
         }
         Err(ExportError::UnknownDevice {
             device: device.to_string(),

@@ -10,6 +10,8 @@ pub enum ExportError {
     Psk(#[from] crate::psk::PskError),
     #[error(transparent)]
     File(#[from] crate::atomic::FileError),
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
     #[error(
         "{device}: no certificate in force and no PSK identity of that name{where_}; issue one with `mqauth pki client {device}`"
     )]

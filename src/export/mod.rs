@@ -6,6 +6,7 @@ mod bundle;
 mod c_header;
 mod error;
 mod files;
+mod output;
 mod pin;
 mod pkcs12;
 mod record;
@@ -14,6 +15,7 @@ mod stack;
 pub use bundle::{BrokerFacts, Bundle, Credential, Endpoint, Sources, dial_name};
 pub use error::ExportError;
 pub use files::{ExportFile, Format, render};
+pub use output::claim;
 pub use pin::{Pin, pin_of_certificate};
 pub use record::{FactoryFormat, FactoryWriter, Record};
 pub use stack::{

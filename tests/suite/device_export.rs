@@ -295,7 +295,11 @@ fn the_whole_fleet_streams_to_one_private_file() {
     )
     .unwrap();
     ok(d, "-q fleet apply");
+    // What an export killed with -9 left (its temporary, keys and all) goes with the next one.
+    let leftover = d.join(".factory.jsonl.mqauth-tmp-0123456789abcdef");
+    fs::write(&leftover, "half a stream").unwrap();
     ok(d, "export --all -m fleet.yaml --out factory.jsonl");
+    assert!(!leftover.exists());
     assert_eq!(mode(&d.join("factory.jsonl")), 0o600);
     let text = fs::read_to_string(d.join("factory.jsonl")).unwrap();
     let records: Vec<serde_json::Value> = text
@@ -344,5 +348,8 @@ fn secrets_reach_stdout_only_when_asked() {
     let out = ok(d, "export dev1 --format pem --out -");
     assert!(String::from_utf8_lossy(&out.stdout).contains("PRIVATE KEY"));
     assert!(usage(d, "export dev1 --format dir --out -").contains("one-file format"));
+    assert!(usage(d, "export dev1 dev1 --format json --out twice").contains("named twice"));
+    assert!(!d.join("twice").exists());
+    assert!(fails(d, "export dev1 --pki /dev/zero").contains("holds no PKI"));
     assert_eq!(mode(&d.join("dev1.json")), 0o600);
 }

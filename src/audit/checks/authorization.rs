@@ -32,7 +32,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
         if let Some(d) = config.security(l, "password_file")
             && ctx.first_time(&d.path(), "password_file")
         {
-            ctx.read_named(d, l, "password_file", crate::input::Kind::PskFile);
+            ctx.read_named(d, l, "password_file", crate::input::Kind::AccessFile);
         }
         let acl_file = config.security(l, "acl_file");
         if authenticates(ctx, l) && acl_file.is_none() && !config.has_plugin(l) {
@@ -70,7 +70,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
 }
 
 fn load_acl(ctx: &mut Ctx<'_>, d: &Directive, l: &Listener) -> Option<AclFile> {
-    let bytes = ctx.read_named(d, l, "acl_file", crate::input::Kind::PskFile)?;
+    let bytes = ctx.read_named(d, l, "acl_file", crate::input::Kind::AccessFile)?;
     let acl = acl::parse(&d.path(), &String::from_utf8_lossy(&bytes));
     for line in acl.bad_lines.iter().take(10) {
         ctx.report(
@@ -216,8 +216,12 @@ fn rules_of(ctx: &mut Ctx<'_>, acl: &AclFile, l: &Listener) {
 
 /// The dynamic-security plugin's JSON: open defaults and wildcard grants.
 fn dynsec(ctx: &mut Ctx<'_>, d: &Directive, l: &Listener) {
-    let Some(bytes) = ctx.read_named(d, l, "plugin_opt_config_file", crate::input::Kind::PskFile)
-    else {
+    let Some(bytes) = ctx.read_named(
+        d,
+        l,
+        "plugin_opt_config_file",
+        crate::input::Kind::AccessFile,
+    ) else {
         return;
     };
     let place = d.at.clone();
