@@ -37,6 +37,9 @@ pub enum CliError {
     /// A command that reads files found nothing it could use.
     #[error("{}: {reason}", path.display())]
     Unusable { path: PathBuf, reason: String },
+    /// A file given with a flag cannot be used; the flag names it.
+    #[error("{flag}: {reason}")]
+    FlagValue { flag: &'static str, reason: String },
     #[error("no certificates found in {0}")]
     NothingFound(String),
     #[error("cannot write to {what}: {source}")]

@@ -2,13 +2,17 @@
 //! with the PKI open once for the whole batch, what each device holds already, then one issuance
 //! for every certificate the batch grants. Same profile rules as `pki sign`: the CSR's
 //! self-signature is checked, CA rights are refused, and only its public key and CN are used.
+//!
+//! A device asks at most once per round (see [`super::batch::rounds`]): a second request of the
+//! same device in one batch is answered in the next round, after the first one's certificate is
+//! recorded, so it gets the answer it would get if it came a moment later.
 
+use super::batch;
 use super::policy::Policy;
 use super::protocol::{Answer, Ask, MAX_PAYLOAD, Rejection};
 use crate::pki::{
     self, CsrRequest, Entry, IssueOptions, Passphrase, Pki, PkiError, Profile, SigningCa,
 };
-use std::collections::HashSet;
 use std::path::Path;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -29,14 +33,30 @@ pub struct Outcome {
     pub serial: Option<String>,
     /// Whether a certificate was issued for this request (false: an earlier one sent again).
     pub issued: bool,
+    /// What went wrong inside the service, for the log only (never sent to the device).
+    pub detail: Option<String>,
 }
 
 impl Outcome {
-    fn rejected(why: Rejection, message: impl Into<String>) -> Outcome {
+    pub fn rejected(why: Rejection, message: impl Into<String>) -> Outcome {
         Outcome {
             answer: Answer::rejected(why, message),
             serial: None,
             issued: false,
+            detail: None,
+        }
+    }
+
+    /// The service failed: the device is told to try again, the log gets `detail`.
+    pub fn internal(detail: impl std::fmt::Display) -> Outcome {
+        let detail = detail.to_string();
+        Outcome {
+            answer: Answer::rejected(
+                Rejection::Internal,
+                format!("the service could not issue now ({detail}); try again later"),
+            ),
+            detail: Some(detail),
+            ..Outcome::rejected(Rejection::Internal, "")
         }
     }
 }
@@ -56,7 +76,7 @@ pub fn precheck(req: &Request, policy: &Policy) -> Result<CsrRequest, (Rejection
     }
     crate::names::validate_cert_name(&req.device)
         .map_err(|e| refuse(Rejection::BadDeviceId, e.to_string()))?;
-    let source = Path::new(req.ask.id());
+    let source = Path::new(req.ask.topic_level());
     let csr = pki::parse_csr(&req.payload, source).map_err(|e| {
         let text = String::from_utf8_lossy(&req.payload);
         let message = match &e {
@@ -115,15 +135,23 @@ pub fn precheck(req: &Request, policy: &Policy) -> Result<CsrRequest, (Rejection
 }
 
 /// The certificate a device holds now: its record, its public key (SPKI DER) and its PEM.
-struct Held {
+struct CurrentCert {
     entry: Entry,
-    key: Vec<u8>,
+    spki: Vec<u8>,
     pem: String,
 }
 
-/// What to do for a request that passed [`precheck`], given what the device holds.
+/// A request that passed [`precheck`], waiting for the PKI.
+struct Pending<'r> {
+    /// Its place in the batch, which its answer keeps.
+    index: usize,
+    request: &'r Request,
+    csr: CsrRequest,
+}
+
+/// What to do for a pending request, given what the device holds.
 enum Decision {
-    Send(Held),
+    Send(CurrentCert),
     Issue,
     Refuse(Outcome),
 }
@@ -131,7 +159,7 @@ enum Decision {
 fn decide(
     ask: Ask,
     csr: &CsrRequest,
-    current: Option<Held>,
+    current: Option<CurrentCert>,
     policy: &Policy,
     now: OffsetDateTime,
 ) -> Decision {
@@ -144,7 +172,7 @@ fn decide(
             )),
         };
     };
-    let same_key = held.key == csr.spki_der;
+    let same_key = held.spki == csr.spki_der;
     match ask {
         // The same key again: the answer was lost; send it again rather than certify twice.
         Ask::Enroll if same_key => Decision::Send(held),
@@ -160,135 +188,138 @@ fn decide(
     }
 }
 
+/// The answer carrying `entry`'s certificate; an error when its date cannot be written.
 fn issued(entry: &Entry, pem: String, chain: &str, new: bool) -> Outcome {
+    let not_after = match entry.not_after.format(&Rfc3339) {
+        Ok(text) => text,
+        Err(e) => {
+            return Outcome::internal(format!(
+                "the expiry of certificate {} cannot be written: {e}",
+                entry.serial
+            ));
+        }
+    };
     Outcome {
         answer: Answer::Issued {
             certificate: pem,
             chain: chain.to_string(),
             serial: entry.serial.to_string(),
-            not_after: entry.not_after.format(&Rfc3339).unwrap_or_default(),
+            not_after,
         },
         serial: Some(entry.serial.to_string()),
         issued: new,
+        detail: None,
     }
 }
 
-/// The certificate file of `entry`, when it holds that certificate.
-fn held(pki: &Pki, entry: Entry) -> Option<Held> {
+/// The certificate in force for a device, when its file holds that certificate; a file that
+/// is gone or holds another one counts as none (the device gets a new one).
+fn current_certificate(pki: &Pki, entry: Entry) -> Option<CurrentCert> {
     use x509_parser::prelude::FromDer;
     let path = pki.layout().leaf_cert(&entry.name);
     let pem = std::fs::read_to_string(path).ok()?;
     let der = pem::parse(&pem).ok()?.into_contents();
     let (_, cert) = x509_parser::certificate::X509Certificate::from_der(&der).ok()?;
-    let key = cert.public_key().raw.to_vec();
-    (pki::Serial::from_bytes(cert.raw_serial()) == entry.serial).then_some(Held { entry, key, pem })
+    let spki = cert.public_key().raw.to_vec();
+    (pki::Serial::from_bytes(cert.raw_serial()) == entry.serial).then_some(CurrentCert {
+        entry,
+        spki,
+        pem,
+    })
 }
 
-/// Answers `requests` (each device at most once: callers keep later requests of a device for
-/// the next batch) with the PKI in `dir`. One lock, one transaction for the whole batch.
+/// Answers `requests` with the PKI in `dir`, one answer per request, in their order. One lock
+/// and one transaction per round; a device's second request in the batch waits for a later
+/// round. A round the PKI fails is answered `internal-error`, request by request.
 pub fn answer_batch(
     dir: &Path,
     passphrase: Option<&Passphrase>,
     policy: &Policy,
     requests: &[Request],
 ) -> Vec<Outcome> {
-    let mut outcomes: Vec<Option<Outcome>> = vec![None; requests.len()];
-    let mut csrs: Vec<Option<CsrRequest>> = Vec::with_capacity(requests.len());
-    for (i, req) in requests.iter().enumerate() {
-        match precheck(req, policy) {
-            Ok(csr) => csrs.push(Some(csr)),
-            Err((why, message)) => {
-                outcomes[i] = Some(Outcome::rejected(why, message));
-                csrs.push(None);
-            }
+    let mut answered: Vec<(usize, Outcome)> = Vec::with_capacity(requests.len());
+    let mut pending = Vec::new();
+    for (index, request) in requests.iter().enumerate() {
+        match precheck(request, policy) {
+            Ok(csr) => pending.push(Pending {
+                index,
+                request,
+                csr,
+            }),
+            Err((why, message)) => answered.push((index, Outcome::rejected(why, message))),
         }
     }
-    if csrs.iter().any(Option::is_some)
-        && let Err(e) = with_pki(dir, passphrase, policy, requests, &mut csrs, &mut outcomes)
-    {
-        for (i, csr) in csrs.iter().enumerate() {
-            if csr.is_some() && outcomes[i].is_none() {
-                outcomes[i] = Some(Outcome::rejected(
-                    Rejection::Internal,
-                    format!("the service could not issue now ({e}); try again later"),
-                ));
-            }
+    for round in batch::rounds(pending, |p| p.request.device.as_str()) {
+        let indices: Vec<usize> = round.iter().map(|p| p.index).collect();
+        match answer_round(dir, passphrase, policy, round) {
+            Ok(outcomes) => answered.extend(outcomes),
+            Err(e) => answered.extend(indices.into_iter().map(|i| (i, Outcome::internal(&e)))),
         }
     }
-    outcomes
-        .into_iter()
-        .map(|o| o.unwrap_or_else(|| Outcome::rejected(Rejection::Internal, "not answered")))
-        .collect()
+    answered.sort_by_key(|(index, _)| *index);
+    answered.into_iter().map(|(_, outcome)| outcome).collect()
 }
 
-fn with_pki(
+/// One round: each device at most once.
+fn answer_round(
     dir: &Path,
     passphrase: Option<&Passphrase>,
     policy: &Policy,
-    requests: &[Request],
-    csrs: &mut [Option<CsrRequest>],
-    outcomes: &mut [Option<Outcome>],
-) -> Result<(), PkiError> {
+    round: Vec<Pending<'_>>,
+) -> Result<Vec<(usize, Outcome)>, PkiError> {
     let mut pki = Pki::open(dir)?;
     let now = OffsetDateTime::now_utc();
     // The intermediate is only read (and its key decrypted) when some answer needs it.
     let mut ca: Option<SigningCa> = None;
-    let mut to_issue = Vec::new();
-    let mut seen = HashSet::new();
-    for (i, req) in requests.iter().enumerate() {
-        let Some(csr) = &csrs[i] else { continue };
-        if !seen.insert(req.device.as_str()) {
-            return Err(PkiError::DuplicateName {
-                name: req.device.clone(),
-            });
-        }
+    let mut answered = Vec::with_capacity(round.len());
+    let mut to_issue: Vec<Pending<'_>> = Vec::new();
+    for pending in round {
         let current = pki
             .records()
-            .in_force(&req.device)?
+            .in_force(&pending.request.device)?
             .filter(|e| e.not_after > now)
-            .and_then(|e| held(&pki, e));
-        match decide(req.ask, csr, current, policy, now) {
-            Decision::Send(Held { entry, pem, .. }) => {
-                if ca.is_none() {
-                    ca = Some(SigningCa::issuing(&pki, passphrase)?);
-                }
-                let chain = ca.as_ref().map_or("", SigningCa::chain_for_leaves);
-                outcomes[i] = Some(issued(&entry, pem, chain, false));
+            .and_then(|e| current_certificate(&pki, e));
+        match decide(pending.request.ask, &pending.csr, current, policy, now) {
+            Decision::Send(CurrentCert { entry, pem, .. }) => {
+                let signing = match &ca {
+                    Some(signing) => signing,
+                    None => ca.insert(SigningCa::issuing(&pki, passphrase)?),
+                };
+                answered.push((
+                    pending.index,
+                    issued(&entry, pem, signing.chain_for_leaves(), false),
+                ));
             }
-            Decision::Refuse(outcome) => outcomes[i] = Some(outcome),
-            Decision::Issue => to_issue.push(i),
+            Decision::Refuse(outcome) => answered.push((pending.index, outcome)),
+            Decision::Issue => to_issue.push(pending),
         }
     }
     if to_issue.is_empty() {
-        return Ok(());
+        return Ok(answered);
     }
     let ca = match ca {
         Some(ca) => ca,
         None => SigningCa::issuing(&pki, passphrase)?,
     };
-    let leaf_requests = to_issue
-        .iter()
-        .map(|&i| {
-            let csr = csrs[i].take().ok_or_else(|| PkiError::DuplicateName {
-                name: requests[i].device.clone(),
-            })?;
-            csr.into_leaf_request(
-                Profile::Client,
-                Some(requests[i].device.clone()),
-                Vec::new(),
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut indices = Vec::with_capacity(to_issue.len());
+    let mut leaf_requests = Vec::with_capacity(to_issue.len());
+    for pending in to_issue {
+        indices.push(pending.index);
+        leaf_requests.push(pending.csr.into_leaf_request(
+            Profile::Client,
+            Some(pending.request.device.clone()),
+            Vec::new(),
+        )?);
+    }
     let opts = IssueOptions {
         lifetime: policy.lifetime,
         force: true,
     };
-    let entries = pki::issue(&mut pki, &ca, &leaf_requests, opts, &|_| {})?;
-    for (&i, entry) in to_issue.iter().zip(&entries) {
-        let pem = std::fs::read_to_string(pki.layout().leaf_cert(&entry.name)).unwrap_or_default();
-        outcomes[i] = Some(issued(entry, pem, ca.chain_for_leaves(), true));
+    let certificates = pki::issue_with_pem(&mut pki, &ca, &leaf_requests, opts)?;
+    for (index, (entry, pem)) in indices.into_iter().zip(certificates) {
+        answered.push((index, issued(&entry, pem, ca.chain_for_leaves(), true)));
     }
-    Ok(())
+    Ok(answered)
 }
 
 #[cfg(test)]
@@ -324,6 +355,84 @@ mod tests {
             payload,
         };
         precheck(&req, &policy()).err().map(|(why, _)| why.code())
+    }
+
+    fn request(device: &str, ask: Ask, payload: &[u8]) -> Request {
+        Request {
+            device: device.into(),
+            ask,
+            payload: payload.to_vec(),
+        }
+    }
+
+    fn pki() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let opts = crate::pki::InitOptions {
+            name: "Test CA".into(),
+            key: KeyAlgorithm::P256,
+            root_lifetime: "3650d".parse().expect("lifetime"),
+            intermediate_lifetime: "1825d".parse().expect("lifetime"),
+            intermediate: true,
+            passphrase: None,
+        };
+        crate::pki::init(&tmp.path().join("pki"), &opts).expect("pki init");
+        tmp
+    }
+
+    fn status(o: &Outcome) -> (&'static str, bool) {
+        match &o.answer {
+            Answer::Issued { .. } => ("issued", o.issued),
+            Answer::Rejected { code, .. } => (code, o.issued),
+        }
+    }
+
+    #[test]
+    fn a_device_twice_in_one_batch_gets_an_answer_each() {
+        let tmp = pki();
+        let dir = tmp.path().join("pki");
+        let key = csr("dev1", KeyAlgorithm::P256);
+        let other = csr("dev1", KeyAlgorithm::P256);
+        let requests = [
+            request("dev1", Ask::Enroll, &key),
+            request("dev1", Ask::Enroll, &key),
+            request("dev1", Ask::Enroll, &other),
+            request("dev1", Ask::Enroll, b"garbage"),
+        ];
+        let outcomes = answer_batch(&dir, None, &policy(), &requests);
+        let got: Vec<_> = outcomes.iter().map(status).collect();
+        assert_eq!(
+            got,
+            [
+                ("issued", true),
+                // The same key again: the certificate just issued, sent again.
+                ("issued", false),
+                ("already-enrolled", false),
+                ("not-a-csr", false),
+            ]
+        );
+        assert_eq!(outcomes[0].serial, outcomes[1].serial);
+        let Answer::Issued {
+            certificate, chain, ..
+        } = &outcomes[0].answer
+        else {
+            unreachable!()
+        };
+        assert!(certificate.starts_with("-----BEGIN CERTIFICATE-----"));
+        assert!(chain.starts_with("-----BEGIN CERTIFICATE-----"));
+    }
+
+    #[test]
+    fn a_pki_that_fails_answers_internal_error_with_the_detail_for_the_log() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let requests = [
+            request("dev1", Ask::Enroll, &csr("dev1", KeyAlgorithm::P256)),
+            request("dev2", Ask::Enroll, &csr("dev2", KeyAlgorithm::P256)),
+        ];
+        let outcomes = answer_batch(&tmp.path().join("none"), None, &policy(), &requests);
+        assert_eq!(status(&outcomes[0]), ("internal-error", false));
+        assert!(outcomes[0].detail.is_some());
+        // Refused before the PKI is touched: no internal error for it.
+        assert_eq!(status(&outcomes[1]), ("unknown-device", false));
     }
 
     #[test]

@@ -1,15 +1,30 @@
 //! Enrollment over MQTT: devices send a CSR on `{prefix}/{id}/csr` (first certificate, with
 //! their bootstrap PSK) or `{prefix}/{id}/renew` (with their current certificate) and receive
 //! the answer on `{prefix}/{id}/result`.
+//!
+//! `settings` resolves what the service runs with (from a manifest or from flags), `service`
+//! is its event loop, `link` its MQTT connection, `answer` decides each request against the
+//! PKI, `batch` splits what arrived together, `retire` removes used bootstrap identities.
 
 mod answer;
+mod batch;
 mod error;
+mod link;
 mod policy;
 pub mod protocol;
+mod retire;
 mod service;
+mod settings;
+mod tls;
 
 pub use answer::{Outcome, Request, answer_batch, precheck};
-pub use error::EnrollError;
+pub use error::{EnrollError, SettingsError, TlsInput};
+pub use link::MAX_INCOMING_PACKET;
 pub use policy::{Policy, RateLimit};
-pub use protocol::{Answer, Ask, DEFAULT_PREFIX, Rejection};
-pub use service::{Log, ServiceConfig, ServiceEvent, serve};
+pub use protocol::{Answer, Ask, DEFAULT_PREFIX, Rejection, validate_prefix};
+pub use retire::RetireError;
+pub use service::{Log, ServiceEvent, serve};
+pub use settings::{
+    Bootstrap, BootstrapRetirement, BrokerAddress, Given, Overrides, ServiceSettings, Setting,
+    TlsFiles, defaults,
+};

@@ -20,12 +20,43 @@ pub enum Ask {
 }
 
 impl Ask {
-    pub fn id(self) -> &'static str {
+    /// The last level of the request topic: `csr` or `renew`.
+    pub fn topic_level(self) -> &'static str {
         match self {
             Ask::Enroll => "csr",
             Ask::Renew => "renew",
         }
     }
+}
+
+/// Checks a topic prefix for the protocol: a plain topic (no wildcards, no `{}` placeholders,
+/// no empty level, no leading or trailing space or control character) outside the broker's
+/// `$` topics. The one rule for prefixes, whether they come from a manifest or a flag.
+pub fn validate_prefix(prefix: &str) -> Result<(), String> {
+    if prefix.is_empty() {
+        return Err("the prefix is empty".into());
+    }
+    // Room for `/{id}/result` within MQTT's limit.
+    if prefix.len() > 60_000 {
+        return Err("the prefix is longer than 60000 bytes".into());
+    }
+    if prefix.trim() != prefix || prefix.chars().any(char::is_control) {
+        return Err(format!(
+            "{prefix:?} starts or ends with whitespace or holds a control character"
+        ));
+    }
+    if prefix.contains(['+', '#', '{', '}']) {
+        return Err(format!("{prefix:?} holds a wildcard or placeholder"));
+    }
+    if prefix.starts_with('$') {
+        return Err(format!(
+            "{prefix:?}: topics beginning with $ belong to the broker"
+        ));
+    }
+    if prefix.split('/').any(str::is_empty) {
+        return Err(format!("{prefix:?} has an empty level"));
+    }
+    Ok(())
 }
 
 /// The subscriptions that carry requests under `prefix`.
@@ -71,8 +102,6 @@ pub enum Rejection {
     AlreadyEnrolled,
     /// `/renew` from a device without a valid certificate.
     NotEnrolled,
-    /// `/renew` with the current key before the renewal window opens.
-    NotDue,
     /// Too many requests from this device.
     RateLimited,
     /// The service could not issue (its PKI failed); the device should retry later.
@@ -91,7 +120,6 @@ impl Rejection {
             Rejection::UnknownDevice => "unknown-device",
             Rejection::AlreadyEnrolled => "already-enrolled",
             Rejection::NotEnrolled => "not-enrolled",
-            Rejection::NotDue => "not-due",
             Rejection::RateLimited => "rate-limited",
             Rejection::Internal => "internal-error",
         }
@@ -126,8 +154,8 @@ impl Answer {
         }
     }
 
-    pub fn to_json(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec(self)
     }
 }
 
@@ -155,9 +183,22 @@ mod tests {
     }
 
     #[test]
+    fn prefixes() {
+        assert!(validate_prefix("mqauth/enroll").is_ok());
+        assert!(validate_prefix("x").is_ok());
+        for bad in [
+            "", "a/#", "a/+/b", "a/", "/a", "a//b", "$SYS/x", "a/{id}", " a", "a\nb",
+        ] {
+            assert!(validate_prefix(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn answers_are_tagged_json() {
-        let json = String::from_utf8(Answer::rejected(Rejection::CnMismatch, "x").to_json())
-            .expect("utf-8");
+        let json = Answer::rejected(Rejection::CnMismatch, "x")
+            .to_json()
+            .expect("json");
+        let json = String::from_utf8(json).expect("utf-8");
         assert_eq!(
             json,
             r#"{"status":"rejected","code":"cn-mismatch","message":"x"}"#

@@ -6,47 +6,23 @@
 //! unanswered ones again from the broker, and answers them idempotently (the same key gets the
 //! same certificate). Requests that arrive together are answered together: one PKI lock and
 //! one database transaction per batch.
+//!
+//! The shape is rumqttd's router: the state in [`Service`], one loop waiting for the next
+//! [`Event`], a `handle_*` method per event, the network behind [`Link`].
 
 use super::answer::{Outcome, Request, answer_batch};
 use super::error::EnrollError;
+use super::link::{Link, LinkEvent, LinkOptions};
 use super::policy::{Policy, RateLimit};
 use super::protocol::{self, Answer, Ask, Rejection};
+use super::retire::retire;
+use super::settings::{BootstrapRetirement, ServiceSettings};
 use crate::pki::Passphrase;
-use rumqttc::{AsyncClient, Event as MqttEvent, MqttOptions, Outgoing, Packet, Publish, QoS};
+use rumqttc::Publish;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
-use tokio_rustls::rustls;
-
-/// Everything `serve` needs, read and checked by the caller.
-pub struct ServiceConfig {
-    pub host: String,
-    pub port: u16,
-    pub client_id: String,
-    /// Trust anchors for the broker's certificate (PEM).
-    pub broker_ca_pem: Vec<u8>,
-    /// The service's own certificate (and chain) and key (PEM).
-    pub cert_pem: Vec<u8>,
-    pub key_pem: zeroize::Zeroizing<Vec<u8>>,
-    pub pki_dir: PathBuf,
-    pub passphrase: Option<Passphrase>,
-    pub prefix: String,
-    pub policy: Policy,
-    /// Requests per device per minute.
-    pub rate_per_minute: usize,
-    /// Most requests answered in one batch.
-    pub batch_max: usize,
-    /// `bootstrap: once`: the psk_files whose identity a device loses with its first
-    /// certificate, so that a factory PSK that leaks later enrolls nothing (a fleet's store and
-    /// every broker's copy of it).
-    pub retire_bootstrap: Vec<PathBuf>,
-    /// Locked while identities are removed: the fleet directory, which `fleet apply` also
-    /// writes.
-    pub retire_lock: Option<PathBuf>,
-    /// Run (by `sh -c`) after identities were removed, so the broker reloads its psk_file.
-    pub reload_command: Option<String>,
-}
+use tokio::signal::unix::{Signal, SignalKind, signal};
 
 /// What the service reports as it runs; the caller turns these into log lines.
 #[derive(Debug)]
@@ -78,357 +54,361 @@ pub enum ServiceEvent<'a> {
     },
 }
 
-/// The largest MQTT packet the service accepts from the broker.
-pub const MAX_INCOMING_PACKET: usize = 1024 * 1024;
-
 pub type Log = Arc<dyn Fn(ServiceEvent<'_>) + Send + Sync>;
 
-fn tls_config(config: &ServiceConfig) -> Result<rustls::ClientConfig, EnrollError> {
-    let certs = |pem_bytes: &[u8], what: &'static str| -> Result<Vec<_>, EnrollError> {
-        let text = std::str::from_utf8(pem_bytes).map_err(|_| EnrollError::Tls {
-            what,
-            why: "not PEM text".into(),
-        })?;
-        let blocks = pem::parse_many(text).map_err(|e| EnrollError::Tls {
-            what,
-            why: e.to_string(),
-        })?;
-        let ders: Vec<_> = blocks
-            .into_iter()
-            .filter(|b| b.tag() == "CERTIFICATE")
-            .map(|b| rustls::pki_types::CertificateDer::from(b.into_contents()))
-            .collect();
-        if ders.is_empty() {
-            return Err(EnrollError::Tls {
-                what,
-                why: "no CERTIFICATE block".into(),
-            });
-        }
-        Ok(ders)
-    };
-    let mut roots = rustls::RootCertStore::empty();
-    for der in certs(&config.broker_ca_pem, "--cafile")? {
-        roots.add(der).map_err(|e| EnrollError::Tls {
-            what: "--cafile",
-            why: e.to_string(),
-        })?;
-    }
-    let chain = certs(&config.cert_pem, "--cert")?;
-    let key_text = std::str::from_utf8(&config.key_pem).map_err(|_| EnrollError::Tls {
-        what: "--key",
-        why: "not PEM text".into(),
-    })?;
-    let key_block = pem::parse(key_text).map_err(|e| EnrollError::Tls {
-        what: "--key",
-        why: e.to_string(),
-    })?;
-    if key_block.tag() != "PRIVATE KEY" {
-        return Err(EnrollError::Tls {
-            what: "--key",
-            why: format!(
-                "expected an unencrypted PKCS#8 PRIVATE KEY, found {}",
-                key_block.tag()
-            ),
-        });
-    }
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key_block.into_contents().into());
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .and_then(|b| {
-            b.with_root_certificates(roots)
-                .with_client_auth_cert(chain, key)
-        })
-        .map_err(|e| EnrollError::Tls {
-            what: "--cert/--key",
-            why: e.to_string(),
-        })
-}
-
-/// Runs until SIGTERM or SIGINT: finishes the batch in hand, then disconnects.
-pub fn serve(config: ServiceConfig, log: Log) -> Result<(), EnrollError> {
-    let tls = tls_config(&config)?;
+/// Runs until SIGTERM or SIGINT: finishes the batch in hand, then disconnects. The PKI and the
+/// TLS files are checked before anything connects.
+pub fn serve(
+    settings: ServiceSettings,
+    passphrase: Option<Passphrase>,
+    log: Log,
+) -> Result<(), EnrollError> {
+    // The PKI must be there and usable (an interrupted run finished, an index.json migrated)
+    // before the service says it runs; it is opened again for each batch.
+    drop(crate::pki::Pki::open(&settings.pki_dir)?);
+    let tls = super::tls::client_config(&settings.tls)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(EnrollError::Runtime)?;
-    runtime.block_on(run(config, tls, log))
+    runtime.block_on(async move {
+        let service = Service::start(settings, passphrase, tls, log)?;
+        service.run().await;
+        Ok(())
+    })
 }
 
-async fn run(
-    config: ServiceConfig,
-    tls: rustls::ClientConfig,
-    log: Log,
-) -> Result<(), EnrollError> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut opts = MqttOptions::new(config.client_id.clone(), config.host.clone(), config.port);
-    opts.set_clean_session(false)
-        .set_manual_acks(true)
-        .set_keep_alive(Duration::from_secs(30))
-        // Requests over 16 KiB are answered too-large; a packet over this limit would make the
-        // client drop the connection, and the broker would deliver it again: the broker's
-        // max_packet_size must be below it (README).
-        .set_max_packet_size(MAX_INCOMING_PACKET, 64 * 1024)
-        .set_transport(rumqttc::Transport::tls_with_config(
-            rumqttc::TlsConfiguration::Rustls(Arc::new(tls)),
-        ));
-    let (client, mut eventloop) = AsyncClient::new(opts, 10_000);
-    let (tx, mut rx) = mpsc::unbounded_channel::<Publish>();
-    let broker = format!("{}:{}", config.host, config.port);
-
-    let loop_client = client.clone();
-    let loop_log = log.clone();
-    let filters = protocol::request_filters(&config.prefix);
-    let loop_broker = broker.clone();
-    let network = tokio::spawn(async move {
-        let mut backoff = Duration::from_secs(1);
-        loop {
-            match eventloop.poll().await {
-                Ok(MqttEvent::Incoming(Packet::ConnAck(_))) => {
-                    backoff = Duration::from_secs(1);
-                    // The session keeps them, but a first run (or a broker that lost its
-                    // persistence) needs them asked for.
-                    let wanted = filters
-                        .iter()
-                        .map(|f| rumqttc::SubscribeFilter::new(f.clone(), QoS::AtLeastOnce));
-                    let _ = loop_client.subscribe_many(wanted).await;
-                }
-                // Only once the broker holds the subscription does a request published from
-                // now on reach the service, even if it dies at once.
-                Ok(MqttEvent::Incoming(Packet::SubAck(_))) => {
-                    loop_log(ServiceEvent::Connected {
-                        broker: &loop_broker,
-                    });
-                }
-                Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
-                    if tx.send(p).is_err() {
-                        break;
-                    }
-                }
-                Ok(MqttEvent::Outgoing(Outgoing::Disconnect)) => break,
-                Ok(_) => {}
-                Err(e) => {
-                    loop_log(ServiceEvent::Unreachable {
-                        broker: &loop_broker,
-                        error: e.to_string(),
-                        retry_in: backoff,
-                    });
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(30));
-                }
-            }
-        }
-    });
-
-    let mut sigterm = signal(SignalKind::terminate()).map_err(EnrollError::Runtime)?;
-    let mut sigint = signal(SignalKind::interrupt()).map_err(EnrollError::Runtime)?;
-    let shared = Arc::new(Shared {
-        pki_dir: config.pki_dir.clone(),
-        passphrase: config.passphrase,
-        policy: config.policy.clone(),
-        retire_bootstrap: config.retire_bootstrap.clone(),
-        retire_lock: config.retire_lock.clone(),
-        reload_command: config.reload_command.clone(),
-    });
-    let mut limit = RateLimit::new(config.rate_per_minute, Duration::from_secs(60));
-    let mut held_back: Vec<(Publish, Instant)> = Vec::new();
-    let signal_name = loop {
-        if held_back.is_empty() {
-            tokio::select! {
-                _ = sigterm.recv() => break "SIGTERM",
-                _ = sigint.recv() => break "SIGINT",
-                first = rx.recv() => match first {
-                    Some(p) => held_back.push((p, Instant::now())),
-                    None => break "disconnect",
-                },
-            }
-        }
-        while held_back.len() < config.batch_max {
-            match rx.try_recv() {
-                Ok(p) => held_back.push((p, Instant::now())),
-                Err(_) => break,
-            }
-        }
-        // Each device once per batch; its later requests wait for the next one.
-        let mut batch = Vec::new();
-        let mut later = Vec::new();
-        let mut devices = std::collections::HashSet::new();
-        for (p, at) in held_back.drain(..) {
-            let first_of_device = protocol::parse_topic(&config.prefix, &p.topic)
-                .is_none_or(|(d, _)| devices.insert(d.to_string()));
-            if first_of_device {
-                batch.push((p, at));
-            } else {
-                later.push((p, at));
-            }
-        }
-        held_back = later;
-        answer(&client, &config.prefix, &shared, &mut limit, batch, &log).await;
-    };
-    log(ServiceEvent::Stopping {
-        signal: signal_name,
-    });
-    let _ = client.disconnect().await;
-    let _ = tokio::time::timeout(Duration::from_secs(5), network).await;
-    Ok(())
-}
-
-struct Shared {
+/// What answering a batch needs, shared with the blocking task that does it.
+struct Signer {
     pki_dir: PathBuf,
     passphrase: Option<Passphrase>,
     policy: Policy,
-    retire_bootstrap: Vec<PathBuf>,
-    retire_lock: Option<PathBuf>,
-    reload_command: Option<String>,
+    retirement: Option<BootstrapRetirement>,
 }
 
-/// Removes the bootstrap identities of `devices` that are still in `psk_file` (a device whose
-/// answer is sent again may have lost its identity already), then runs the reload command.
-/// Done before the answers go out: a crash in between sends the answer again, and this again.
-fn retire(
-    psk_files: &[PathBuf],
-    lock: Option<&std::path::Path>,
-    reload: Option<&str>,
-    devices: &[String],
-) -> Result<Vec<String>, String> {
-    let _lock = lock
-        .map(crate::lock::lock_dir)
-        .transpose()
-        .map_err(|e| e.to_string())?;
-    let mut gone: Vec<String> = Vec::new();
-    for psk_file in psk_files.iter().filter(|f| f.exists()) {
-        let present: std::collections::HashSet<String> = crate::psk::PskFile::open(psk_file)
-            .map_err(|e| e.to_string())?
-            .identities()
-            .map(str::to_string)
-            .collect();
-        let here: Vec<String> = devices
-            .iter()
-            .filter(|d| present.contains(*d))
-            .cloned()
-            .collect();
-        if !here.is_empty() {
-            crate::psk::revoke(psk_file, &here).map_err(|e| e.to_string())?;
-        }
-        gone.extend(here);
-    }
-    gone.sort();
-    gone.dedup();
-    if gone.is_empty() {
-        return Ok(gone);
-    }
-    if let Some(command) = reload {
-        let status = std::process::Command::new("sh")
-            .args(["-c", command])
-            .stdin(std::process::Stdio::null())
-            .status()
-            .map_err(|e| format!("reload command: {e}"))?;
-        if !status.success() {
-            return Err(format!("reload command exited with {status}"));
-        }
-    }
-    Ok(gone)
+/// What the loop waits for.
+enum Event {
+    Stop(&'static str),
+    Link(LinkEvent),
+    LinkClosed,
 }
 
-async fn answer(
-    client: &AsyncClient,
-    prefix: &str,
-    shared: &Arc<Shared>,
-    limit: &mut RateLimit,
-    batch: Vec<(Publish, Instant)>,
-    log: &Log,
-) {
-    let mut requests = Vec::new();
-    let mut sources = Vec::new();
-    let mut answered: Vec<(Publish, Instant, String, Ask, Outcome)> = Vec::new();
-    for (p, at) in batch {
-        let Some((device, ask)) = protocol::parse_topic(prefix, &p.topic) else {
-            log(ServiceEvent::Ignored { topic: &p.topic });
-            let _ = client.ack(&p).await;
-            continue;
-        };
-        let device = device.to_string();
-        if !limit.allow(&device, Instant::now()) {
-            let outcome = Outcome {
-                answer: Answer::rejected(
-                    Rejection::RateLimited,
-                    "too many requests; wait a minute",
-                ),
-                serial: None,
-                issued: false,
-            };
-            answered.push((p, at, device, ask, outcome));
-            continue;
-        }
-        requests.push(Request {
-            device: device.clone(),
-            ask,
-            payload: p.payload.to_vec(),
+/// A message off the broker and when it arrived (for the answer's latency).
+struct Arrived {
+    message: Publish,
+    at: Instant,
+}
+
+/// A request of the batch and, once decided, its outcome.
+struct Handled {
+    arrived: Arrived,
+    device: String,
+    ask: Ask,
+    outcome: Outcome,
+}
+
+/// What becomes of a message before the PKI is asked.
+#[derive(Debug, PartialEq, Eq)]
+enum Triage {
+    /// Not a request topic of the protocol: acknowledged and logged, never answered.
+    Ignore,
+    /// Over the device's rate: answered `rate-limited` without asking the PKI.
+    RateLimited {
+        device: String,
+        ask: Ask,
+    },
+    Sign {
+        device: String,
+        ask: Ask,
+    },
+}
+
+fn triage(prefix: &str, limit: &mut RateLimit, topic: &str, at: Instant) -> Triage {
+    let Some((device, ask)) = protocol::parse_topic(prefix, topic) else {
+        return Triage::Ignore;
+    };
+    let device = device.to_string();
+    if limit.allow(&device, at) {
+        Triage::Sign { device, ask }
+    } else {
+        Triage::RateLimited { device, ask }
+    }
+}
+
+struct Service {
+    prefix: String,
+    broker: String,
+    batch_max: usize,
+    signer: Arc<Signer>,
+    limit: RateLimit,
+    link: Link,
+    log: Log,
+    sigterm: Signal,
+    sigint: Signal,
+}
+
+impl Service {
+    fn start(
+        settings: ServiceSettings,
+        passphrase: Option<Passphrase>,
+        tls: tokio_rustls::rustls::ClientConfig,
+        log: Log,
+    ) -> Result<Service, EnrollError> {
+        let sigterm = signal(SignalKind::terminate()).map_err(EnrollError::Runtime)?;
+        let sigint = signal(SignalKind::interrupt()).map_err(EnrollError::Runtime)?;
+        let link = Link::open(LinkOptions {
+            host: &settings.broker.host,
+            port: settings.broker.port,
+            client_id: &settings.client_id,
+            prefix: &settings.prefix,
+            tls,
         });
-        sources.push((p, at, device, ask));
-    }
-    if !requests.is_empty() {
-        let work = shared.clone();
-        let outcomes = tokio::task::spawn_blocking(move || {
-            answer_batch(
-                &work.pki_dir,
-                work.passphrase.as_ref(),
-                &work.policy,
-                &requests,
-            )
+        Ok(Service {
+            broker: settings.broker.to_string(),
+            batch_max: settings.batch_max.max(1),
+            limit: RateLimit::new(
+                usize::from(settings.rate_per_minute),
+                Duration::from_secs(60),
+            ),
+            signer: Arc::new(Signer {
+                pki_dir: settings.pki_dir,
+                passphrase,
+                policy: settings.policy,
+                retirement: settings.retirement,
+            }),
+            prefix: settings.prefix,
+            link,
+            log,
+            sigterm,
+            sigint,
         })
-        .await
-        .unwrap_or_default();
-        for ((p, at, device, ask), outcome) in sources.into_iter().zip(outcomes) {
-            answered.push((p, at, device, ask, outcome));
+    }
+
+    async fn run(mut self) {
+        let signal = loop {
+            match self.next_event().await {
+                Event::Stop(signal) => break signal,
+                Event::LinkClosed => break "disconnect",
+                Event::Link(LinkEvent::Message(first)) => {
+                    let batch = self.gather(first);
+                    self.handle_batch(batch).await;
+                }
+                Event::Link(status) => self.handle_status(status),
+            }
+        };
+        (self.log)(ServiceEvent::Stopping { signal });
+        self.link.close().await;
+    }
+
+    /// Signals are looked at between batches: the batch in hand is always finished.
+    async fn next_event(&mut self) -> Event {
+        tokio::select! {
+            _ = self.sigterm.recv() => Event::Stop("SIGTERM"),
+            _ = self.sigint.recv() => Event::Stop("SIGINT"),
+            event = self.link.next() => match event {
+                Some(event) => Event::Link(event),
+                None => Event::LinkClosed,
+            },
         }
     }
-    if !shared.retire_bootstrap.is_empty() {
-        let enrolled: Vec<String> = answered
-            .iter()
-            .filter(|(_, _, _, ask, o)| {
-                *ask == Ask::Enroll && matches!(o.answer, Answer::Issued { .. })
-            })
-            .map(|(_, _, device, _, _)| device.clone())
-            .collect();
-        if !enrolled.is_empty() {
-            let work = shared.clone();
-            let result = tokio::task::spawn_blocking(move || {
-                retire(
-                    &work.retire_bootstrap,
-                    work.retire_lock.as_deref(),
-                    work.reload_command.as_deref(),
-                    &enrolled,
-                )
-            })
-            .await
-            .unwrap_or_else(|e| Err(e.to_string()));
-            match result {
-                Ok(gone) if gone.is_empty() => {}
-                Ok(gone) => log(ServiceEvent::Retired {
-                    devices: &gone,
-                    error: None,
+
+    /// `first` and the messages already waiting behind it, up to the batch size; connection
+    /// news met on the way is handled in order.
+    fn gather(&mut self, first: Publish) -> Vec<Arrived> {
+        let mut batch = vec![Arrived {
+            message: first,
+            at: Instant::now(),
+        }];
+        while batch.len() < self.batch_max {
+            match self.link.try_next() {
+                Some(LinkEvent::Message(message)) => batch.push(Arrived {
+                    message,
+                    at: Instant::now(),
                 }),
-                Err(error) => log(ServiceEvent::Retired {
-                    devices: &[],
-                    error: Some(error),
+                Some(status) => self.handle_status(status),
+                None => break,
+            }
+        }
+        batch
+    }
+
+    fn handle_status(&mut self, event: LinkEvent) {
+        match event {
+            LinkEvent::Subscribed => (self.log)(ServiceEvent::Connected {
+                broker: &self.broker,
+            }),
+            LinkEvent::Unreachable { error, retry_in } => (self.log)(ServiceEvent::Unreachable {
+                broker: &self.broker,
+                error,
+                retry_in,
+            }),
+            // Messages are gathered into batches, never handled here.
+            LinkEvent::Message(message) => (self.log)(ServiceEvent::Ignored {
+                topic: &message.topic,
+            }),
+        }
+    }
+
+    async fn handle_batch(&mut self, batch: Vec<Arrived>) {
+        let mut handled = Vec::with_capacity(batch.len());
+        let mut to_sign = Vec::new();
+        for arrived in batch {
+            match triage(
+                &self.prefix,
+                &mut self.limit,
+                &arrived.message.topic,
+                arrived.at,
+            ) {
+                Triage::Ignore => {
+                    (self.log)(ServiceEvent::Ignored {
+                        topic: &arrived.message.topic,
+                    });
+                    self.link.acknowledge(&arrived.message).await;
+                }
+                Triage::Sign { device, ask } => to_sign.push((arrived, device, ask)),
+                Triage::RateLimited { device, ask } => handled.push(Handled {
+                    arrived,
+                    device,
+                    ask,
+                    outcome: Outcome::rejected(
+                        Rejection::RateLimited,
+                        "too many requests; wait a minute",
+                    ),
                 }),
             }
         }
+        handled.extend(self.sign(to_sign).await);
+        self.retire_enrolled(&handled).await;
+        for done in handled {
+            self.handle_answer(done).await;
+        }
     }
-    for (p, at, device, ask, outcome) in answered {
-        let topic = protocol::result_topic(prefix, &device);
-        // Queued before the acknowledgement: if the service dies between the two, the broker
-        // sends the request again and the answer is sent again.
-        let _ = client
-            .publish(topic, QoS::AtLeastOnce, false, outcome.answer.to_json())
+
+    /// Answers the requests with the PKI, off the async thread. A batch that fails as a whole
+    /// (its task panicked) is answered `internal-error`, request by request.
+    async fn sign(&self, to_sign: Vec<(Arrived, String, Ask)>) -> Vec<Handled> {
+        if to_sign.is_empty() {
+            return Vec::new();
+        }
+        let requests: Vec<Request> = to_sign
+            .iter()
+            .map(|(arrived, device, ask)| Request {
+                device: device.clone(),
+                ask: *ask,
+                payload: arrived.message.payload.to_vec(),
+            })
+            .collect();
+        let signer = self.signer.clone();
+        let outcomes = tokio::task::spawn_blocking(move || {
+            answer_batch(
+                &signer.pki_dir,
+                signer.passphrase.as_ref(),
+                &signer.policy,
+                &requests,
+            )
+        })
+        .await;
+        let outcomes: Vec<Outcome> = match outcomes {
+            Ok(outcomes) => outcomes,
+            Err(e) => {
+                let failed = Outcome::internal(format!("the batch failed: {e}"));
+                vec![failed; to_sign.len()]
+            }
+        };
+        to_sign
+            .into_iter()
+            .zip(outcomes)
+            .map(|((arrived, device, ask), outcome)| Handled {
+                arrived,
+                device,
+                ask,
+                outcome,
+            })
+            .collect()
+    }
+
+    /// `bootstrap: once`: the devices that just enrolled lose their factory identity before
+    /// their answers go out.
+    async fn retire_enrolled(&self, handled: &[Handled]) {
+        if self.signer.retirement.is_none() {
+            return;
+        }
+        let enrolled: Vec<String> = handled
+            .iter()
+            .filter(|h| h.ask == Ask::Enroll && matches!(h.outcome.answer, Answer::Issued { .. }))
+            .map(|h| h.device.clone())
+            .collect();
+        if enrolled.is_empty() {
+            return;
+        }
+        let signer = self.signer.clone();
+        let result = tokio::task::spawn_blocking(move || match &signer.retirement {
+            Some(retirement) => retire(retirement, &enrolled).map_err(|e| e.to_string()),
+            None => Ok(Vec::new()),
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("the removal failed: {e}")));
+        match result {
+            Ok(gone) if gone.is_empty() => {}
+            Ok(gone) => (self.log)(ServiceEvent::Retired {
+                devices: &gone,
+                error: None,
+            }),
+            Err(error) => (self.log)(ServiceEvent::Retired {
+                devices: &[],
+                error: Some(error),
+            }),
+        }
+    }
+
+    async fn handle_answer(&self, mut done: Handled) {
+        let payload = match done.outcome.answer.to_json() {
+            Ok(payload) => payload,
+            Err(e) => {
+                done.outcome = Outcome::internal(format!("the answer cannot be written: {e}"));
+                done.outcome.answer.to_json().unwrap_or_else(|_| {
+                    br#"{"status":"rejected","code":"internal-error","message":"try again later"}"#
+                        .to_vec()
+                })
+            }
+        };
+        let topic = protocol::result_topic(&self.prefix, &done.device);
+        self.link
+            .answer(&done.arrived.message, topic, payload)
             .await;
-        let _ = client.ack(&p).await;
-        log(ServiceEvent::Answered {
-            device: &device,
-            ask,
-            outcome: &outcome,
-            elapsed: at.elapsed(),
+        (self.log)(ServiceEvent::Answered {
+            device: &done.device,
+            ask: done.ask,
+            outcome: &done.outcome,
+            elapsed: done.arrived.at.elapsed(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triage_ignores_what_is_not_a_request_and_limits_each_device() {
+        let mut limit = RateLimit::new(2, Duration::from_secs(60));
+        let now = Instant::now();
+        let mut t = |topic: &str| triage("p", &mut limit, topic, now);
+        assert_eq!(t("p/d1/result"), Triage::Ignore);
+        assert_eq!(t("other/d1/csr"), Triage::Ignore);
+        let sign = |d: &str, ask| Triage::Sign {
+            device: d.into(),
+            ask,
+        };
+        assert_eq!(t("p/d1/csr"), sign("d1", Ask::Enroll));
+        assert_eq!(t("p/d1/renew"), sign("d1", Ask::Renew));
+        assert_eq!(
+            t("p/d1/csr"),
+            Triage::RateLimited {
+                device: "d1".into(),
+                ask: Ask::Enroll
+            }
+        );
+        assert_eq!(t("p/d2/csr"), sign("d2", Ask::Enroll));
     }
 }

@@ -1,6 +1,6 @@
 //! Where a fleet's files live under its directory (`--out`).
 
-use super::model::Fleet;
+use super::model::{Broker, Fleet};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -52,6 +52,29 @@ impl FleetDir {
 
     pub fn emqx_dir(&self, broker: &str) -> PathBuf {
         self.broker_dir(broker).join("emqx")
+    }
+
+    pub fn emqx_acl(&self, broker: &str) -> PathBuf {
+        self.emqx_dir(broker).join("acl.conf")
+    }
+
+    pub fn emqx_psk(&self, broker: &str) -> PathBuf {
+        self.emqx_dir(broker).join("psk.txt")
+    }
+
+    /// The psk_files a broker reads (Mosquitto's and EMQX's), when it has a PSK listener.
+    pub fn broker_psk_files(&self, broker: &Broker) -> Vec<PathBuf> {
+        match broker.psk_port {
+            Some(_) => vec![self.broker_psk(&broker.name), self.emqx_psk(&broker.name)],
+            None => Vec::new(),
+        }
+    }
+
+    /// Every file that holds the fleet's PSK identities: the store and each broker's copies.
+    pub fn psk_files(&self, fleet: &Fleet) -> Vec<PathBuf> {
+        std::iter::once(self.psk_store())
+            .chain(fleet.brokers.iter().flat_map(|b| self.broker_psk_files(b)))
+            .collect()
     }
 
     /// Where a batch of broker files keeps its journal while it renames them.

@@ -108,11 +108,11 @@ struct RawDevice {
 }
 
 /// Turns locations into errors that name the manifest.
-struct Ctx<'a> {
+struct Locator<'a> {
     file: &'a Path,
 }
 
-impl Ctx<'_> {
+impl Locator<'_> {
     fn at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> FleetError {
         self.at_place(
             (spanned.referenced.line(), spanned.referenced.column()),
@@ -203,11 +203,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Fleet, FleetError> {
             message: yaml_message(&e),
         }
     })?;
-    validate(raw, &Ctx { file: path })
+    validate(raw, &Locator { file: path })
 }
 
 fn lifetime(
-    ctx: &Ctx<'_>,
+    ctx: &Locator<'_>,
     value: &Option<Spanned<String>>,
     default: Lifetime,
 ) -> Result<Lifetime, FleetError> {
@@ -217,7 +217,7 @@ fn lifetime(
     }
 }
 
-fn validate(raw: RawManifest, ctx: &Ctx<'_>) -> Result<Fleet, FleetError> {
+fn validate(raw: RawManifest, ctx: &Locator<'_>) -> Result<Fleet, FleetError> {
     names::validate(&raw.fleet.value)
         .map_err(|e| ctx.at(&raw.fleet, format!("fleet name: {e}")))?;
 
@@ -353,7 +353,7 @@ fn validate(raw: RawManifest, ctx: &Ctx<'_>) -> Result<Fleet, FleetError> {
 /// The `enroll:` section, with its defaults when only a group's `enroll: true` asks for it.
 fn validate_enroll(
     raw: &RawManifest,
-    ctx: &Ctx<'_>,
+    ctx: &Locator<'_>,
     groups: &[Group],
     brokers: &[Broker],
     devices: &[Device],
@@ -370,13 +370,13 @@ fn validate_enroll(
     };
     let (prefix, rules) = match &e.prefix {
         Some(p) => {
-            let rules = check_prefix(&p.value)
+            let rules = crate::enroll::validate_prefix(&p.value)
                 .and_then(|()| enroll_rules(&p.value))
                 .map_err(|why| ctx.at(p, format!("enroll.prefix: {why}")))?;
             (p.value.clone(), rules)
         }
         None => {
-            let prefix = crate::enroll::DEFAULT_PREFIX;
+            let prefix = crate::enroll::defaults::PREFIX;
             let rules = enroll_rules(prefix).map_err(|why| ctx.at_place(whole, why))?;
             (prefix.to_string(), rules)
         }
@@ -441,21 +441,26 @@ fn validate_enroll(
                     .map_err(|why| ctx.at(k, why.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?,
-        None => vec![KeyAlgorithm::P256, KeyAlgorithm::P384],
+        None => crate::enroll::defaults::KEY_TYPES.to_vec(),
     };
     let renew_window = match &e.renew_window {
         Some(w) if w.value == 0 || w.value > 100 => {
             return Err(ctx.at(w, "enroll.renew_window is a percentage, 1 to 100"));
         }
         Some(w) => f64::from(w.value) / 100.0,
-        None => 0.33,
+        None => f64::from(crate::enroll::defaults::RENEW_WINDOW_PERCENT) / 100.0,
     };
     let bootstrap = match &e.bootstrap {
-        Some(b) => match b.value.as_str() {
-            "keep" => Bootstrap::Keep,
-            "once" => Bootstrap::Once,
-            other => {
-                return Err(ctx.at(b, format!("enroll.bootstrap {other:?}: use keep or once")));
+        Some(b) => match <Bootstrap as crate::choice::Choice>::ALL
+            .iter()
+            .find(|v| crate::choice::Choice::id(**v) == b.value)
+        {
+            Some(bootstrap) => *bootstrap,
+            None => {
+                return Err(ctx.at(
+                    b,
+                    format!("enroll.bootstrap {:?}: use keep or once", b.value),
+                ));
             }
         },
         None => Bootstrap::Keep,
@@ -470,7 +475,7 @@ fn validate_enroll(
     let rate = match &e.rate {
         Some(r) if r.value == 0 => return Err(ctx.at(r, "enroll.rate must be at least 1")),
         Some(r) => r.value,
-        None => 6,
+        None => crate::enroll::defaults::RATE_PER_MINUTE,
     };
     check_reserved(raw, ctx, &prefix)?;
     Ok(Some(EnrollSettings {
@@ -486,23 +491,6 @@ fn validate_enroll(
         reload_command,
         rate,
     }))
-}
-
-/// A topic prefix without wildcards, placeholders, `$` or empty levels.
-fn check_prefix(prefix: &str) -> Result<(), String> {
-    TopicTemplate::parse(prefix)?;
-    if prefix.contains(['+', '#', '{', '}']) {
-        return Err(format!("{prefix:?} holds a wildcard or placeholder"));
-    }
-    if prefix.starts_with('$') {
-        return Err(format!(
-            "{prefix:?}: topics beginning with $ belong to the broker"
-        ));
-    }
-    if prefix.split('/').any(str::is_empty) {
-        return Err(format!("{prefix:?} has an empty level"));
-    }
-    Ok(())
 }
 
 fn enroll_rules(prefix: &str) -> Result<EnrollRules, String> {
@@ -531,7 +519,7 @@ fn enroll_rules(prefix: &str) -> Result<EnrollRules, String> {
 
 /// The prefix belongs to the protocol: a group or device rule reaching into it would let one
 /// device answer for the service or read another's certificate requests.
-fn check_reserved(raw: &RawManifest, ctx: &Ctx<'_>, prefix: &str) -> Result<(), FleetError> {
+fn check_reserved(raw: &RawManifest, ctx: &Locator<'_>, prefix: &str) -> Result<(), FleetError> {
     let filter = format!("{prefix}/#");
     let lists = raw
         .groups
@@ -559,7 +547,7 @@ fn check_reserved(raw: &RawManifest, ctx: &Ctx<'_>, prefix: &str) -> Result<(), 
     Ok(())
 }
 
-fn validate_brokers(raw: &RawManifest, ctx: &Ctx<'_>) -> Result<Vec<Broker>, FleetError> {
+fn validate_brokers(raw: &RawManifest, ctx: &Locator<'_>) -> Result<Vec<Broker>, FleetError> {
     if raw.brokers.is_empty() {
         return Err(ctx.at(&raw.fleet, "the manifest defines no broker"));
     }
@@ -640,7 +628,7 @@ fn validate_brokers(raw: &RawManifest, ctx: &Ctx<'_>) -> Result<Vec<Broker>, Fle
 
 fn validate_devices(
     raw: &RawManifest,
-    ctx: &Ctx<'_>,
+    ctx: &Locator<'_>,
     group_index: &HashMap<String, usize>,
     brokers: &[Broker],
 ) -> Result<Vec<Device>, FleetError> {
@@ -749,7 +737,7 @@ fn too_many_message() -> String {
     )
 }
 
-fn too_many<T>(ctx: &Ctx<'_>, at: &Spanned<T>) -> FleetError {
+fn too_many<T>(ctx: &Locator<'_>, at: &Spanned<T>) -> FleetError {
     ctx.at(at, too_many_message())
 }
 

@@ -62,12 +62,7 @@ pub struct Group {
     pub enroll: bool,
 }
 
-/// What becomes of a device's bootstrap PSK once it holds a certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bootstrap {
-    Keep,
-    Once,
-}
+pub use crate::enroll::Bootstrap;
 
 /// The manifest's `enroll:` section: how `enroll serve -m` answers, and the topics the ACLs
 /// reserve for it.
@@ -104,7 +99,7 @@ pub struct EnrollRules {
 }
 
 impl EnrollSettings {
-    pub const DEFAULT_SERVICE: &'static str = "mqauth-enroll";
+    pub const DEFAULT_SERVICE: &'static str = crate::enroll::defaults::SERVICE;
 }
 
 #[derive(Debug, Clone)]

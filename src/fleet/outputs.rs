@@ -234,10 +234,7 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
         let dir = inputs.dir;
         let (acl_path, psk_path) = match inputs.target {
             Target::Mosquitto => (dir.mtls_acl(&b.name), dir.broker_psk(&b.name)),
-            Target::Emqx => (
-                dir.emqx_dir(&b.name).join("acl.conf"),
-                dir.emqx_dir(&b.name).join("psk.txt"),
-            ),
+            Target::Emqx => (dir.emqx_acl(&b.name), dir.emqx_psk(&b.name)),
         };
         let listener = |port: u16| match b.listen {
             Some(ip) => format!("{port} {ip}"),

@@ -71,6 +71,30 @@ pub fn issue(
     opts: IssueOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<Entry>, PkiError> {
+    let issued = issue_batch(pki, ca, requests, opts, progress, false)?;
+    Ok(issued.into_iter().map(|(entry, _)| entry).collect())
+}
+
+/// [`issue`], giving back each certificate's PEM with its record: for a caller that sends
+/// the certificates on (the enrollment service) instead of reading the files back.
+pub fn issue_with_pem(
+    pki: &mut Pki,
+    ca: &SigningCa,
+    requests: &[LeafRequest],
+    opts: IssueOptions,
+) -> Result<Vec<(Entry, String)>, PkiError> {
+    issue_batch(pki, ca, requests, opts, &|_| {}, true)
+}
+
+/// A batch keeps the PEMs only when asked: a million-certificate batch would hold them all.
+fn issue_batch(
+    pki: &mut Pki,
+    ca: &SigningCa,
+    requests: &[LeafRequest],
+    opts: IssueOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    keep_pem: bool,
+) -> Result<Vec<(Entry, String)>, PkiError> {
     let in_force = check_requests(pki, requests, opts)?;
     let now = now();
     let start = not_before(now);
@@ -93,7 +117,7 @@ pub fn issue(
 
     let layout = pki.layout.clone();
     let files = Batch::new(opts.force);
-    let entries: Vec<Entry> = requests
+    let issued: Vec<(Entry, String)> = requests
         .par_iter()
         .zip(serials.par_iter())
         .map(|(req, serial)| {
@@ -131,7 +155,7 @@ pub fn issue(
                 )?;
             }
             progress(1);
-            Ok(Entry {
+            let entry = Entry {
                 serial: serial.clone(),
                 name: req.name.clone(),
                 profile: req.profile,
@@ -147,25 +171,26 @@ pub fn issue(
                 superseded_by: None,
                 fingerprint_sha256: Some(fingerprint(cert.der())),
                 key_held,
-            })
+            };
+            Ok((entry, if keep_pem { pem } else { String::new() }))
         })
         .collect::<Result<_, PkiError>>()?;
 
     let change = Change {
-        operation: format!("issue {}", entries.len()),
-        supersede: entries
+        operation: format!("issue {}", issued.len()),
+        supersede: issued
             .iter()
-            .filter_map(|e| {
+            .filter_map(|(e, _)| {
                 in_force
                     .get(&e.name)
                     .map(|old| (old.serial.clone(), e.serial.clone()))
             })
             .collect(),
-        insert: entries.clone(),
+        insert: issued.iter().map(|(e, _)| e.clone()).collect(),
         ..Change::default()
     };
     pki.commit(files, change)?;
-    Ok(entries)
+    Ok(issued)
 }
 
 /// Refuses what cannot be issued; returns the certificates in force for the names (those a

@@ -30,7 +30,7 @@ pub use csr::{CsrRequest, parse_csr, read_csr};
 pub use entry::{Entry, Reason, Snapshot, State, Status, UnknownReason, fingerprint};
 pub use error::PkiError;
 pub use exposure::{Exposure, exposed_ca_secrets, exposure, exposure_of};
-pub use issue::{IssueOptions, LeafKey, LeafRequest, cut_short, issue};
+pub use issue::{IssueOptions, LeafKey, LeafRequest, cut_short, issue, issue_with_pem};
 pub use keys::{
     KeyAlgorithm, KeyError, UnknownKeyAlgorithm, describe_key, key_from_pem, key_to_pem, pkcs8_pem,
     public_key_of_pem,

@@ -1,7 +1,7 @@
 //! Pitfall 1, authentication is not authorization: listeners without an ACL, grants too wide,
 //! rules that let one device command another, and usernames the broker did not authenticate.
 
-use super::Ctx;
+use super::AuditRun;
 use crate::audit::acl::{self, AclFile, AclRule};
 use crate::audit::config::{Directive, Listener};
 use crate::audit::finding::Severity;
@@ -15,7 +15,7 @@ const COMMAND_LEVELS: &[&str] = &[
     "reboot", "update", "write",
 ];
 
-fn authenticates(ctx: &Ctx<'_>, l: &Listener) -> bool {
+fn authenticates(ctx: &AuditRun<'_>, l: &Listener) -> bool {
     let c = ctx.config;
     l.is_set("require_certificate")
         || l.has_psk_hint()
@@ -24,7 +24,7 @@ fn authenticates(ctx: &Ctx<'_>, l: &Listener) -> bool {
         || c.anonymous(l).is_some()
 }
 
-pub(super) fn check(ctx: &mut Ctx<'_>) {
+pub(super) fn check(ctx: &mut AuditRun<'_>) {
     let config = ctx.config;
     let mut acls: HashMap<PathBuf, Option<AclFile>> = HashMap::new();
     for l in &config.listeners {
@@ -69,7 +69,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
     }
 }
 
-fn load_acl(ctx: &mut Ctx<'_>, d: &Directive, l: &Listener) -> Option<AclFile> {
+fn load_acl(ctx: &mut AuditRun<'_>, d: &Directive, l: &Listener) -> Option<AclFile> {
     let bytes = ctx.read_named(d, l, "acl_file", crate::input::Kind::AccessFile)?;
     let acl = acl::parse(&d.path(), &String::from_utf8_lossy(&bytes));
     for line in acl.bad_lines.iter().take(10) {
@@ -90,7 +90,7 @@ fn load_acl(ctx: &mut Ctx<'_>, d: &Directive, l: &Listener) -> Option<AclFile> {
 
 /// An ACL keyed by username on a listener that authenticates identities (certificates, PSKs)
 /// but does not make them the username: the username is then whatever the client sends.
-fn unbound_username(ctx: &mut Ctx<'_>, l: &Listener, acl: &AclFile) {
+fn unbound_username(ctx: &mut AuditRun<'_>, l: &Listener, acl: &AclFile) {
     let c = ctx.config;
     let identities = l.is_set("require_certificate") || l.has_psk_hint();
     if !identities
@@ -157,7 +157,7 @@ fn crosses_devices(acl: &AclFile, rule: &AclRule) -> bool {
     })
 }
 
-fn rules_of(ctx: &mut Ctx<'_>, acl: &AclFile, l: &Listener) {
+fn rules_of(ctx: &mut AuditRun<'_>, acl: &AclFile, l: &Listener) {
     let users: std::collections::HashSet<&str> =
         acl.rules.iter().filter_map(|r| r.user.as_deref()).collect();
     for rule in acl.rules.iter().filter(|r| r.access.grants()) {
@@ -215,7 +215,7 @@ fn rules_of(ctx: &mut Ctx<'_>, acl: &AclFile, l: &Listener) {
 }
 
 /// The dynamic-security plugin's JSON: open defaults and wildcard grants.
-fn dynsec(ctx: &mut Ctx<'_>, d: &Directive, l: &Listener) {
+fn dynsec(ctx: &mut AuditRun<'_>, d: &Directive, l: &Listener) {
     let Some(bytes) = ctx.read_named(
         d,
         l,

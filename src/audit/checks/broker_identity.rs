@@ -1,7 +1,7 @@
 //! Pitfall 4, the broker's identity: what devices verify (serverAuth, SANs, the names they
 //! dial, the chain they can build) and the key behind it.
 
-use super::{Ctx, certificates};
+use super::{AuditRun, certificates};
 use crate::audit::config::Listener;
 use crate::audit::finding::Severity;
 use crate::audit::rules;
@@ -9,7 +9,7 @@ use crate::input::Kind;
 use crate::inspect::{CertFacts, PeerName};
 use std::os::unix::fs::PermissionsExt;
 
-pub(super) fn check(ctx: &mut Ctx<'_>) {
+pub(super) fn check(ctx: &mut AuditRun<'_>) {
     let config = ctx.config;
     for l in &config.listeners {
         let Some(d) = l.get("certfile") else { continue };
@@ -66,7 +66,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
 }
 
 /// The listener's bind address and the `--host` names must be in the certificate.
-fn names(ctx: &mut Ctx<'_>, l: &Listener, leaf: &CertFacts, at: &crate::audit::config::Place) {
+fn names(ctx: &mut AuditRun<'_>, l: &Listener, leaf: &CertFacts, at: &crate::audit::config::Place) {
     let bind = l
         .bind
         .as_deref()
@@ -109,7 +109,7 @@ fn names(ctx: &mut Ctx<'_>, l: &Listener, leaf: &CertFacts, at: &crate::audit::c
 
 /// A leaf issued by an intermediate, sent without it.
 fn intermediate(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut AuditRun<'_>,
     l: &Listener,
     chain: &[CertFacts],
     at: &crate::audit::config::Place,
@@ -147,7 +147,7 @@ fn intermediate(
 }
 
 /// The keyfile: readable, private, and the certificate's (`leaf`, when it could be read).
-fn key(ctx: &mut Ctx<'_>, l: &Listener, leaf: Option<&CertFacts>) {
+fn key(ctx: &mut AuditRun<'_>, l: &Listener, leaf: Option<&CertFacts>) {
     let Some(d) = l.get("keyfile") else { return };
     let Some(bytes) = ctx.read_named(d, l, "keyfile", Kind::PrivateKey) else {
         return;

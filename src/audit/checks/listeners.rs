@@ -1,11 +1,11 @@
 //! Listeners themselves: plain TCP where it is reachable, anonymous access, old TLS, TLS that
 //! authenticates only the broker, and the scaling notes.
 
-use super::Ctx;
+use super::AuditRun;
 use crate::audit::finding::Severity;
 use crate::audit::rules;
 
-pub(super) fn check(ctx: &mut Ctx<'_>) {
+pub(super) fn check(ctx: &mut AuditRun<'_>) {
     let config = ctx.config;
     let mut anonymous_seen = Vec::new();
     for l in &config.listeners {

@@ -24,8 +24,8 @@ pub struct Options {
     pub hosts: Vec<PeerName>,
 }
 
-/// What every check writes to.
-pub(super) struct Ctx<'a> {
+/// One audit in progress: what every check reads and writes its findings to.
+pub(super) struct AuditRun<'a> {
     pub config: &'a Config,
     pub opts: &'a Options,
     pub findings: Vec<Finding>,
@@ -33,7 +33,7 @@ pub(super) struct Ctx<'a> {
     seen: HashSet<(PathBuf, &'static str)>,
 }
 
-impl Ctx<'_> {
+impl AuditRun<'_> {
     fn add(&mut self, finding: Finding) {
         self.findings.push(finding);
     }
@@ -138,7 +138,7 @@ pub fn run(configs: &[Config], opts: &Options) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut psk = crate::psk::Checker::new();
     for config in configs {
-        let mut ctx = Ctx {
+        let mut ctx = AuditRun {
             config,
             opts,
             findings: Vec::new(),

@@ -1,11 +1,11 @@
 //! Pitfall 2, shared PSKs: the `psk check` engine on every psk_file the listeners read, keys
 //! compared across all of them (and across every configuration audited at once).
 
-use super::Ctx;
+use super::AuditRun;
 use crate::audit::finding::{Finding, Severity};
 use crate::audit::rules;
 
-pub(super) fn check(ctx: &mut Ctx<'_>, checker: &mut crate::psk::Checker) {
+pub(super) fn check(ctx: &mut AuditRun<'_>, checker: &mut crate::psk::Checker) {
     let config = ctx.config;
     for l in &config.listeners {
         let Some(d) = config.security(l, "psk_file") else {

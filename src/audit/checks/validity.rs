@@ -1,13 +1,13 @@
 //! Pitfall 3, time and validity, at `--at`: the broker's certificate, the CAs, the CRL, and a
 //! CRL the broker does not read although revocations exist.
 
-use super::{Ctx, certificates, validity};
+use super::{AuditRun, certificates, validity};
 use crate::audit::config::Listener;
 use crate::audit::finding::Severity;
 use crate::audit::rules;
 use crate::input::Kind;
 
-pub(super) fn check(ctx: &mut Ctx<'_>) {
+pub(super) fn check(ctx: &mut AuditRun<'_>) {
     let config = ctx.config;
     for l in &config.listeners {
         if let Some(d) = l.get("certfile")
@@ -57,7 +57,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
 /// A CRL whose nextUpdate has passed, or is near: within a quarter of its own lifetime (a CRL
 /// lives days, not months) and the warning window.
 fn crl_due(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut AuditRun<'_>,
     l: &Listener,
     at: &crate::audit::config::Place,
     crl: &crate::inspect::LoadedCrl,
@@ -90,7 +90,7 @@ fn crl_due(
 }
 
 /// The CA certificates a listener trusts (cafile, and the files of capath).
-fn ca_files(ctx: &mut Ctx<'_>, l: &Listener) {
+fn ca_files(ctx: &mut AuditRun<'_>, l: &Listener) {
     let mut files = Vec::new();
     if let Some(d) = l.get("cafile") {
         files.push((d.clone(), d.path()));
@@ -132,7 +132,7 @@ fn ca_files(ctx: &mut Ctx<'_>, l: &Listener) {
 
 /// An mqauth PKI next to the cafile that has revoked certificates, while the broker reads no
 /// CRL: those devices still connect.
-fn unread_revocations(ctx: &mut Ctx<'_>, l: &Listener) {
+fn unread_revocations(ctx: &mut AuditRun<'_>, l: &Listener) {
     let Some(d) = l.get("cafile") else { return };
     let Some(dir) = d.path().parent().map(std::path::Path::to_path_buf) else {
         return;

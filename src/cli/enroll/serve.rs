@@ -1,24 +1,18 @@
 //! `enroll serve`: the flags, the log lines; the service itself is `mqauth::enroll`.
 
-use crate::cli::args::{PassphraseArg, PkiDirArg};
+use crate::cli::args::{PassphraseArg, PkiDirArg, choice};
 use crate::cli::{CliError, ExitStatus, Ui, escape};
 use clap::{Args, ValueEnum};
-use mqauth::enroll::{self, Ask, Policy, ServiceConfig, ServiceEvent};
+use mqauth::enroll::{
+    self, Ask, Bootstrap, BrokerAddress, EnrollError, Given, Overrides, ServiceEvent,
+    ServiceSettings, Setting, SettingsError, TlsInput, defaults,
+};
 use mqauth::lifetime::{self, Lifetime};
 use mqauth::pki::KeyAlgorithm;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use time::OffsetDateTime;
-
-/// What becomes of a device's bootstrap PSK identity once it holds a certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Bootstrap {
-    /// Leave it in the psk_file
-    Keep,
-    /// Remove it (atomically) after the first certificate, then run --reload-command
-    Once,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum LogFormat {
@@ -84,200 +78,132 @@ pub(super) struct ServeArgs {
     bootstrap_psk_file: Option<PathBuf>,
     /// `once`: remove a device's identity from --bootstrap-psk-file after its first
     /// certificate, so that a factory PSK that leaks later enrolls nothing
-    #[arg(long, value_enum, default_value_t = Bootstrap::Keep, requires = "bootstrap_psk_file")]
+    #[arg(long, value_parser = choice::<Bootstrap>(), default_value = "keep", requires = "bootstrap_psk_file")]
     bootstrap: Bootstrap,
     /// Shell command run after identities were removed, so that the broker re-reads its
     /// psk_file (e.g. `systemctl reload mosquitto`; Mosquitto reloads on SIGHUP)
     #[arg(long, value_name = "COMMAND", requires = "bootstrap_psk_file")]
     reload_command: Option<String>,
     /// Topic prefix of the protocol
-    #[arg(long, default_value = enroll::DEFAULT_PREFIX, value_name = "PREFIX")]
+    #[arg(long, default_value = defaults::PREFIX, value_name = "PREFIX")]
     prefix: String,
     /// Lifetime of the certificates issued
-    #[arg(long, default_value = "365d", value_parser = lifetime::positive, value_name = "DURATION")]
+    #[arg(long, default_value = defaults::LIFETIME, value_parser = lifetime::positive, value_name = "DURATION")]
     days: Lifetime,
     /// The last part of a certificate's lifetime, in percent, in which it may be renewed with
     /// the same key (a new key may renew at any time)
-    #[arg(long, default_value_t = 33, value_parser = clap::value_parser!(u8).range(1..=100), value_name = "PERCENT")]
+    #[arg(long, default_value_t = defaults::RENEW_WINDOW_PERCENT, value_parser = clap::value_parser!(u8).range(1..=100), value_name = "PERCENT")]
     renew_window: u8,
     /// Key types certified (repeatable)
-    #[arg(long = "key-type", value_parser = crate::cli::args::choice::<KeyAlgorithm>(), default_values = ["p256", "p384"])]
+    #[arg(long = "key-type", value_parser = choice::<KeyAlgorithm>(), default_values_t = defaults::KEY_TYPES.to_vec())]
     key_types: Vec<KeyAlgorithm>,
     /// Let a device that holds a valid certificate enroll again on /csr with a new key (a
     /// device reset to factory state) instead of refusing it with already-enrolled
     #[arg(long)]
     reenroll: bool,
     /// Requests answered per device per minute; more are refused with rate-limited
-    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..), value_name = "N")]
+    #[arg(long, default_value_t = defaults::RATE_PER_MINUTE, value_parser = clap::value_parser!(u16).range(1..), value_name = "N")]
     rate: u16,
     /// MQTT client id of the service (its persistent session is kept under it)
-    #[arg(long, default_value = "mqauth-enroll", value_name = "ID")]
+    #[arg(long, default_value = defaults::CLIENT_ID, value_name = "ID")]
     client_id: String,
     /// Log lines as text or JSON
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
 }
 
-fn split_broker(broker: &str) -> Result<(String, u16), CliError> {
-    let bad = || {
-        CliError::Usage(format!(
-            "--broker {broker:?}: expected HOST:PORT, e.g. 127.0.0.1:8883"
-        ))
-    };
-    let (host, port) = broker.rsplit_once(':').ok_or_else(bad)?;
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let port: u16 = port.parse().map_err(|_| bad())?;
-    if host.is_empty() || port == 0 {
-        return Err(bad());
+fn broker(given: Option<&str>) -> Result<Option<BrokerAddress>, CliError> {
+    given
+        .map(|text| {
+            text.parse()
+                .map_err(|e: SettingsError| CliError::Usage(format!("--broker {e}")))
+        })
+        .transpose()
+}
+
+fn flag(setting: Setting) -> &'static str {
+    match setting {
+        Setting::Broker => "--broker",
+        Setting::BrokerCa => "--cafile",
+        Setting::Cert => "--cert",
+        Setting::Key => "--key",
+        Setting::BootstrapPskFile => "--bootstrap-psk-file",
     }
-    Ok((host.to_string(), port))
 }
 
-fn read(path: &std::path::Path, kind: mqauth::input::Kind) -> Result<Vec<u8>, CliError> {
-    Ok(mqauth::input::read(path, kind)?)
-}
-
-/// Where the service connects and what it answers, from the flags or from a manifest.
-struct Settings {
-    host: String,
-    port: u16,
-    cafile: PathBuf,
-    cert: PathBuf,
-    key: PathBuf,
-    pki_dir: PathBuf,
-    prefix: String,
-    policy: Policy,
-    rate: u16,
-    retire: Vec<PathBuf>,
-    retire_lock: Option<PathBuf>,
-    reload_command: Option<String>,
-}
-
-fn from_flags(a: &ServeArgs) -> Result<Settings, CliError> {
-    let missing = |flag: &str| CliError::Usage(format!("{flag} is required without -m"));
-    let (host, port) = split_broker(a.broker.as_deref().ok_or_else(|| missing("--broker"))?)?;
-    if a.prefix.is_empty() || a.prefix.contains(['+', '#']) || a.prefix.ends_with('/') {
-        return Err(CliError::Usage(format!(
-            "--prefix {:?}: a topic without wildcards or a trailing /",
-            a.prefix
-        )));
-    }
-    let enrollers = match &a.bootstrap_psk_file {
-        Some(path) => mqauth::psk::PskFile::open(path)?
-            .identities()
-            .map(str::to_string)
-            .collect(),
-        None => Default::default(),
-    };
-    Ok(Settings {
-        host,
-        port,
-        cafile: a.cafile.clone().ok_or_else(|| missing("--cafile"))?,
-        cert: a.cert.clone().ok_or_else(|| missing("--cert"))?,
-        key: a.key.clone().ok_or_else(|| missing("--key"))?,
-        pki_dir: a.pki.dir.clone(),
-        prefix: a.prefix.clone(),
-        policy: Policy {
-            lifetime: a.days,
-            renew_window: f64::from(a.renew_window) / 100.0,
-            keys: a.key_types.clone(),
-            enrollers: Some(enrollers),
-            renewers: None,
-            reenroll: a.reenroll,
-        },
-        rate: a.rate,
-        retire: (a.bootstrap == Bootstrap::Once)
-            .then(|| a.bootstrap_psk_file.clone())
-            .flatten()
-            .into_iter()
-            .collect(),
-        retire_lock: None,
+/// The settings from the flags alone.
+fn from_flags(a: &ServeArgs) -> Result<ServiceSettings, CliError> {
+    let given = Given {
+        broker: broker(a.broker.as_deref())?,
+        broker_ca: a.cafile.clone(),
+        cert: a.cert.clone(),
+        key: a.key.clone(),
+        client_id: Some(a.client_id.clone()),
+        pki_dir: Some(a.pki.dir.clone()),
+        prefix: Some(a.prefix.clone()),
+        lifetime: Some(a.days),
+        renew_window_percent: Some(a.renew_window),
+        key_types: Some(a.key_types.clone()),
+        reenroll: a.reenroll,
+        rate_per_minute: Some(a.rate),
+        bootstrap_psk_file: a.bootstrap_psk_file.clone(),
+        bootstrap: Some(a.bootstrap),
         reload_command: a.reload_command.clone(),
-    })
+    };
+    ServiceSettings::from_given(given).map_err(|e| settings_error(e, None))
 }
 
-fn from_manifest(a: &ServeArgs, manifest: &std::path::Path) -> Result<Settings, CliError> {
+/// The settings from a manifest and its fleet directory, with the flags that may override it.
+fn from_manifest(a: &ServeArgs, manifest: &Path) -> Result<ServiceSettings, CliError> {
     let args = crate::cli::fleet::ManifestArgs {
         manifest: manifest.to_path_buf(),
         example: false,
     };
     let fleet = args.load()?;
     let root = args.fleet_dir(a.fleet_dir.as_deref());
-    let Some(enroll) = fleet.enroll.clone() else {
-        return Err(CliError::Usage(format!(
-            "{}: no group enrolls and there is no enroll: section; add `enroll: true` to a group",
-            manifest.display()
-        )));
-    };
     let dir = mqauth::fleet::FleetDir::new(&root, &fleet);
-    let layout = mqauth::pki::Layout::new(dir.pki());
-    let broker = fleet
-        .brokers
-        .iter()
-        .find(|b| b.name == enroll.broker)
-        .ok_or_else(|| CliError::Usage(format!("unknown broker {}", enroll.broker)))?;
-    let (host, port) = match &a.broker {
-        Some(given) => split_broker(given)?,
-        None => {
-            // A name the broker's certificate holds, so that the service can verify it.
-            let host = match broker.sans.first() {
-                Some(mqauth::pki::San::Dns(name)) => name.clone(),
-                Some(mqauth::pki::San::Ip(ip)) => ip.to_string(),
-                None => "localhost".to_string(),
-            };
-            (host, broker.mtls_port.unwrap_or(8883))
+    let overrides = Overrides {
+        broker: broker(a.broker.as_deref())?,
+        broker_ca: a.cafile.clone(),
+        cert: a.cert.clone(),
+        key: a.key.clone(),
+        client_id: Some(a.client_id.clone()),
+    };
+    ServiceSettings::from_fleet(&fleet, &dir, overrides)
+        .map_err(|e| settings_error(e, Some(manifest)))
+}
+
+/// A settings error in the words of the command line: the flag, or the manifest.
+fn settings_error(e: SettingsError, manifest: Option<&Path>) -> CliError {
+    match (e, manifest) {
+        (SettingsError::Missing(setting), _) => {
+            CliError::Usage(format!("{} is required without -m", flag(setting)))
         }
-    };
-    let enrolling: std::collections::HashSet<String> = fleet
-        .devices
-        .iter()
-        .filter(|d| fleet.enrolls(d))
-        .map(|d| d.id.clone())
-        .collect();
-    let retire = match enroll.bootstrap {
-        mqauth::fleet::Bootstrap::Keep => Vec::new(),
-        mqauth::fleet::Bootstrap::Once => std::iter::once(dir.psk_store())
-            .chain(
-                fleet
-                    .brokers
-                    .iter()
-                    .filter(|b| b.psk_port.is_some())
-                    .flat_map(|b| {
-                        [
-                            dir.broker_psk(&b.name),
-                            dir.emqx_dir(&b.name).join("psk.txt"),
-                        ]
-                    }),
-            )
-            .collect(),
-    };
-    Ok(Settings {
-        host,
-        port,
-        cafile: a.cafile.clone().unwrap_or_else(|| layout.ca_cert()),
-        cert: a
-            .cert
-            .clone()
-            .unwrap_or_else(|| layout.leaf_cert(&enroll.service)),
-        key: a
-            .key
-            .clone()
-            .unwrap_or_else(|| layout.leaf_key(&enroll.service)),
-        pki_dir: dir.pki().to_path_buf(),
-        prefix: enroll.prefix.clone(),
-        policy: Policy {
-            lifetime: enroll.lifetime,
-            renew_window: enroll.renew_window,
-            keys: enroll.keys.clone(),
-            enrollers: Some(enrolling.clone()),
-            renewers: Some(enrolling),
-            reenroll: enroll.reenroll,
-        },
-        rate: enroll.rate,
-        retire_lock: (!retire.is_empty()).then(|| dir.root().to_path_buf()),
-        retire,
-        reload_command: enroll.reload_command.clone(),
-    })
+        (SettingsError::Prefix { why }, None) => CliError::Usage(format!("--prefix {why}")),
+        (SettingsError::Psk(e), _) => CliError::Psk(e),
+        (e, Some(manifest)) => CliError::Usage(format!("{}: {e}", manifest.display())),
+        (e, None) => CliError::Usage(e.to_string()),
+    }
+}
+
+/// A service error in the words of the command line: with flags, a TLS file is named by its
+/// flag.
+fn service_error(e: EnrollError, flags: bool) -> CliError {
+    match e {
+        EnrollError::Tls { input, why, .. } if flags => {
+            let flag = match input {
+                TlsInput::BrokerCa => "--cafile",
+                TlsInput::Cert => "--cert",
+                TlsInput::Key => "--key",
+                TlsInput::CertAndKey => "--cert/--key",
+            };
+            CliError::FlagValue {
+                flag,
+                reason: format!("cannot use it for TLS: {why}"),
+            }
+        }
+        e => CliError::Enroll(e),
+    }
 }
 
 pub(super) fn run(a: ServeArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
@@ -285,29 +211,10 @@ pub(super) fn run(a: ServeArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         Some(manifest) => from_manifest(&a, manifest)?,
         None => from_flags(&a)?,
     };
-    // The PKI must be there and usable (an interrupted run finished, an index.json migrated)
-    // before the service says it runs; it is opened again for each batch.
-    drop(mqauth::pki::Pki::open(&settings.pki_dir)?);
-    let config = ServiceConfig {
-        host: settings.host,
-        port: settings.port,
-        client_id: a.client_id,
-        broker_ca_pem: read(&settings.cafile, mqauth::input::Kind::Certificates)?,
-        cert_pem: read(&settings.cert, mqauth::input::Kind::Certificates)?,
-        key_pem: zeroize::Zeroizing::new(read(&settings.key, mqauth::input::Kind::PrivateKey)?),
-        pki_dir: settings.pki_dir,
-        passphrase: a.passphrase.read(ui)?,
-        prefix: settings.prefix,
-        policy: settings.policy,
-        rate_per_minute: usize::from(settings.rate),
-        batch_max: 256,
-        retire_bootstrap: settings.retire,
-        retire_lock: settings.retire_lock,
-        reload_command: settings.reload_command,
-    };
+    let passphrase = a.passphrase.read(ui)?;
     let format = a.log_format;
     let log: enroll::Log = Arc::new(move |event| log_line(format, &event));
-    enroll::serve(config, log)?;
+    enroll::serve(settings, passphrase, log).map_err(|e| service_error(e, a.manifest.is_none()))?;
     Ok(ExitStatus::Success)
 }
 
@@ -341,14 +248,16 @@ fn log_line(format: LogFormat, event: &ServiceEvent<'_>) {
                     "outcome": result,
                     "code": code,
                     "serial": outcome.serial,
+                    "detail": outcome.detail,
                     "ms": ms,
                 })
                 .to_string(),
                 LogFormat::Text => {
-                    let detail = match (code, &outcome.serial) {
-                        (Some(code), _) => format!(" {code}"),
-                        (None, Some(serial)) => format!(" serial {serial}"),
-                        (None, None) => String::new(),
+                    let detail = match (code, &outcome.serial, &outcome.detail) {
+                        (Some(code), _, Some(detail)) => format!(" {code}: {detail}"),
+                        (Some(code), _, None) => format!(" {code}"),
+                        (None, Some(serial), _) => format!(" serial {serial}"),
+                        (None, None, _) => String::new(),
                     };
                     escape(&format!(
                         "{} {device} {}: {result}{detail} ({ms:.1} ms)",

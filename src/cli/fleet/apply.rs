@@ -90,10 +90,7 @@ fn share_broker_files(
         if b.mtls_port.is_some() {
             files.push(layout.leaf_key(&b.name));
         }
-        if b.psk_port.is_some() {
-            files.push(dir.broker_psk(&b.name));
-            files.push(dir.emqx_dir(&b.name).join("psk.txt"));
-        }
+        files.extend(dir.broker_psk_files(b));
         for file in files.iter().filter(|f| f.exists()) {
             mqauth::atomic::share_with_group(root, file, gid)?;
             shared += 1;
