@@ -495,7 +495,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_su
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l key -d 'The service\'s private key (unencrypted PKCS#8 PEM)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l bootstrap-psk-file -d 'Devices whose identity is in this psk_file may enroll on PREFIX/ID/csr; without it, only renewals are answered' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l bootstrap -d '`once`: remove a device\'s identity from --bootstrap-psk-file after its first certificate, so that a factory PSK that leaks later enrolls nothing' -r -f -a "keep\t'Leave it in the psk_file'
-once\t'Remove it (atomically) after the first certificate, then run --reload-command'"
+once\t'Remove it (atomically) after the first certificate, then run the reload command'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l reload-command -d 'Shell command run after identities were removed, so that the broker re-reads its psk_file (e.g. `systemctl reload mosquitto`; Mosquitto reloads on SIGHUP)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l prefix -d 'Topic prefix of the protocol' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l days -d 'Lifetime of the certificates issued' -r
