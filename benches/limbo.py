@@ -8,6 +8,9 @@ LIMBO_JSON is the suite compiled by x509-limbo's `limbo compile` (or its publish
 limbo.json). Prints, for each verifier, how often it agrees with the expected result and how
 many chains it accepts that must be rejected; then every case mqauth accepts while OpenSSL
 rejects it (the issue's "never" list), which must stay empty.
+
+Whether the library gives each expected result, bar the divergences listed with their reasons
+in tests/data/limbo-exceptions.json, is a test: MQAUTH_LIMBO=LIMBO_JSON cargo test --test suite limbo.
 """
 import json
 import os

@@ -208,8 +208,8 @@ fn peer_name_mismatches<'n>(
                 .map(|n| Mismatch {
                     path: r.file.clone(),
                     message: format!(
-                        "{}: not valid for {n} (names: {})",
-                        n.mismatch().1,
+                        "{} (names: {})",
+                        n.mismatch(),
                         if r.facts.sans.is_empty() {
                             format!("CN {}", r.facts.cn.as_deref().unwrap_or("none"))
                         } else {

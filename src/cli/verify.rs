@@ -88,7 +88,7 @@ struct JsonVerdict<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     depth: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
+    error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<&'a str>,
 }
@@ -146,8 +146,8 @@ pub fn run(a: VerifyArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
                     ok: v.failure.is_none(),
                     chain: &v.chain,
                     depth: v.failure.as_ref().map(|f| f.depth),
-                    error: v.failure.as_ref().map(|f| f.reason.as_str()),
-                    code: v.failure.as_ref().map(|f| f.code),
+                    error: v.failure.as_ref().map(|f| f.reason()),
+                    code: v.failure.as_ref().map(|f| f.code()),
                 },
                 Err(e) => JsonVerdict {
                     file: file.display().to_string(),
@@ -156,7 +156,7 @@ pub fn run(a: VerifyArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
                     ok: false,
                     chain: &[],
                     depth: None,
-                    error: Some(e),
+                    error: Some(e.clone()),
                     code: None,
                 },
             })
@@ -179,7 +179,7 @@ pub fn run(a: VerifyArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
                     }) => format!(
                         "{}: FAILED: {} (depth {}, {})",
                         file.display(),
-                        f.reason,
+                        f.reason(),
                         f.depth,
                         f.subject
                     ),

@@ -3,17 +3,10 @@
 //! cache decide) and RFC 5280's rules for conforming CAs that `--strict` adds, as
 //! `openssl verify -x509_strict` does, with OpenSSL's codes and wording.
 
+use super::verify_error::{ExtensionProblem, VerifyError};
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::X509Certificate;
 use x509_parser::x509::X509Version;
-
-/// OpenSSL's code and description of a failed rule.
-pub type Broken = (&'static str, &'static str);
-
-const INVALID_EXTENSION: Broken = (
-    "X509_V_ERR_INVALID_EXTENSION",
-    "invalid or inconsistent certificate extension",
-);
 
 /// The extensions a verifier must understand to accept them marked critical: those mqauth
 /// checks, plus the policy extensions OpenSSL also accepts without `-policy_check`.
@@ -30,24 +23,29 @@ const HANDLED_CRITICAL: &[&str] = &[
 ];
 
 /// The checks every verification makes of one certificate's extensions.
-pub fn check_always(cert: &X509Certificate<'_>) -> Option<Broken> {
+pub fn check_always(cert: &X509Certificate<'_>) -> Option<VerifyError> {
     let extensions = cert.extensions();
     for (i, e) in extensions.iter().enumerate() {
+        let oid = || e.oid.to_id_string();
         // Repeated (RFC 5280 4.2: "MUST NOT include more than one instance") or unparsable.
-        if extensions[..i].iter().any(|other| other.oid == e.oid)
-            || matches!(e.parsed_extension(), ParsedExtension::ParseError { .. })
-        {
-            return Some(INVALID_EXTENSION);
+        if extensions[..i].iter().any(|other| other.oid == e.oid) {
+            return Some(VerifyError::InvalidExtension(ExtensionProblem::Repeated {
+                oid: oid(),
+            }));
+        }
+        if matches!(e.parsed_extension(), ParsedExtension::ParseError { .. }) {
+            return Some(VerifyError::InvalidExtension(ExtensionProblem::Damaged {
+                oid: oid(),
+            }));
         }
     }
-    if extensions
+    if let Some(e) = extensions
         .iter()
-        .any(|e| e.critical && !HANDLED_CRITICAL.contains(&e.oid.to_id_string().as_str()))
+        .find(|e| e.critical && !HANDLED_CRITICAL.contains(&e.oid.to_id_string().as_str()))
     {
-        return Some((
-            "X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION",
-            "unhandled critical extension",
-        ));
+        return Some(VerifyError::UnhandledCriticalExtension {
+            oid: e.oid.to_id_string(),
+        });
     }
     // A SAN whose names do not parse, or a basicConstraints pathLen on a non-CA.
     if let Ok(Some(san)) = cert.subject_alternative_name()
@@ -57,13 +55,15 @@ pub fn check_always(cert: &X509Certificate<'_>) -> Option<Broken> {
             .iter()
             .any(|g| matches!(g, GeneralName::Invalid(..)))
     {
-        return Some(INVALID_EXTENSION);
+        return Some(VerifyError::InvalidExtension(ExtensionProblem::SanEntry));
     }
     if let Ok(Some(bc)) = cert.basic_constraints()
         && !bc.value.ca
         && bc.value.path_len_constraint.is_some()
     {
-        return Some(INVALID_EXTENSION);
+        return Some(VerifyError::InvalidExtension(
+            ExtensionProblem::PathLenWithoutCa,
+        ));
     }
     None
 }
@@ -71,7 +71,11 @@ pub fn check_always(cert: &X509Certificate<'_>) -> Option<Broken> {
 /// RFC 5280's rules for certificates issued by conforming CAs (`--strict`), for a certificate
 /// at `depth` of a chain of `len` certificates. Like OpenSSL, a lone self-issued leaf is spared
 /// (RFC 6818 §2).
-pub fn check_strict(cert: &X509Certificate<'_>, len: usize, self_signed: bool) -> Option<Broken> {
+pub fn check_strict(
+    cert: &X509Certificate<'_>,
+    len: usize,
+    self_signed: bool,
+) -> Option<VerifyError> {
     if len < 2 {
         return None;
     }
@@ -95,142 +99,74 @@ pub fn check_strict(cert: &X509Certificate<'_>, len: usize, self_signed: bool) -
         .extensions()
         .iter()
         .any(|e| e.oid.to_id_string() == "2.5.29.14");
-    let rules: [(bool, Broken); 15] = [
-        (
-            explicit_curve(cert),
-            (
-                "X509_V_ERR_EC_KEY_EXPLICIT_PARAMS",
-                "Certificate public key has explicit ECC parameters",
-            ),
-        ),
-        (
-            bc.as_ref()
-                .is_some_and(|b| b.value.path_len_constraint.is_some())
-                && !is_ca,
-            (
-                "X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA",
-                "Path length invalid for non-CA cert",
-            ),
-        ),
-        (
-            bc.as_ref()
-                .is_some_and(|b| b.value.path_len_constraint.is_some())
-                && !cert_sign,
-            (
-                "X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN",
-                "Path length given without key usage keyCertSign",
-            ),
-        ),
+    use VerifyError::*;
+    let has_path_len = bc
+        .as_ref()
+        .is_some_and(|b| b.value.path_len_constraint.is_some());
+    let rules = [
+        (explicit_curve(cert), ExplicitCurveParameters),
+        (has_path_len && !is_ca, PathLenForNonCa),
+        (has_path_len && !cert_sign, PathLenWithoutKeyCertSign),
         (
             is_ca && !critical("2.5.29.19"),
-            (
-                "X509_V_ERR_CA_BCONS_NOT_CRITICAL",
-                "Basic Constraints of CA cert not marked critical",
-            ),
+            CaBasicConstraintsNotCritical,
         ),
-        (
-            is_ca && ku.is_none(),
-            (
-                "X509_V_ERR_CA_CERT_MISSING_KEY_USAGE",
-                "CA cert does not include key usage extension",
-            ),
-        ),
-        (
-            !is_ca && cert_sign,
-            (
-                "X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA",
-                "Key usage keyCertSign invalid for non-CA cert",
-            ),
-        ),
-        (
-            cert.issuer().iter().next().is_none(),
-            ("X509_V_ERR_ISSUER_NAME_EMPTY", "Issuer name empty"),
-        ),
+        (is_ca && ku.is_none(), CaWithoutKeyUsage),
+        (!is_ca && cert_sign, KeyCertSignOnNonCa),
+        (cert.issuer().iter().next().is_none(), IssuerNameEmpty),
         (
             (is_ca || crl_sign || san.is_none()) && subject_empty,
-            ("X509_V_ERR_SUBJECT_NAME_EMPTY", "Subject name empty"),
+            SubjectNameEmpty,
         ),
         (
             subject_empty && san.is_some() && !critical("2.5.29.17"),
-            (
-                "X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL",
-                "Subject empty and Subject Alt Name extension not critical",
-            ),
+            EmptySubjectSanNotCritical,
         ),
         (
             san.as_ref()
                 .is_some_and(|s| s.value.general_names.is_empty()),
-            (
-                "X509_V_ERR_EMPTY_SUBJECT_ALT_NAME",
-                "Empty Subject Alternative Name extension",
-            ),
+            EmptySubjectAltName,
         ),
         (
             cert.signature_algorithm != cert.tbs_certificate.signature,
-            (
-                "X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY",
-                "cert info signature and signature algorithm mismatch",
-            ),
+            SignatureAlgorithmMismatch,
         ),
-        (
-            critical("2.5.29.35"),
-            (
-                "X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL",
-                "Authority Key Identifier marked critical",
-            ),
-        ),
-        (
-            critical("2.5.29.14"),
-            (
-                "X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL",
-                "Subject Key Identifier marked critical",
-            ),
-        ),
+        (critical("2.5.29.35"), AuthorityKeyIdCritical),
+        (critical("2.5.29.14"), SubjectKeyIdCritical),
         (
             cert.version() == X509Version::V3 && !aki && !self_signed,
-            (
-                "X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER",
-                "Missing Authority Key Identifier",
-            ),
+            MissingAuthorityKeyId,
         ),
         (
             cert.version() == X509Version::V3 && is_ca && !ski,
-            (
-                "X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER",
-                "Missing Subject Key Identifier",
-            ),
+            MissingSubjectKeyId,
         ),
     ];
-    if let Some((_, broken)) = rules.iter().find(|(failed, _)| *failed) {
-        return Some(*broken);
+    if let Some((_, broken)) = rules.into_iter().find(|(failed, _)| *failed) {
+        return Some(broken);
     }
     if let Some(broken) = name_constraints_misused(cert, is_ca) {
         return Some(broken);
     }
-    if san.as_ref().is_some_and(|s| {
-        s.value.general_names.iter().any(|g| match g {
-            GeneralName::DNSName(name) => !dns_name_syntax(name),
-            GeneralName::RFC822Name(mail) => !mail.contains('@'),
-            _ => false,
+    let misspelt = san.as_ref().and_then(|s| {
+        s.value.general_names.iter().find_map(|g| match g {
+            GeneralName::DNSName(name) if !dns_name_syntax(name) => Some(name.to_string()),
+            GeneralName::RFC822Name(mail) if !mail.contains('@') => Some(mail.to_string()),
+            _ => None,
         })
-    }) {
-        return Some((
-            "MQAUTH_SAN_SYNTAX",
-            "subjectAltName entry not in preferred name syntax (RFC 5280 4.2.1.6)",
-        ));
+    });
+    if let Some(name) = misspelt {
+        return Some(SanSyntax { name });
     }
     if cert.version() != X509Version::V3 && !cert.extensions().is_empty() {
-        return Some((
-            "X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3",
-            "Using cert extension requires at least X509v3",
-        ));
+        return Some(ExtensionsRequireV3);
     }
     None
 }
 
 /// RFC 5280 4.2.1.10: name constraints only in CA certificates, marked critical, with at least
 /// one subtree.
-fn name_constraints_misused(cert: &X509Certificate<'_>, is_ca: bool) -> Option<Broken> {
+fn name_constraints_misused(cert: &X509Certificate<'_>, is_ca: bool) -> Option<VerifyError> {
     let e = cert
         .extensions()
         .iter()
@@ -243,20 +179,11 @@ fn name_constraints_misused(cert: &X509Certificate<'_>, is_ca: bool) -> Option<B
         _ => true,
     };
     if !is_ca {
-        Some((
-            "MQAUTH_NAME_CONSTRAINTS_IN_LEAF",
-            "name constraints in a certificate that is not a CA (RFC 5280 4.2.1.10)",
-        ))
+        Some(VerifyError::NameConstraintsInLeaf)
     } else if !e.critical {
-        Some((
-            "MQAUTH_NAME_CONSTRAINTS_NOT_CRITICAL",
-            "name constraints not marked critical (RFC 5280 4.2.1.10)",
-        ))
+        Some(VerifyError::NameConstraintsNotCritical)
     } else if empty {
-        Some((
-            "MQAUTH_NAME_CONSTRAINTS_EMPTY",
-            "name constraints with neither permitted nor excluded subtrees (RFC 5280 4.2.1.10)",
-        ))
+        Some(VerifyError::NameConstraintsEmpty)
     } else {
         None
     }

@@ -11,12 +11,13 @@ mod revocation;
 mod scan;
 mod source;
 mod verify;
+mod verify_error;
 
 pub use crate::pki::describe_key;
 pub use audit::{Mismatch, PkiAudit, audit_pki};
 pub use error::InspectError;
 pub use facts::{CertFacts, CertStatus, ExtensionFact};
-pub use name_constraints::BUDGET as NAME_CONSTRAINT_BUDGET;
+pub use name_constraints::{BUDGET as NAME_CONSTRAINT_BUDGET, Violation};
 pub use peer_name::PeerName;
 pub use revocation::{CrlSet, LoadedCrl};
 pub use scan::{FileNote, InspectOptions, Inspection, Row, inspect};
@@ -25,3 +26,4 @@ pub use verify::{
     DEFAULT_MAX_DEPTH, Failure, PkiTrust, Purpose, Verdict, VerifyOptions, load_certificates,
     verify_file, verify_files,
 };
+pub use verify_error::{CaProblem, ExtensionProblem, VerifyError};

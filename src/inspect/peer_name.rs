@@ -3,6 +3,7 @@
 //! wildcard label, never a wildcard over a public suffix; iPAddress entries matched exactly;
 //! the subject CN only when the certificate has no subjectAltName at all.
 
+use super::verify_error::VerifyError;
 use std::net::IpAddr;
 use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::X509Certificate;
@@ -35,11 +36,11 @@ impl PeerName {
             .map_err(|_| format!("{addr:?} is not an IPv4 or IPv6 address"))
     }
 
-    /// OpenSSL's code and description when `cert` does not cover this name.
-    pub fn mismatch(&self) -> (&'static str, &'static str) {
+    /// The failure when a certificate does not cover this name.
+    pub fn mismatch(&self) -> VerifyError {
         match self {
-            PeerName::Host(_) => ("X509_V_ERR_HOSTNAME_MISMATCH", "hostname mismatch"),
-            PeerName::Ip(_) => ("X509_V_ERR_IP_ADDRESS_MISMATCH", "IP address mismatch"),
+            PeerName::Host(host) => VerifyError::HostnameMismatch(host.clone()),
+            PeerName::Ip(ip) => VerifyError::IpAddressMismatch(*ip),
         }
     }
 

@@ -4,14 +4,14 @@
 //! the first failure reported is the one `openssl verify` reports: chain building, then
 //! extensions (CA flags, path length, purpose, `--strict`'s RFC 5280 rules), then the peer name,
 //! then revocation, then signatures and validity from the root down to the leaf, then name
-//! constraints. Reasons use OpenSSL's wording; checks OpenSSL does not make have codes starting
-//! with `MQAUTH_`.
+//! constraints. Failures are [`VerifyError`]s, which carry OpenSSL's codes and wording.
 
 use super::error::InspectError;
 use super::extension_rules;
 use super::name_constraints::{self, Name};
 use super::peer_name::PeerName;
 use super::revocation::CrlSet;
+use super::verify_error::{CaProblem, VerifyError};
 use crate::pki::Serial;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -83,10 +83,19 @@ impl VerifyOptions {
 pub struct Failure {
     pub depth: usize,
     pub subject: String,
+    pub error: VerifyError,
+}
+
+impl Failure {
     /// OpenSSL's name for the error, e.g. `X509_V_ERR_CERT_REVOKED`.
-    pub code: &'static str,
+    pub fn code(&self) -> &'static str {
+        self.error.code()
+    }
+
     /// OpenSSL's description, e.g. `certificate revoked`.
-    pub reason: String,
+    pub fn reason(&self) -> String {
+        self.error.reason()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -242,12 +251,11 @@ impl<'a> Cert<'a> {
     }
 }
 
-fn fail(depth: usize, cert: &Cert<'_>, code: &'static str, reason: impl Into<String>) -> Failure {
+fn fail(depth: usize, cert: &Cert<'_>, error: VerifyError) -> Failure {
     Failure {
         depth,
         subject: cert.subject(),
-        code,
-        reason: reason.into(),
+        error,
     }
 }
 
@@ -377,29 +385,18 @@ fn build_chain<'a>(
             return (chain, None);
         }
         if current.self_signed() {
-            let (code, reason) = if depth == 0 {
-                (
-                    "X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT",
-                    "self-signed certificate",
-                )
+            let error = if depth == 0 {
+                VerifyError::SelfSignedLeaf
             } else {
-                (
-                    "X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN",
-                    "self-signed certificate in certificate chain",
-                )
+                VerifyError::SelfSignedInChain
             };
-            let failure = fail(depth, current, code, reason);
+            let failure = fail(depth, current, error);
             return (chain, Some(failure));
         }
         // Neither the certificate nor its trust anchor count against the depth (as OpenSSL's
         // -verify_depth): N intermediates allow N + 2 certificates.
         if chain.len() > max_depth + 1 {
-            let failure = fail(
-                depth,
-                current,
-                "X509_V_ERR_CERT_CHAIN_TOO_LONG",
-                "certificate chain too long",
-            );
+            let failure = fail(depth, current, VerifyError::ChainTooLong { max_depth });
             return (chain, Some(failure));
         }
         let in_chain = |c: &Cert<'_>| chain.iter().any(|x| x.der == c.der);
@@ -415,18 +412,12 @@ fn build_chain<'a>(
                 trusted: issuer.trusted,
             }),
             None => {
-                let (code, reason) = if current.trusted {
-                    (
-                        "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT",
-                        "unable to get issuer certificate",
-                    )
+                let error = if current.trusted {
+                    VerifyError::AnchorIssuerMissing
                 } else {
-                    (
-                        "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-                        "unable to get local issuer certificate",
-                    )
+                    VerifyError::UnknownIssuer
                 };
-                let failure = fail(depth, current, code, reason);
+                let failure = fail(depth, current, error);
                 return (chain, Some(failure));
             }
         }
@@ -466,30 +457,29 @@ fn check_extensions(chain: &[Cert<'_>], opts: &VerifyOptions) -> Option<Failure>
     let purpose = opts.purpose;
     let mut below = 0u32;
     for (depth, cert) in chain.iter().enumerate() {
-        if let Some((code, reason)) = extension_rules::check_always(&cert.x) {
-            return Some(fail(depth, cert, code, reason));
-        }
-        if let Some((code, reason)) = weak_key(cert, depth) {
-            return Some(fail(depth, cert, code, reason));
+        if let Some(error) =
+            extension_rules::check_always(&cert.x).or_else(|| weak_key(cert, depth))
+        {
+            return Some(fail(depth, cert, error));
         }
         if opts.strict {
             let broken = extension_rules::check_strict(&cert.x, chain.len(), cert.self_signed())
                 .or_else(|| (!cert.trusted).then(|| invalid_serial(cert)).flatten())
                 .or_else(|| odd_rsa_size(cert));
-            if let Some((code, reason)) = broken {
-                return Some(fail(depth, cert, code, reason));
+            if let Some(error) = broken {
+                return Some(fail(depth, cert, error));
             }
         }
         if depth > 0 {
             let ca = matches!(cert.x.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
             let can_sign = !matches!(cert.x.key_usage(), Ok(Some(ku)) if !ku.value.key_cert_sign());
             if !ca || !can_sign {
-                return Some(fail(
-                    depth,
-                    cert,
-                    "X509_V_ERR_INVALID_CA",
-                    "invalid CA certificate",
-                ));
+                let problem = if ca {
+                    CaProblem::NoKeyCertSign
+                } else {
+                    CaProblem::NotCa
+                };
+                return Some(fail(depth, cert, VerifyError::InvalidCa(problem)));
             }
         }
         if let Some(p) = purpose {
@@ -502,8 +492,7 @@ fn check_extensions(chain: &[Cert<'_>], opts: &VerifyOptions) -> Option<Failure>
                 return Some(fail(
                     depth,
                     cert,
-                    "X509_V_ERR_INVALID_PURPOSE",
-                    "unsuitable certificate purpose",
+                    VerifyError::InvalidPurpose { purpose: p },
                 ));
             }
         }
@@ -511,12 +500,13 @@ fn check_extensions(chain: &[Cert<'_>], opts: &VerifyOptions) -> Option<Failure>
             Ok(Some(bc)) => bc.value.path_len_constraint,
             _ => None,
         };
-        if depth > 1 && limit.is_some_and(|limit| below > limit) {
+        if depth > 1
+            && let Some(limit) = limit.filter(|limit| below > *limit)
+        {
             return Some(fail(
                 depth,
                 cert,
-                "X509_V_ERR_PATH_LENGTH_EXCEEDED",
-                "path length constraint exceeded",
+                VerifyError::PathLengthExceeded { limit, below },
             ));
         }
         if depth > 0 && !cert.self_issued() {
@@ -540,20 +530,22 @@ fn rsa_bits(modulus: &[u8]) -> usize {
 /// A key too weak to trust at any depth: RSA below [`MIN_RSA_BITS`] (with OpenSSL's codes for
 /// keys below its security level), or an algorithm or curve mqauth does not accept (DSA, GOST,
 /// curves other than P-256, P-384 and P-521).
-fn weak_key(cert: &Cert<'_>, depth: usize) -> Option<extension_rules::Broken> {
+fn weak_key(cert: &Cert<'_>, depth: usize) -> Option<VerifyError> {
     use x509_parser::public_key::PublicKey;
     const NAMED_CURVES: &[&str] = &["1.2.840.10045.3.1.7", "1.3.132.0.34", "1.3.132.0.35"];
     let spki = cert.x.public_key();
-    let unaccepted = (
-        "MQAUTH_KEY_ALGORITHM",
-        "public key algorithm or curve not accepted (DSA, GOST or a curve other than P-256, P-384, P-521)",
-    );
+    let unaccepted = |algorithm: &str| VerifyError::KeyAlgorithmNotAccepted {
+        algorithm: algorithm.to_string(),
+    };
     match spki.parsed() {
-        Ok(PublicKey::RSA(rsa)) if rsa_bits(rsa.modulus) < MIN_RSA_BITS => Some(if depth == 0 {
-            ("X509_V_ERR_EE_KEY_TOO_SMALL", "EE certificate key too weak")
-        } else {
-            ("X509_V_ERR_CA_KEY_TOO_SMALL", "CA certificate key too weak")
-        }),
+        Ok(PublicKey::RSA(rsa)) if rsa_bits(rsa.modulus) < MIN_RSA_BITS => {
+            let bits = rsa_bits(rsa.modulus);
+            Some(if depth == 0 {
+                VerifyError::EeKeyTooSmall { bits }
+            } else {
+                VerifyError::CaKeyTooSmall { bits }
+            })
+        }
         Ok(PublicKey::EC(_)) => {
             let curve = spki
                 .algorithm
@@ -563,53 +555,44 @@ fn weak_key(cert: &Cert<'_>, depth: usize) -> Option<extension_rules::Broken> {
                 .map(|oid| oid.to_id_string());
             // Explicit parameters are --strict's own finding, with OpenSSL's wording.
             let explicit = extension_rules::explicit_curve(&cert.x);
-            (!explicit && !curve.is_some_and(|c| NAMED_CURVES.contains(&c.as_str())))
-                .then_some(unaccepted)
+            match curve {
+                Some(c) if NAMED_CURVES.contains(&c.as_str()) => None,
+                _ if explicit => None,
+                Some(c) => Some(unaccepted(&c)),
+                None => Some(unaccepted("EC without a named curve")),
+            }
         }
-        Ok(PublicKey::DSA(_) | PublicKey::GostR3410(_) | PublicKey::GostR3410_2012(_)) => {
-            Some(unaccepted)
-        }
+        Ok(PublicKey::DSA(_)) => Some(unaccepted("DSA")),
+        Ok(PublicKey::GostR3410(_) | PublicKey::GostR3410_2012(_)) => Some(unaccepted("GOST")),
         _ => None,
     }
 }
 
 /// An RSA modulus that is not a whole number of bytes: CA/Browser Forum 6.1.5, and a sign of a
 /// key made by broken or hostile software.
-fn odd_rsa_size(cert: &Cert<'_>) -> Option<extension_rules::Broken> {
+fn odd_rsa_size(cert: &Cert<'_>) -> Option<VerifyError> {
     match cert.x.public_key().parsed() {
-        Ok(x509_parser::public_key::PublicKey::RSA(rsa))
-            if !rsa_bits(rsa.modulus).is_multiple_of(8) =>
-        {
-            Some((
-                "MQAUTH_RSA_KEY_SIZE",
-                "RSA modulus size not a multiple of 8 bits",
-            ))
+        Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => {
+            let bits = rsa_bits(rsa.modulus);
+            (!bits.is_multiple_of(8)).then_some(VerifyError::RsaModulusSize { bits })
         }
         _ => None,
     }
 }
 
 /// RFC 5280 4.1.2.2: a positive serial of at most 20 octets. OpenSSL does not check it.
-fn invalid_serial(cert: &Cert<'_>) -> Option<extension_rules::Broken> {
+fn invalid_serial(cert: &Cert<'_>) -> Option<VerifyError> {
     let raw = cert.x.raw_serial();
     let negative = raw.first().is_some_and(|b| b & 0x80 != 0);
     let zero = raw.iter().all(|b| *b == 0);
-    (negative || zero || raw.len() > 21 || (raw.len() == 21 && raw[0] != 0)).then_some((
-        "MQAUTH_INVALID_SERIAL",
-        "serial number not a positive integer of at most 20 octets (RFC 5280 4.1.2.2)",
-    ))
+    (negative || zero || raw.len() > 21 || (raw.len() == 21 && raw[0] != 0))
+        .then_some(VerifyError::InvalidSerial)
 }
 
 /// The certificate must be valid for every name the client dials (OpenSSL's check_id).
 fn check_peer_names(leaf: &Cert<'_>, names: &[PeerName]) -> Option<Failure> {
     let missed = names.iter().find(|n| !n.matches(&leaf.x))?;
-    let (code, reason) = missed.mismatch();
-    Some(fail(
-        0,
-        leaf,
-        code,
-        format!("{reason}: not valid for {missed}"),
-    ))
+    Some(fail(0, leaf, missed.mismatch()))
 }
 
 /// The names of `cert` that name constraints apply to: its subject (unless empty), the
@@ -669,7 +652,7 @@ fn check_name_constraints(chain: &[Cert<'_>]) -> Option<Failure> {
             }
             let names = constrained_names(cert, depth == 0);
             if let Err(violation) = name_constraints::check(nc.value, &names, &mut budget) {
-                return Some(fail(depth, cert, violation.code(), violation.reason()));
+                return Some(fail(depth, cert, VerifyError::NameConstraint(violation)));
             }
         }
     }
@@ -707,30 +690,15 @@ fn check_revocation(
             .collect();
         if crls.is_empty() {
             if !candidates.is_empty() {
-                return Some(fail(
-                    depth,
-                    cert,
-                    "X509_V_ERR_CRL_SIGNATURE_FAILURE",
-                    "CRL signature failure",
-                ));
+                return Some(fail(depth, cert, VerifyError::CrlSignatureFailure));
             }
             if depth == 0 {
-                return Some(fail(
-                    depth,
-                    cert,
-                    "X509_V_ERR_UNABLE_TO_GET_CRL",
-                    "unable to get certificate CRL",
-                ));
+                return Some(fail(depth, cert, VerifyError::CrlMissing));
             }
             continue;
         }
         if matches!(issuer.x.key_usage(), Ok(Some(ku)) if !ku.value.crl_sign()) {
-            return Some(fail(
-                depth,
-                cert,
-                "X509_V_ERR_KEYUSAGE_NO_CRL_SIGN",
-                "key usage does not include CRL signing",
-            ));
+            return Some(fail(depth, cert, VerifyError::IssuerCannotSignCrl));
         }
         // The newest CRL decides.
         let crl = crls.iter().max_by_key(|c| c.this_update)?;
@@ -738,33 +706,23 @@ fn check_revocation(
             return Some(fail(
                 depth,
                 cert,
-                "X509_V_ERR_CRL_NOT_YET_VALID",
-                "CRL is not yet valid",
+                VerifyError::CrlNotYetValid {
+                    this_update: crl.this_update,
+                },
             ));
         }
-        if crl.next_update.is_some_and(|next| next < opts.at) {
-            return Some(fail(
-                depth,
-                cert,
-                "X509_V_ERR_CRL_HAS_EXPIRED",
-                "CRL has expired",
-            ));
+        if let Some(next_update) = crl.next_update.filter(|next| *next < opts.at) {
+            return Some(fail(depth, cert, VerifyError::CrlExpired { next_update }));
         }
         if crl.unhandled_critical {
             return Some(fail(
                 depth,
                 cert,
-                "X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION",
-                "unhandled critical CRL extension",
+                VerifyError::UnhandledCriticalCrlExtension,
             ));
         }
         if crl.revokes(cert.x.raw_serial()) {
-            return Some(fail(
-                depth,
-                cert,
-                "X509_V_ERR_CERT_REVOKED",
-                "certificate revoked",
-            ));
+            return Some(fail(depth, cert, VerifyError::Revoked));
         }
     }
     None
@@ -790,20 +748,16 @@ fn check_signatures_and_times(
                 })
         });
         if bad_signature {
-            return Some(fail(
-                depth,
-                cert,
-                "X509_V_ERR_CERT_SIGNATURE_FAILURE",
-                "certificate signature failure",
-            ));
+            return Some(fail(depth, cert, VerifyError::BadSignature));
         }
         let validity = cert.x.validity();
         if validity.not_before.to_datetime() > at {
             return Some(fail(
                 depth,
                 cert,
-                "X509_V_ERR_CERT_NOT_YET_VALID",
-                "certificate is not yet valid",
+                VerifyError::NotYetValid {
+                    not_before: validity.not_before.to_datetime(),
+                },
             ));
         }
         // OpenSSL (X509_cmp_time) counts the notAfter second itself as expired; RFC 5280 says
@@ -812,10 +766,14 @@ fn check_signatures_and_times(
             return Some(fail(
                 depth,
                 cert,
-                "X509_V_ERR_CERT_HAS_EXPIRED",
-                "certificate has expired",
+                VerifyError::Expired {
+                    not_after: validity.not_after.to_datetime(),
+                },
             ));
         }
     }
     None
 }
+
+#[cfg(test)]
+mod tests;

@@ -17,6 +17,7 @@ mod fleet_mosquitto;
 mod fuzz_corpus;
 mod hardening;
 mod inspect;
+mod limbo;
 mod migration;
 mod path_validation;
 mod pki_cli;
