@@ -9,7 +9,7 @@
 
 use super::batch;
 use super::policy::Policy;
-use super::protocol::{Answer, Ask, MAX_PAYLOAD, Rejection};
+use super::protocol::{Answer, Ask, MAX_PAYLOAD, Rejection, Verdict};
 use crate::pki::{
     self, CsrRequest, Entry, IssueOptions, Passphrase, Pki, PkiError, Profile, SigningCa,
 };
@@ -31,32 +31,34 @@ pub struct Outcome {
     pub answer: Answer,
     /// The serial of the certificate sent (new or the one the device holds already).
     pub serial: Option<String>,
-    /// Whether a certificate was issued for this request (false: an earlier one sent again).
-    pub issued: bool,
     /// What went wrong inside the service, for the log only (never sent to the device).
     pub detail: Option<String>,
 }
 
 impl Outcome {
+    /// Whether a certificate was issued for this request (false: an earlier one sent again, or
+    /// a refusal).
+    pub fn is_new(&self) -> bool {
+        matches!(self.answer.verdict, Verdict::Issued { new: true, .. })
+    }
+
     pub fn rejected(why: Rejection, message: impl Into<String>) -> Outcome {
         Outcome {
             answer: Answer::rejected(why, message),
             serial: None,
-            issued: false,
             detail: None,
         }
     }
 
-    /// The service failed: the device is told to try again, the log gets `detail`.
+    /// The service failed: the device is told to try again later, and nothing more (no path,
+    /// no error text of the server's); the log gets `detail`.
     pub fn internal(detail: impl std::fmt::Display) -> Outcome {
-        let detail = detail.to_string();
         Outcome {
-            answer: Answer::rejected(
+            detail: Some(detail.to_string()),
+            ..Outcome::rejected(
                 Rejection::Internal,
-                format!("the service could not issue now ({detail}); try again later"),
-            ),
-            detail: Some(detail),
-            ..Outcome::rejected(Rejection::Internal, "")
+                "the service could not answer now; try again later",
+            )
         }
     }
 }
@@ -188,26 +190,34 @@ fn decide(
     }
 }
 
-/// The answer carrying `entry`'s certificate; an error when its date cannot be written.
-fn issued(entry: &Entry, pem: String, chain: &str, new: bool) -> Outcome {
-    let not_after = match entry.not_after.format(&Rfc3339) {
-        Ok(text) => text,
+/// The answer carrying `entry`'s certificate; an error when its dates cannot be written.
+fn issued(entry: &Entry, pem: String, chain: &str, new: bool, policy: &Policy) -> Outcome {
+    let dates = entry
+        .not_after
+        .format(&Rfc3339)
+        .and_then(|end| Ok((end, policy.renew_after(entry).format(&Rfc3339)?)));
+    let (not_after, renew_after) = match dates {
+        Ok(dates) => dates,
         Err(e) => {
             return Outcome::internal(format!(
-                "the expiry of certificate {} cannot be written: {e}",
+                "the dates of certificate {} cannot be written: {e}",
                 entry.serial
             ));
         }
     };
     Outcome {
-        answer: Answer::Issued {
-            certificate: pem,
-            chain: chain.to_string(),
-            serial: entry.serial.to_string(),
-            not_after,
+        answer: Answer {
+            verdict: Verdict::Issued {
+                certificate: pem,
+                chain: chain.to_string(),
+                serial: entry.serial.to_string(),
+                not_after,
+                new,
+                renew_after,
+            },
+            request_sha256: None,
         },
         serial: Some(entry.serial.to_string()),
-        issued: new,
         detail: None,
     }
 }
@@ -287,7 +297,7 @@ fn answer_round(
                 };
                 answered.push((
                     pending.index,
-                    issued(&entry, pem, signing.chain_for_leaves(), false),
+                    issued(&entry, pem, signing.chain_for_leaves(), false, policy),
                 ));
             }
             Decision::Refuse(outcome) => answered.push((pending.index, outcome)),
@@ -317,7 +327,10 @@ fn answer_round(
     };
     let certificates = pki::issue_with_pem(&mut pki, &ca, &leaf_requests, opts)?;
     for (index, (entry, pem)) in indices.into_iter().zip(certificates) {
-        answered.push((index, issued(&entry, pem, ca.chain_for_leaves(), true)));
+        answered.push((
+            index,
+            issued(&entry, pem, ca.chain_for_leaves(), true, policy),
+        ));
     }
     Ok(answered)
 }
@@ -380,10 +393,7 @@ mod tests {
     }
 
     fn status(o: &Outcome) -> (&'static str, bool) {
-        match &o.answer {
-            Answer::Issued { .. } => ("issued", o.issued),
-            Answer::Rejected { code, .. } => (code, o.issued),
-        }
+        (o.answer.code().unwrap_or("issued"), o.is_new())
     }
 
     #[test]
@@ -411,14 +421,19 @@ mod tests {
             ]
         );
         assert_eq!(outcomes[0].serial, outcomes[1].serial);
-        let Answer::Issued {
-            certificate, chain, ..
-        } = &outcomes[0].answer
+        let Verdict::Issued {
+            certificate,
+            chain,
+            new,
+            ..
+        } = &outcomes[0].answer.verdict
         else {
             unreachable!()
         };
         assert!(certificate.starts_with("-----BEGIN CERTIFICATE-----"));
         assert!(chain.starts_with("-----BEGIN CERTIFICATE-----"));
+        assert!(*new);
+        assert!(matches!(&outcomes[1].answer.verdict, Verdict::Issued { new: false, .. }));
     }
 
     #[test]

@@ -54,6 +54,10 @@ pub enum EnrollError {
     File(#[from] crate::atomic::FileError),
     #[error(transparent)]
     Pki(#[from] crate::pki::PkiError),
+    #[error(
+        "another client connected as {client_id:?} and the broker gave it this service's session: is a second service running with the same client id? stopping"
+    )]
+    TakenOver { client_id: String },
     #[error("cannot start the service: {0}")]
     Runtime(#[source] std::io::Error),
 }

@@ -1,19 +1,42 @@
-//! The service's MQTT connection: one session with the broker, kept alive and re-established by
-//! its own task, which hands the service what happened as [`LinkEvent`]s. The service talks to
-//! the broker only through this type (the split of rumqttd's `link/remote.rs`).
+//! The service's MQTT connection: one MQTT 5 session with the broker, kept alive and
+//! re-established by its own task, which hands the service what happened as [`LinkEvent`]s.
+//! The service talks to the broker only through this type (the split of rumqttd's
+//! `link/remote.rs`).
+//!
+//! MQTT 5 because three of its properties make the service safe to leave alone:
+//! - *Maximum Packet Size*: the broker discards, for this client only, a message larger than
+//!   the service reads, instead of sending it and having the connection fail on it at every
+//!   reconnect (a device cannot stall enrollment with one oversized publish);
+//! - *Session Taken Over* (DISCONNECT 0x8E): a second service started with the same client id
+//!   is told apart from a network failure, and this one stops instead of fighting for the
+//!   session;
+//! - *Correlation Data*: an MQTT 5 device's request id comes back with its answer.
 
 use super::protocol;
-use rumqttc::{AsyncClient, Event, MqttOptions, Outgoing, Packet, Publish, QoS};
+use rumqttc::v5::mqttbytes::QoS;
+use rumqttc::v5::mqttbytes::v5::{DisconnectReasonCode, Filter, Packet, PublishProperties};
+use rumqttc::v5::{AsyncClient, ConnectionError, Event, MqttOptions, StateError};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_rustls::rustls;
 
-/// The largest MQTT packet the service accepts from the broker.
-pub const MAX_INCOMING_PACKET: usize = 1024 * 1024;
+pub use rumqttc::v5::mqttbytes::v5::Publish;
 
-/// The first wait before reconnecting; it doubles up to [`MAX_BACKOFF`].
+/// The largest MQTT packet the service reads: requests are at most 16 KiB
+/// ([`protocol::MAX_PAYLOAD`]), so this leaves room for a long topic and properties, and
+/// anything larger is dropped by the broker before it costs the service anything. Requests
+/// between the two limits are answered `too-large`.
+pub const MAX_INCOMING_PACKET: u32 = 64 * 1024;
+
+/// Requests the broker may have in flight to the service at once (MQTT 5 Receive Maximum):
+/// room for full batches, so that a flood from one device does not leave every other device's
+/// request waiting in the broker's queue.
+const RECEIVE_MAXIMUM: u16 = 1024;
+
+/// The first wait before reconnecting; it doubles up to [`MAX_BACKOFF`], and starts again
+/// only after a connection stayed up that long.
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
@@ -24,8 +47,10 @@ pub enum LinkEvent {
     Subscribed,
     /// The connection failed or could not be made; the next try is in `retry_in`.
     Unreachable { error: String, retry_in: Duration },
+    /// Another client connected with this client id and the broker gave it the session.
+    TakenOver,
     /// A message on a subscribed topic: a request (or something to ignore).
-    Message(Publish),
+    Message(Box<Publish>),
 }
 
 /// Where and as whom to connect.
@@ -47,17 +72,21 @@ impl Link {
     /// Starts the connection's task; events arrive through [`Link::next`].
     pub fn open(options: LinkOptions<'_>) -> Link {
         let mut mqtt = MqttOptions::new(options.client_id, options.host, options.port);
-        mqtt.set_clean_session(false)
+        mqtt.set_clean_start(false)
+            // The session, and the requests queued in it, outlive the service's restarts.
+            .set_session_expiry_interval(Some(u32::MAX))
             .set_manual_acks(true)
             .set_keep_alive(Duration::from_secs(30))
-            // Requests over 16 KiB are answered too-large; a packet over this limit would make the
-            // client drop the connection, and the broker would deliver it again: the broker's
-            // max_packet_size must be below it (docs/enrollment.md).
-            .set_max_packet_size(MAX_INCOMING_PACKET, 64 * 1024)
+            .set_max_packet_size(Some(MAX_INCOMING_PACKET))
+            .set_receive_maximum(Some(RECEIVE_MAXIMUM))
             .set_transport(rumqttc::Transport::tls_with_config(
                 rumqttc::TlsConfiguration::Rustls(Arc::new(options.tls)),
             ));
-        let (client, eventloop) = AsyncClient::new(mqtt, 10_000);
+        let (client, mut eventloop) = AsyncClient::new(mqtt, 10_000);
+        // Answers are small and latency matters more than packing: no Nagle delay.
+        let mut network = rumqttc::NetworkOptions::new();
+        network.set_tcp_nodelay(true);
+        eventloop.options.set_network_options(network);
         let (tx, events) = mpsc::unbounded_channel();
         let filters = protocol::request_filters(options.prefix);
         let network = tokio::spawn(drive(eventloop, client.clone(), filters, tx));
@@ -78,13 +107,23 @@ impl Link {
         self.events.try_recv().ok()
     }
 
-    /// Publishes the answer to `request` on `topic`, then acknowledges the request. The answer
-    /// is queued before the acknowledgement: if the service dies between the two, the broker
-    /// sends the request again and the answer is sent again.
+    /// Publishes the answer to `request` on `topic` (QoS 1, not retained, with the request's
+    /// correlation data), then acknowledges the request. The answer is queued before the
+    /// acknowledgement: if the service dies between the two, the broker sends the request
+    /// again and the answer is sent again.
     pub async fn answer(&self, request: &Publish, topic: String, payload: Vec<u8>) {
+        let properties = PublishProperties {
+            correlation_data: request
+                .properties
+                .as_ref()
+                .and_then(|p| p.correlation_data.clone()),
+            content_type: Some("application/json".into()),
+            payload_format_indicator: Some(1),
+            ..PublishProperties::default()
+        };
         let _ = self
             .client
-            .publish(topic, QoS::AtLeastOnce, false, payload)
+            .publish_with_properties(topic, QoS::AtLeastOnce, false, payload, properties)
             .await;
         self.acknowledge(request).await;
     }
@@ -101,50 +140,99 @@ impl Link {
     }
 }
 
+/// The wait before the next try after a failure, and the one after it: doubled each time,
+/// back to the first only when the connection had stayed up for [`MAX_BACKOFF`] (a broker
+/// that accepts and then drops the connection at once is not hammered every second).
+fn next_backoff(current: Duration, up_for: Option<Duration>) -> (Duration, Duration) {
+    let wait = match up_for {
+        Some(up) if up >= MAX_BACKOFF => FIRST_BACKOFF,
+        _ => current,
+    };
+    (wait, (wait * 2).min(MAX_BACKOFF))
+}
+
+fn taken_over(error: &ConnectionError) -> bool {
+    matches!(
+        error,
+        ConnectionError::MqttState(StateError::ServerDisconnect {
+            reason_code: DisconnectReasonCode::SessionTakenOver,
+            ..
+        })
+    )
+}
+
 /// The connection task: polls the event loop, subscribes after each CONNACK, reports.
 async fn drive(
-    mut eventloop: rumqttc::EventLoop,
+    mut eventloop: rumqttc::v5::EventLoop,
     client: AsyncClient,
     filters: [String; 2],
     tx: mpsc::UnboundedSender<LinkEvent>,
 ) {
     let mut backoff = FIRST_BACKOFF;
+    let mut connected_at: Option<Instant> = None;
     loop {
         let event = match eventloop.poll().await {
             Ok(Event::Incoming(Packet::ConnAck(_))) => {
-                backoff = FIRST_BACKOFF;
+                connected_at = Some(Instant::now());
                 // The session keeps them, but a first run (or a broker that lost its
                 // persistence) needs them asked for.
                 let wanted = filters
                     .iter()
-                    .map(|f| rumqttc::SubscribeFilter::new(f.clone(), QoS::AtLeastOnce));
+                    .map(|f| Filter::new(f.clone(), QoS::AtLeastOnce));
                 let _ = client.subscribe_many(wanted).await;
                 continue;
             }
             // Only once the broker holds the subscription does a request published from now
             // on reach the service, even if it dies at once.
             Ok(Event::Incoming(Packet::SubAck(_))) => LinkEvent::Subscribed,
-            Ok(Event::Incoming(Packet::Publish(p))) => LinkEvent::Message(p),
-            Ok(Event::Outgoing(Outgoing::Disconnect)) => break,
+            Ok(Event::Incoming(Packet::Publish(p))) => LinkEvent::Message(Box::new(p)),
+            Ok(Event::Outgoing(rumqttc::Outgoing::Disconnect)) => break,
             Ok(_) => continue,
+            Err(e) if taken_over(&e) => {
+                let _ = tx.send(LinkEvent::TakenOver);
+                break;
+            }
             Err(e) => {
-                let retry_in = backoff;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
+                let up_for = connected_at.take().map(|t| t.elapsed());
+                let (wait, next) = next_backoff(backoff, up_for);
+                backoff = next;
                 if tx
                     .send(LinkEvent::Unreachable {
                         error: e.to_string(),
-                        retry_in,
+                        retry_in: wait,
                     })
                     .is_err()
                 {
                     break;
                 }
-                tokio::time::sleep(retry_in).await;
+                tokio::time::sleep(wait).await;
                 continue;
             }
         };
         if tx.send(event).is_err() {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_its_cap_and_resets_only_after_a_stable_connection() {
+        let mut current = FIRST_BACKOFF;
+        let mut waits = Vec::new();
+        for _ in 0..7 {
+            // Connected, then dropped after a moment: still failing, so still backing off.
+            let (wait, next) = next_backoff(current, Some(Duration::from_millis(200)));
+            waits.push(wait.as_secs());
+            current = next;
+        }
+        assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
+        let (wait, next) = next_backoff(current, Some(MAX_BACKOFF));
+        assert_eq!((wait, next), (FIRST_BACKOFF, FIRST_BACKOFF * 2));
+        let (wait, _) = next_backoff(Duration::from_secs(8), None);
+        assert_eq!(wait.as_secs(), 8);
     }
 }

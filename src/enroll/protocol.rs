@@ -108,7 +108,19 @@ pub enum Rejection {
     Internal,
 }
 
+/// How long a device waits after an `internal-error` before it asks again, in seconds.
+pub const RETRY_AFTER_INTERNAL: u64 = 30;
+
 impl Rejection {
+    /// Seconds a device should wait before asking again, for the refusals that are not final.
+    pub fn retry_after(self) -> Option<u64> {
+        match self {
+            Rejection::RateLimited => Some(super::policy::RATE_WINDOW.as_secs()),
+            Rejection::Internal => Some(RETRY_AFTER_INTERNAL),
+            _ => None,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Rejection::TooLarge => "too-large",
@@ -126,10 +138,21 @@ impl Rejection {
     }
 }
 
-/// The JSON published on `{prefix}/{id}/result`.
+/// The JSON published on `{prefix}/{id}/result` (docs/enrollment-protocol.md; its schema is
+/// docs/enrollment-answer.schema.json).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Answer {
+    #[serde(flatten)]
+    pub verdict: Verdict,
+    /// SHA-256 of the request's payload, hex: what an MQTT 3.1.1 device matches its answer with
+    /// (an MQTT 5 device also gets its Correlation Data back).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_sha256: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(tag = "status", rename_all = "lowercase")]
-pub enum Answer {
+pub enum Verdict {
     Issued {
         /// The device's certificate, PEM.
         certificate: String,
@@ -139,19 +162,51 @@ pub enum Answer {
         serial: String,
         /// RFC 3339.
         not_after: String,
+        /// True for a certificate issued for this request; false for one the device holds
+        /// already, sent again (its earlier answer was lost, or a renewal is not due yet).
+        new: bool,
+        /// RFC 3339: when to ask for a renewal; inside the renewal window, spread per
+        /// certificate so that a fleet enrolled in one day does not renew in one hour.
+        renew_after: String,
     },
     Rejected {
         code: &'static str,
         message: String,
+        /// Seconds to wait before asking again (`rate-limited`, `internal-error`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retry_after: Option<u64>,
     },
 }
 
 impl Answer {
     pub fn rejected(why: Rejection, message: impl Into<String>) -> Answer {
-        Answer::Rejected {
-            code: why.code(),
-            message: message.into(),
+        Answer {
+            verdict: Verdict::Rejected {
+                code: why.code(),
+                message: message.into(),
+                retry_after: why.retry_after(),
+            },
+            request_sha256: None,
         }
+    }
+
+    pub fn is_issued(&self) -> bool {
+        matches!(self.verdict, Verdict::Issued { .. })
+    }
+
+    /// The rejection code, when it is one.
+    pub fn code(&self) -> Option<&'static str> {
+        match self.verdict {
+            Verdict::Rejected { code, .. } => Some(code),
+            Verdict::Issued { .. } => None,
+        }
+    }
+
+    /// The answer to the request whose payload is `payload`.
+    pub fn to_request(mut self, payload: &[u8]) -> Answer {
+        let digest = ring::digest::digest(&ring::digest::SHA256, payload);
+        self.request_sha256 = Some(digest.as_ref().iter().map(|b| format!("{b:02x}")).collect());
+        self
     }
 
     pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
@@ -202,6 +257,14 @@ mod tests {
         assert_eq!(
             json,
             r#"{"status":"rejected","code":"cn-mismatch","message":"x"}"#
+        );
+        let json = Answer::rejected(Rejection::RateLimited, "x")
+            .to_request(b"abc")
+            .to_json()
+            .expect("json");
+        assert_eq!(
+            String::from_utf8(json).expect("utf-8"),
+            r#"{"status":"rejected","code":"rate-limited","message":"x","retry_after":60,"request_sha256":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}"#
         );
     }
 }

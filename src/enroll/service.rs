@@ -12,13 +12,12 @@
 
 use super::answer::{Outcome, Request, answer_batch};
 use super::error::EnrollError;
-use super::link::{Link, LinkEvent, LinkOptions};
-use super::policy::{Policy, RateLimit};
+use super::link::{Link, LinkEvent, LinkOptions, Publish};
+use super::policy::{Policy, RATE_WINDOW, RateLimit, RateVerdict};
 use super::protocol::{self, Answer, Ask, Rejection};
 use super::retire::retire;
 use super::settings::{BootstrapRetirement, ServiceSettings};
 use crate::pki::Passphrase;
-use rumqttc::Publish;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -43,6 +42,21 @@ pub enum ServiceEvent<'a> {
     },
     Ignored {
         topic: &'a str,
+    },
+    /// A batch of `size` requests is about to be answered.
+    Batch {
+        size: usize,
+    },
+    /// A request refused for its rate without an answer (the device was answered
+    /// `rate-limited` once in this window already). No log line: see `RateLimited`.
+    Quiet {
+        device: &'a str,
+        ask: Ask,
+    },
+    /// How many requests of `device` were refused quietly in the last minute.
+    RateLimited {
+        device: &'a str,
+        count: u64,
     },
     /// Bootstrap identities removed from the psk_file after their first certificate.
     Retired {
@@ -72,9 +86,12 @@ pub fn serve(
         .build()
         .map_err(EnrollError::Runtime)?;
     runtime.block_on(async move {
+        let client_id = settings.client_id.clone();
         let service = Service::start(settings, passphrase, tls, log)?;
-        service.run().await;
-        Ok(())
+        match service.run().await {
+            Stop::Signal | Stop::Disconnected => Ok(()),
+            Stop::TakenOver => Err(EnrollError::TakenOver { client_id }),
+        }
     })
 }
 
@@ -91,12 +108,28 @@ enum Event {
     Stop(&'static str),
     Link(LinkEvent),
     LinkClosed,
+    /// Once a minute: the rate-limit summary.
+    Tick,
+}
+
+/// Why the loop ended.
+enum Stop {
+    Signal,
+    Disconnected,
+    TakenOver,
 }
 
 /// A message off the broker and when it arrived (for the answer's latency).
 struct Arrived {
-    message: Publish,
+    message: Box<Publish>,
     at: Instant,
+}
+
+impl Arrived {
+    /// The topic as text; a topic that is not UTF-8 is nobody's request.
+    fn topic(&self) -> &str {
+        std::str::from_utf8(&self.message.topic).unwrap_or("")
+    }
 }
 
 /// A request of the batch and, once decided, its outcome.
@@ -117,6 +150,11 @@ enum Triage {
         device: String,
         ask: Ask,
     },
+    /// Over the device's rate again in the same window: acknowledged, counted, not answered.
+    Quiet {
+        device: String,
+        ask: Ask,
+    },
     Sign {
         device: String,
         ask: Ask,
@@ -128,10 +166,10 @@ fn triage(prefix: &str, limit: &mut RateLimit, topic: &str, at: Instant) -> Tria
         return Triage::Ignore;
     };
     let device = device.to_string();
-    if limit.allow(&device, at) {
-        Triage::Sign { device, ask }
-    } else {
-        Triage::RateLimited { device, ask }
+    match limit.check(&device, at) {
+        RateVerdict::Allow => Triage::Sign { device, ask },
+        RateVerdict::Refuse => Triage::RateLimited { device, ask },
+        RateVerdict::RefuseQuietly => Triage::Quiet { device, ask },
     }
 }
 
@@ -145,6 +183,7 @@ struct Service {
     log: Log,
     sigterm: Signal,
     sigint: Signal,
+    minute: tokio::time::Interval,
 }
 
 impl Service {
@@ -181,23 +220,31 @@ impl Service {
             log,
             sigterm,
             sigint,
+            minute: tokio::time::interval_at(
+                tokio::time::Instant::now() + RATE_WINDOW,
+                RATE_WINDOW,
+            ),
         })
     }
 
-    async fn run(mut self) {
-        let signal = loop {
+    async fn run(mut self) -> Stop {
+        let (signal, stop) = loop {
             match self.next_event().await {
-                Event::Stop(signal) => break signal,
-                Event::LinkClosed => break "disconnect",
+                Event::Stop(signal) => break (signal, Stop::Signal),
+                Event::LinkClosed => break ("disconnect", Stop::Disconnected),
+                Event::Link(LinkEvent::TakenOver) => break ("session taken over", Stop::TakenOver),
                 Event::Link(LinkEvent::Message(first)) => {
                     let batch = self.gather(first);
                     self.handle_batch(batch).await;
                 }
                 Event::Link(status) => self.handle_status(status),
+                Event::Tick => self.handle_tick(),
             }
         };
+        self.handle_tick();
         (self.log)(ServiceEvent::Stopping { signal });
         self.link.close().await;
+        stop
     }
 
     /// Signals are looked at between batches: the batch in hand is always finished.
@@ -205,6 +252,7 @@ impl Service {
         tokio::select! {
             _ = self.sigterm.recv() => Event::Stop("SIGTERM"),
             _ = self.sigint.recv() => Event::Stop("SIGINT"),
+            _ = self.minute.tick() => Event::Tick,
             event = self.link.next() => match event {
                 Some(event) => Event::Link(event),
                 None => Event::LinkClosed,
@@ -214,7 +262,7 @@ impl Service {
 
     /// `first` and the messages already waiting behind it, up to the batch size; connection
     /// news met on the way is handled in order.
-    fn gather(&mut self, first: Publish) -> Vec<Arrived> {
+    fn gather(&mut self, first: Box<Publish>) -> Vec<Arrived> {
         let mut batch = vec![Arrived {
             message: first,
             at: Instant::now(),
@@ -242,10 +290,22 @@ impl Service {
                 error,
                 retry_in,
             }),
+            // Handled by the loop, which stops.
+            LinkEvent::TakenOver => {}
             // Messages are gathered into batches, never handled here.
             LinkEvent::Message(message) => (self.log)(ServiceEvent::Ignored {
-                topic: &message.topic,
+                topic: &String::from_utf8_lossy(&message.topic),
             }),
+        }
+    }
+
+    /// The devices refused quietly in the last minute: one line each.
+    fn handle_tick(&mut self) {
+        for (device, count) in self.limit.take_quiet() {
+            (self.log)(ServiceEvent::RateLimited {
+                device: &device,
+                count,
+            });
         }
     }
 
@@ -253,15 +313,17 @@ impl Service {
         let mut handled = Vec::with_capacity(batch.len());
         let mut to_sign = Vec::new();
         for arrived in batch {
-            match triage(
-                &self.prefix,
-                &mut self.limit,
-                &arrived.message.topic,
-                arrived.at,
-            ) {
+            match triage(&self.prefix, &mut self.limit, arrived.topic(), arrived.at) {
                 Triage::Ignore => {
                     (self.log)(ServiceEvent::Ignored {
-                        topic: &arrived.message.topic,
+                        topic: &String::from_utf8_lossy(&arrived.message.topic),
+                    });
+                    self.link.acknowledge(&arrived.message).await;
+                }
+                Triage::Quiet { device, ask } => {
+                    (self.log)(ServiceEvent::Quiet {
+                        device: &device,
+                        ask,
                     });
                     self.link.acknowledge(&arrived.message).await;
                 }
@@ -290,6 +352,9 @@ impl Service {
         if to_sign.is_empty() {
             return Vec::new();
         }
+        (self.log)(ServiceEvent::Batch {
+            size: to_sign.len(),
+        });
         let requests: Vec<Request> = to_sign
             .iter()
             .map(|(arrived, device, ask)| Request {
@@ -335,7 +400,7 @@ impl Service {
         }
         let enrolled: Vec<String> = handled
             .iter()
-            .filter(|h| h.ask == Ask::Enroll && matches!(h.outcome.answer, Answer::Issued { .. }))
+            .filter(|h| h.ask == Ask::Enroll && h.outcome.answer.is_issued())
             .map(|h| h.device.clone())
             .collect();
         if enrolled.is_empty() {
@@ -362,7 +427,12 @@ impl Service {
     }
 
     async fn handle_answer(&self, mut done: Handled) {
-        let payload = match done.outcome.answer.to_json() {
+        let answer: Answer = done
+            .outcome
+            .answer
+            .clone()
+            .to_request(&done.arrived.message.payload);
+        let payload = match answer.to_json() {
             Ok(payload) => payload,
             Err(e) => {
                 done.outcome = Outcome::internal(format!("the answer cannot be written: {e}"));

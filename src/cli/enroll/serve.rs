@@ -232,6 +232,9 @@ fn now() -> String {
 /// device's business, and keys and PSKs never reach this code.
 fn log_line(format: LogFormat, event: &ServiceEvent<'_>) {
     let line = match event {
+        // Counted (metrics, the minute's summary), never a line each: a flood must not become
+        // a flood of log lines.
+        ServiceEvent::Batch { .. } | ServiceEvent::Quiet { .. } => return,
         ServiceEvent::Answered {
             device,
             ask,
@@ -288,10 +291,10 @@ fn ask_word(ask: Ask) -> &'static str {
 }
 
 fn outcome_words(outcome: &enroll::Outcome) -> (&'static str, Option<&'static str>) {
-    match &outcome.answer {
-        enroll::Answer::Issued { .. } if outcome.issued => ("issued", None),
-        enroll::Answer::Issued { .. } => ("sent again", None),
-        enroll::Answer::Rejected { code, .. } => ("rejected", Some(*code)),
+    match outcome.answer.code() {
+        Some(code) => ("rejected", Some(code)),
+        None if outcome.is_new() => ("issued", None),
+        None => ("sent again", None),
     }
 }
 
@@ -323,5 +326,11 @@ fn event_text(event: &ServiceEvent<'_>) -> String {
         ServiceEvent::Retired {
             error: Some(error), ..
         } => format!("could not remove bootstrap identities: {error}"),
+        ServiceEvent::RateLimited { device, count } => format!(
+            "{device}: {count} more request{} rate-limited in the last minute (answered once)",
+            if *count == 1 { "" } else { "s" }
+        ),
+        ServiceEvent::Batch { size } => format!("answering {size} requests"),
+        ServiceEvent::Quiet { device, .. } => format!("{device}: rate-limited"),
     }
 }
