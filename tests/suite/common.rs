@@ -214,6 +214,24 @@ pub fn is_root() -> bool {
         .unwrap_or(false)
 }
 
+/// Checks `check` every 50 ms until it says `Ok`; after `timeout` the test fails, naming the
+/// condition (`what`) and showing what the last check said. The way a test waits for something
+/// to happen: never a fixed sleep.
+pub fn wait_until(what: &str, timeout: Duration, mut check: impl FnMut() -> Result<(), String>) {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let state = match check() {
+            Ok(()) => return,
+            Err(state) => state,
+        };
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {timeout:?} waiting until {what}; last seen:\n{state}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -286,6 +304,26 @@ impl Broker {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Stops mosquitto with SIGTERM (sent to its process id), so that it saves the sessions it
+    /// holds, and waits until the process has exited.
+    pub fn terminate(mut self) {
+        let pid = self.pid().to_string();
+        let sent = std::process::Command::new("kill")
+            .arg(&pid)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(sent, "kill {pid} failed");
+        let log = self.log.clone();
+        wait_until(
+            "mosquitto has exited",
+            Duration::from_secs(30),
+            || match self.child.try_wait() {
+                Ok(Some(_)) => Ok(()),
+                _ => Err(fs::read_to_string(&log).unwrap_or_default()),
+            },
+        );
     }
 }
 

@@ -2,13 +2,11 @@
 //! PSK and no certificate, issues the service's certificate and renders ACLs that reserve the
 //! enrollment topics; `enroll serve -m` answers on a real Mosquitto running those files.
 
-use crate::common::{
-    Broker, Tls, free_port, is_root, ok, publish, requires, round_trip, tool_path,
-};
+use crate::common::{Tls, ok, publish, requires, round_trip};
+use crate::enroll_fixture::{Rig, Service};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn manifest(dir: &Path, mtls: u16, psk: u16) -> String {
     format!(
@@ -30,126 +28,64 @@ enroll:
     )
 }
 
+/// A fleet directory made by `fleet apply` from [`manifest`], then Mosquitto on the files it
+/// rendered and `enroll serve -m fleet.yaml`. The rest is the shared [`Rig`].
 struct Site {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-    mtls: u16,
-    psk: u16,
-    broker: Option<Broker>,
-    service: Option<Child>,
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        if let Some(mut s) = self.service.take() {
-            let _ = s.kill();
-            let _ = s.wait();
-        }
-    }
+    // Dropped first: the service stops before its broker and directory go.
+    _service: Option<Service>,
+    rig: Rig,
 }
 
 impl Site {
     fn new() -> Site {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let dir = tmp.path().to_path_buf();
-        let (mtls, psk) = (free_port(), free_port());
-        fs::write(dir.join("fleet.yaml"), manifest(&dir, mtls, psk)).expect("manifest");
-        ok(&dir, "-q fleet apply");
+        let rig = Rig::new();
+        let dir = rig.path();
+        fs::write(
+            dir.join("fleet.yaml"),
+            manifest(dir, rig.tls_port, rig.psk_port),
+        )
+        .expect("manifest");
+        ok(dir, "-q fleet apply");
         Site {
-            _tmp: tmp,
-            dir,
-            mtls,
-            psk,
-            broker: None,
-            service: None,
+            _service: None,
+            rig,
         }
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.rig.path().to_path_buf()
+    }
+
+    fn mtls(&self) -> u16 {
+        self.rig.tls_port
+    }
+
+    fn psk(&self) -> u16 {
+        self.rig.psk_port
     }
 
     fn start(&mut self) {
         let rendered =
-            fs::read_to_string(self.dir.join("brokers/broker1/mosquitto.conf")).expect("conf");
+            fs::read_to_string(self.dir().join("brokers/broker1/mosquitto.conf")).expect("conf");
         self.start_with(&rendered);
     }
 
-    /// Starts Mosquitto on `rendered` (with a pid file and a log, and `user root` when the
-    /// tests run as root) and the enrollment service.
+    /// Starts Mosquitto on `rendered` and the enrollment service.
     fn start_with(&mut self, rendered: &str) {
-        let log = self.dir.join("broker.log");
-        let mut conf = String::new();
-        if is_root() {
-            conf.push_str("user root\n");
-        }
-        conf.push_str(&format!(
-            "pid_file {}\nlog_dest file {}\n{rendered}",
-            self.dir.join("mosquitto.pid").display(),
-            log.display()
-        ));
-        let path = self.dir.join("run.conf");
-        fs::write(&path, conf).expect("conf");
-        self.broker = Some(Broker::start_with_file(&path, &log, &[self.mtls, self.psk]));
-        let child = Command::new(assert_cmd::cargo::cargo_bin("mqauth"))
-            .current_dir(&self.dir)
-            .args([
-                "enroll",
-                "serve",
-                "-m",
-                "fleet.yaml",
-                "--log-format",
-                "json",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(
-                fs::File::create(self.dir.join("service.log")).expect("log"),
-            ))
-            .spawn()
-            .expect("enroll serve");
-        self.service = Some(child);
-        self.wait_for_log("connected to", 1);
+        self.rig.start_broker(rendered);
+        self._service = Some(self.rig.serve(&["-m", "fleet.yaml"]));
     }
 
     fn log(&self) -> String {
-        fs::read_to_string(self.dir.join("service.log")).unwrap_or_default()
-    }
-
-    fn wait_for_log(&self, wanted: &str, count: usize) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while self.log().matches(wanted).count() < count {
-            assert!(Instant::now() < deadline, "service log: {}", self.log());
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.rig.log_text()
     }
 
     fn bootstrap(&self, device: &str) -> Tls {
-        let store = fs::read_to_string(self.dir.join("psk/devices.psk")).expect("psk store");
-        let key = store
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("{device}:")))
-            .unwrap_or_else(|| panic!("{device} has no bootstrap key: {store}"));
-        Tls::psk(device, key)
+        self.rig.psk("psk/devices.psk", device)
     }
 
     fn csr(&self, name: &str, cn: &str) -> PathBuf {
-        let out = Command::new(tool_path("openssl"))
-            .current_dir(&self.dir)
-            .args([
-                "req",
-                "-new",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-            ])
-            .args(["-nodes", "-keyout", &format!("{name}.key"), "-subj"])
-            .arg(format!("/CN={cn}"))
-            .args(["-out", &format!("{name}.csr")])
-            .output()
-            .expect("openssl req");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        self.dir.join(format!("{name}.csr"))
+        self.rig.csr(name, cn)
     }
 
     /// `device` asks under `other`'s id, which the broker drops (the service never hears of
@@ -170,17 +106,10 @@ impl Site {
     /// Stores the certificate of an `issued` answer next to the key `key` (from `csr`) and
     /// says whether `device` then publishes its telemetry over mTLS and reads it back.
     fn publishes_with(&self, device: &str, key: &str, answer: &serde_json::Value) -> bool {
-        assert_eq!(answer["status"], "issued", "{answer}");
-        let cert = self.dir.join(format!("{key}.crt"));
-        fs::write(&cert, answer["certificate"].as_str().expect("pem")).expect("write");
-        let tls = Tls::cert(
-            &self.dir.join("pki/ca.crt"),
-            &cert,
-            &self.dir.join(format!("{key}.key")),
-        );
+        let tls = self.rig.keep(answer, key, key);
         let topic = format!("devices/{device}/telemetry");
         round_trip(
-            self.mtls,
+            self.mtls(),
             &tls,
             &topic,
             &tls,
@@ -193,7 +122,7 @@ impl Site {
     }
 
     /// Publishes a CSR as `device` to `topic_id`'s `/csr` on the PSK listener; the answer on the
-    /// device's own result topic, if one comes within `wait`.
+    /// device's own result topic, if one comes within `wait` seconds.
     fn enroll(
         &self,
         device: &Tls,
@@ -202,34 +131,13 @@ impl Site {
         csr: &Path,
         wait: u64,
     ) -> Option<serde_json::Value> {
-        let port = self.psk.to_string();
-        let sub = Command::new(tool_path("mosquitto_sub"))
-            .args(["-h", "127.0.0.1", "-p", &port, "-q", "1"])
-            .args(&device.args)
-            .args([
-                "-t",
-                &format!("mqauth/enroll/{own}/result"),
-                "-C",
-                "1",
-                "-W",
-            ])
-            .arg(wait.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("mosquitto_sub");
-        std::thread::sleep(Duration::from_millis(400));
-        let status = Command::new(tool_path("mosquitto_pub"))
-            .args(["-h", "127.0.0.1", "-p", &port, "-q", "1"])
-            .args(&device.args)
-            .args(["-t", &format!("mqauth/enroll/{topic_id}/csr"), "-f"])
-            .arg(csr)
-            .status()
-            .expect("mosquitto_pub");
-        assert!(status.success());
-        let out = sub.wait_with_output().expect("mosquitto_sub");
-        let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        (!text.is_empty()).then(|| serde_json::from_str(&text).expect("JSON answer"))
+        self.rig.ask(
+            device,
+            own,
+            &format!("{topic_id}/csr"),
+            csr,
+            Duration::from_secs(wait),
+        )
     }
 }
 
@@ -237,7 +145,7 @@ impl Site {
 fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
     requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
     let mut site = Site::new();
-    let d = site.dir.clone();
+    let d = site.dir();
     // Enrolling devices get a bootstrap key and no certificate; the service gets one.
     assert!(!d.join("pki/issued/meter-1.crt").exists());
     assert!(d.join("pki/issued/mqauth-enroll.crt").exists());
@@ -272,7 +180,7 @@ fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
     );
     assert!(
         round_trip(
-            site.psk,
+            site.psk(),
             &boot1,
             "devices/meter-1/telemetry",
             &boot1,
@@ -288,7 +196,7 @@ fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
     // then under its own id, which is answered.
     site.enrolls_only_as_itself("meter-2", "m2", "meter-1");
     // A plain mTLS device is not the service: its request never arrives.
-    let _ = publish(site.mtls, &sensor, "mqauth/enroll/sensor-1/renew", "x");
+    let _ = publish(site.mtls(), &sensor, "mqauth/enroll/sensor-1/renew", "x");
 
     // meter-1 enrolls, and its certificate works on the mTLS listener with its group's rules.
     let csr1 = site.csr("m1", "meter-1");
@@ -307,7 +215,7 @@ fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
 
     // bootstrap: once — the key is gone from the store and the broker's file, the broker was
     // reloaded, and the same PSK no longer completes a handshake.
-    site.wait_for_log("removed", 2);
+    site.rig.wait_for_log(|l| l.contains("removed"), 2);
     for file in ["psk/devices.psk", "brokers/broker1/psk.txt"] {
         let text = fs::read_to_string(d.join(file)).expect("psk");
         assert!(
@@ -315,9 +223,11 @@ fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
             "{file}: {text}"
         );
     }
-    std::thread::sleep(Duration::from_millis(500));
+    // Each removal ran the reload command: wait until the broker has reloaded twice.
+    site.rig
+        .wait_for_broker_log("two reloads", |l| l.contains("Reloading config."), 2);
     assert!(
-        !publish(site.psk, &boot1, "mqauth/enroll/meter-1/csr", "x")
+        !publish(site.psk(), &boot1, "mqauth/enroll/meter-1/csr", "x")
             .status
             .success()
     );
@@ -349,7 +259,7 @@ fn the_dynamic_security_json_lets_devices_enroll_and_nothing_more() {
         return;
     };
     let mut site = Site::new();
-    let d = site.dir.clone();
+    let d = site.dir();
     ok(
         &d,
         "acl render -m fleet.yaml --format dynsec --out dynsec.json",
@@ -362,8 +272,8 @@ fn the_dynamic_security_json_lets_devices_enroll_and_nothing_more() {
          listener {p} 127.0.0.1\npsk_hint acme\npsk_file {psk}\nuse_identity_as_username true\n",
         plugin = plugin.display(),
         json = d.join("dynsec.json").display(),
-        m = site.mtls,
-        p = site.psk,
+        m = site.mtls(),
+        p = site.psk(),
         pki = d.join("pki").display(),
         psk = d.join("brokers/broker1/psk.txt").display(),
     );

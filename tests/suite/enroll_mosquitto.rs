@@ -3,20 +3,31 @@
 //! policy's refusals, a broker restart and a service killed with `kill -9`.
 
 use crate::common::*;
+use crate::enroll_fixture::{PATIENCE, PREFIX, Rig, Service};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::ops::{Deref, DerefMut};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
 
-const PREFIX: &str = "mqauth/enroll";
-
-/// A PKI with a broker and the service's certificate, bootstrap PSKs for `devices`, and a
-/// Mosquitto with a PSK listener (enrollment) and an mTLS listener (everything else).
+/// A PKI made by flags, with a broker and the service's certificate, bootstrap PSKs for the
+/// devices, and a Mosquitto configured here, with a PSK listener (enrollment) and an mTLS
+/// listener (everything else). The rest is the shared [`Rig`].
 struct Fleet {
-    dir: tempfile::TempDir,
-    psk_port: u16,
-    tls_port: u16,
-    broker: Option<Broker>,
+    rig: Rig,
+}
+
+impl Deref for Fleet {
+    type Target = Rig;
+    fn deref(&self) -> &Rig {
+        &self.rig
+    }
+}
+
+impl DerefMut for Fleet {
+    fn deref_mut(&mut self) -> &mut Rig {
+        &mut self.rig
+    }
 }
 
 const ACL: &str = "pattern write mqauth/enroll/%u/csr\n\
@@ -28,10 +39,13 @@ topic read mqauth/enroll/+/csr\n\
 topic read mqauth/enroll/+/renew\n\
 topic write mqauth/enroll/+/result\n";
 
+/// How long a device waits for its answer.
+const ANSWER: Duration = Duration::from_secs(15);
+
 impl Fleet {
     fn new(devices: &[&str]) -> Fleet {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let d = dir.path();
+        let rig = Rig::new();
+        let d = rig.path();
         ok(d, "-q pki init");
         ok(d, "-q pki broker broker1 --ip 127.0.0.1");
         ok(d, "-q pki client enroll-service");
@@ -39,18 +53,9 @@ impl Fleet {
         psk_gen.extend(devices);
         ok(d, psk_gen);
         fs::write(d.join("acl"), ACL).expect("acl");
-        let mut fleet = Fleet {
-            dir,
-            psk_port: free_port(),
-            tls_port: free_port(),
-            broker: None,
-        };
+        let mut fleet = Fleet { rig };
         fleet.start_broker();
         fleet
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
     }
 
     fn start_broker(&mut self) {
@@ -62,94 +67,34 @@ impl Fleet {
              keyfile {d}/pki/private/broker1.key\nrequire_certificate true\nuse_identity_as_username true\n",
             self.psk_port, self.tls_port
         );
-        self.broker = Some(Broker::start(
-            self.path(),
-            &config,
-            &[self.psk_port, self.tls_port],
-        ));
-    }
-
-    /// Stops the broker with SIGTERM, so that it saves the sessions it holds.
-    fn stop_broker(&mut self) {
-        if let Some(broker) = &self.broker {
-            let _ = Command::new("kill").arg(broker.pid().to_string()).status();
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while std::net::TcpStream::connect(("127.0.0.1", self.tls_port)).is_ok() {
-                assert!(Instant::now() < deadline, "mosquitto did not stop");
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-        self.broker = None;
+        self.rig.start_broker(&config);
     }
 
     fn serve(&self) -> Service {
         self.serve_with(&[])
     }
 
+    /// The service started with flags (and `extra` ones).
     fn serve_with(&self, extra: &[&str]) -> Service {
-        let d = self.path();
-        let child = Command::new(assert_cmd::cargo::cargo_bin("mqauth"))
-            .current_dir(d)
-            .args([
-                "enroll",
-                "serve",
-                "--broker",
-                &format!("127.0.0.1:{}", self.tls_port),
-                "--cafile",
-                "pki/ca.crt",
-                "--cert",
-                "pki/issued/enroll-service.crt",
-                "--key",
-                "pki/private/enroll-service.key",
-                "--bootstrap-psk-file",
-                "bootstrap.psk",
-                "--log-format",
-                "json",
-            ])
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(
-                fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(d.join("service.log"))
-                    .expect("log"),
-            ))
-            .spawn()
-            .expect("start enroll serve");
-        let service = Service { child };
-        self.wait_for_log(|l| l.contains("connected to"), 1);
-        service
-    }
-
-    fn log(&self) -> Vec<serde_json::Value> {
-        fs::read_to_string(self.path().join("service.log"))
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("log line {l:?}: {e}")))
-            .collect()
-    }
-
-    fn wait_for_log(&self, wanted: impl Fn(&str) -> bool, count: usize) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let text = fs::read_to_string(self.path().join("service.log")).unwrap_or_default();
-            if text.lines().filter(|l| wanted(l)).count() >= count {
-                return;
-            }
-            assert!(Instant::now() < deadline, "service log: {text}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let broker = format!("127.0.0.1:{}", self.tls_port);
+        let mut args = vec![
+            "--broker",
+            &broker,
+            "--cafile",
+            "pki/ca.crt",
+            "--cert",
+            "pki/issued/enroll-service.crt",
+            "--key",
+            "pki/private/enroll-service.key",
+            "--bootstrap-psk-file",
+            "bootstrap.psk",
+        ];
+        args.extend(extra);
+        self.rig.serve(&args)
     }
 
     fn psk(&self, device: &str) -> Tls {
-        let text = fs::read_to_string(self.path().join("bootstrap.psk")).expect("psk file");
-        let key = text
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("{device}:")))
-            .expect("device in psk file");
-        Tls::psk(device, key)
+        self.rig.psk("bootstrap.psk", device)
     }
 
     fn cert_tls(&self, device: &str) -> Tls {
@@ -161,113 +106,16 @@ impl Fleet {
         )
     }
 
-    /// A key and a CSR made as a device makes them, with `openssl req`.
-    fn csr(&self, file: &str, cn: &str) -> PathBuf {
-        let out = run_tool(
-            "openssl",
-            &[
-                "req",
-                "-new",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                &format!("{file}.key"),
-                "-subj",
-                &format!("/CN={cn}"),
-                "-out",
-                &format!("{file}.csr"),
-            ],
-            self.path(),
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        self.path().join(format!("{file}.csr"))
-    }
-
     /// Publishes `payload` to `{prefix}/{device}/{ask}` as the device (on the listener its
     /// credentials fit) and returns the JSON answer read from its result topic.
     fn ask(&self, device: &str, tls: &Tls, ask: &str, payload: &Path) -> Option<serde_json::Value> {
-        let port = if tls.args.iter().any(|a| a == "--psk") {
-            self.psk_port
-        } else {
-            self.tls_port
-        };
-        let mut sub = self.subscribe(port, tls, device);
-        std::thread::sleep(Duration::from_millis(400));
-        let status = Command::new(tool_path("mosquitto_pub"))
-            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1"])
-            .args(&tls.args)
-            .args(["-t", &format!("{PREFIX}/{device}/{ask}"), "-f"])
-            .arg(payload)
-            .status()
-            .expect("mosquitto_pub");
-        assert!(status.success());
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while sub.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = sub.kill();
-        let out = sub.wait_with_output().expect("mosquitto_sub");
-        let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        (!text.is_empty()).then(|| serde_json::from_str(&text).expect("JSON answer"))
-    }
-
-    fn subscribe(&self, port: u16, tls: &Tls, device: &str) -> Child {
-        Command::new(tool_path("mosquitto_sub"))
-            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1"])
-            .args(&tls.args)
-            .args([
-                "-t",
-                &format!("{PREFIX}/{device}/result"),
-                "-C",
-                "1",
-                "-W",
-                "15",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("mosquitto_sub")
+        self.rig
+            .ask(tls, device, &format!("{device}/{ask}"), payload, ANSWER)
     }
 
     /// Stores an issued certificate where `cert_tls` finds it.
     fn keep(&self, device: &str, answer: &serde_json::Value, key_file: &str) {
-        assert_eq!(answer["status"], "issued", "{answer}");
-        let d = self.path();
-        fs::write(
-            d.join(format!("{device}.crt")),
-            answer["certificate"].as_str().expect("certificate"),
-        )
-        .expect("write");
-        fs::copy(
-            d.join(format!("{key_file}.key")),
-            d.join(format!("{device}.key")),
-        )
-        .expect("copy");
-    }
-}
-
-struct Service {
-    child: Child,
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Service {
-    fn kill9(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.rig.keep(answer, device, key_file);
     }
 }
 
@@ -350,26 +198,21 @@ fn enroll_then_mtls_then_renew_with_the_real_broker() {
         &fs::read_to_string(&stolen).expect("csr"),
     );
     assert!(out.status.success());
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !fs::read_to_string(d.join("mosquitto.log"))
-        .unwrap_or_default()
-        .contains("Denied PUBLISH")
-    {
-        assert!(Instant::now() < deadline, "the broker did not deny it");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(
-        fleet.log().len(),
-        before,
-        "the service never saw the request"
-    );
+    fleet.wait_for_broker_log("that it denied it", |l| l.contains("Denied PUBLISH"), 1);
 
     // The policy's refusals, each with its code; the service keeps running.
     let wrong_cn = fleet.csr("dev2-wrong", "dev1");
     assert_eq!(
         rejected_code(fleet.ask("dev2", &fleet.psk("dev2"), "csr", &wrong_cn)),
         "cn-mismatch"
+    );
+    // That answer, to a request published after the denied one, is all the service logged
+    // since (its line is written just after the answer is sent): it never saw the denied one.
+    fleet.wait_for_log(|l| l.contains(r#""code":"cn-mismatch""#), 1);
+    assert_eq!(
+        fleet.log().len(),
+        before + 1,
+        "the service never saw the request"
     );
     fs::write(d.join("garbage"), b"hello, I am not a CSR").expect("write");
     assert_eq!(
@@ -425,10 +268,7 @@ fn enroll_then_mtls_then_renew_with_the_real_broker() {
     );
 
     // SIGTERM: the service stops cleanly.
-    let pid = service.child.id();
-    let _ = Command::new("kill").arg(pid.to_string()).status();
-    let mut service = service;
-    let status = service.child.wait().expect("wait");
+    let status = service.terminate();
     assert_eq!(status.code(), Some(0));
 }
 
@@ -447,8 +287,7 @@ fn requests_wait_for_a_restarted_broker_and_a_killed_service() {
     for dev in &names {
         let csr = fleet.csr(dev, dev);
         let tls = fleet.psk(dev);
-        subs.push(fleet.subscribe(fleet.psk_port, &tls, dev));
-        std::thread::sleep(Duration::from_millis(100));
+        subs.push(fleet.subscribe(fleet.psk_port, &tls, dev, ANSWER));
         let out = publish(
             fleet.psk_port,
             &tls,
@@ -466,8 +305,7 @@ fn requests_wait_for_a_restarted_broker_and_a_killed_service() {
     service.kill9();
     let service = fleet.serve();
     // Every request published while the service was away is answered, without asking again.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
+    wait_until("every device's request is answered", PATIENCE, || {
         let answered: std::collections::HashSet<String> = fleet
             .log()
             .iter()
@@ -475,18 +313,16 @@ fn requests_wait_for_a_restarted_broker_and_a_killed_service() {
             .filter_map(|l| l["device"].as_str().map(str::to_string))
             .collect();
         if answered.len() == names.len() {
-            break;
+            Ok(())
+        } else {
+            Err(format!("answered only {answered:?}"))
         }
-        assert!(Instant::now() < deadline, "answered only {answered:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    });
     // Each device asks again (its first subscriber did not outlive the broker): the same
     // certificate comes back, not a second one.
     let mut issued = 0;
     for (sub, dev) in subs.into_iter().zip(&names) {
-        let mut sub = sub;
-        let _ = sub.kill();
-        let _ = sub.wait();
+        sub.stop();
         let csr = d.join(format!("{dev}.csr"));
         let answer = fleet
             .ask(dev, &fleet.psk(dev), "csr", &csr)
@@ -517,7 +353,7 @@ fn bootstrap_once_retires_the_factory_psk() {
     requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
     let fleet = Fleet::new(&["dev1", "dev2"]);
     let d = fleet.path();
-    let pid = fleet.broker.as_ref().expect("broker").pid();
+    let pid = fleet.broker_pid();
     let reload = format!("kill -HUP {pid}");
     let _service = fleet.serve_with(&["--bootstrap", "once", "--reload-command", &reload]);
     let psk = fleet.psk("dev1");
@@ -528,15 +364,14 @@ fn bootstrap_once_retires_the_factory_psk() {
     let file = fs::read_to_string(d.join("bootstrap.psk")).expect("psk file");
     assert!(!file.contains("dev1:") && file.contains("dev2:"), "{file}");
     // After the reload the same PSK no longer gets through the TLS handshake.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
+    wait_until("the retired PSK no longer connects", PATIENCE, || {
         let out = publish(fleet.psk_port, &psk, "mqauth/enroll/dev1/csr", "again");
-        if !out.status.success() {
-            break;
+        if out.status.success() {
+            Err("the retired PSK still connects".into())
+        } else {
+            Ok(())
         }
-        assert!(Instant::now() < deadline, "the retired PSK still connects");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    });
     // The other device's bootstrap PSK still works.
     let out = publish(
         fleet.psk_port,

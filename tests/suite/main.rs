@@ -1,28 +1,59 @@
 //! Every integration test, in one binary (linked once, run in parallel): the real `mqauth`
 //! driven as users drive it, checked with the real `openssl`, `pkilint`, `mosquitto` and
 //! friends where it matters.
+//!
+//! A new test goes into the module below that covers its subject; one that needs an external
+//! tool says so with `requires!` (in `common`), and waits on conditions, never fixed sleeps.
 
+// Helpers for every module: running mqauth (`ok`, `fails`, `usage`), `requires!`, free ports,
+// a real Mosquitto (`Broker`), MQTT clients (`publish`, `round_trip`), `wait_until`.
 mod common;
+// The enrollment tests' shared fixture (`Rig`): a directory, a Mosquitto, `enroll serve` and
+// its log, devices that make CSRs and ask for certificates. No tests of its own.
+mod enroll_fixture;
 
+// `mqauth audit`: each check's finding, its behaviour shown on a real Mosquitto, JSON/SARIF.
 mod audit_checks;
+// `broker snippet`, and `--group`: what a Mosquitto started as root may read.
 mod broker_files;
+// One shape for the command line: exit codes, names, help texts, JSON conventions.
 mod cli_shape;
+// A crash (or `kill -9`) at any moment loses nothing: the next run finishes or undoes it.
 mod crash;
+// `mqauth export`, read by each format's consumer (mosquitto_pub, openssl, a C program).
 mod device_export;
+// `--stack` rules shown with the real device TLS libraries (mbedTLS, wolfSSL).
 mod device_stacks;
+// Enrollment set up by a fleet manifest (`fleet apply`, `enroll serve -m`) on a real Mosquitto.
 mod enroll_fleet;
+// `enroll serve` set up by flags on a real Mosquitto: enroll, renew, ACL, the policy's
+// refusals, broker restarts, `kill -9`, concurrent CLI writes, bad settings.
 mod enroll_mosquitto;
+// `fleet`, `acl render`, `broker render`: plans, idempotent applies, manifest errors, golden files.
 mod fleet_cli;
+// What `fleet apply` renders (acl files, dynamic-security JSON), run by a real Mosquitto.
 mod fleet_mosquitto;
+// The fuzzers' corpora and past crashes replayed through the fuzz entry points.
 mod fuzz_corpus;
+// Defects found by attacking mqauth on purpose, each with the test that keeps it fixed.
 mod hardening;
+// `mqauth inspect` and `mqauth verify`, with `openssl verify` as the referee.
 mod inspect;
+// x509-limbo through the library's verifier (opt-in: MQAUTH_LIMBO), and its harness.
 mod limbo;
+// The SQLite records: migrating older PKIs, concurrent writers, `pki list NAME|GLOB`.
 mod migration;
+// `mqauth verify` against `openssl verify` on crafted chains (name constraints, depth, …).
 mod path_validation;
+// `mqauth pki` as a user sees it: files, modes, refusals, the index, concurrency.
 mod pki_cli;
+// Revocation, CRLs and renewal: the index, openssl's view and pkilint's.
 mod pki_lifecycle;
+// mqauth certificates in a real Mosquitto mTLS listener.
 mod pki_mosquitto;
+// Certificates checked by other tools: `openssl verify`, `openssl pkey`, pkilint.
 mod pki_openssl;
+// `mqauth psk`: generation, formats, rotation, revocation, the linter.
 mod psk_cli;
+// PSK files from mqauth loaded by a real Mosquitto PSK listener.
 mod psk_mosquitto;
