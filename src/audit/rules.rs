@@ -146,6 +146,11 @@ pub const NO_SESSION_RESUMPTION: Rule = rule(
     "no-session-resumption",
     "every reconnect costs a full handshake; Mosquitto 2.0 has no setting for TLS session resumption, so plan CPU for reconnect storms",
 );
+pub const ENROLLMENT_PACKET_LIMIT: Rule = rule(
+    "MQA503",
+    "enrollment-packet-limit",
+    "a broker that carries enrollment requests without max_packet_size holds and delivers a publish of any size on them: one device can stall or slow the enrollment service for the whole fleet",
+);
 
 // Listeners.
 pub const PLAIN_TCP: Rule = rule(
@@ -196,6 +201,7 @@ pub const ALL: &[Rule] = &[
     MISSING_FILE,
     NO_MAX_CONNECTIONS,
     NO_SESSION_RESUMPTION,
+    ENROLLMENT_PACKET_LIMIT,
     PLAIN_TCP,
     ANONYMOUS,
     OLD_TLS,

@@ -7,9 +7,10 @@
 //! - *Maximum Packet Size*: the broker discards, for this client only, a message larger than
 //!   the service reads, instead of sending it and having the connection fail on it at every
 //!   reconnect (a device cannot stall enrollment with one oversized publish);
-//! - *Session Taken Over* (DISCONNECT 0x8E): a second service started with the same client id
-//!   is told apart from a network failure, and this one stops instead of fighting for the
-//!   session;
+//! - *Session Taken Over* (DISCONNECT 0x8E, where the broker sends it; Mosquitto 2.0 just
+//!   closes the connection): a second service started with the same client id is told apart
+//!   from a network failure, and stops instead of fighting for the session (see
+//!   [`STARTUP_GRACE`]);
 //! - *Correlation Data*: an MQTT 5 device's request id comes back with its answer.
 
 use super::protocol;
@@ -24,11 +25,11 @@ use tokio_rustls::rustls;
 
 pub use rumqttc::v5::mqttbytes::v5::Publish;
 
-/// The largest MQTT packet the service reads: requests are at most 16 KiB
-/// ([`protocol::MAX_PAYLOAD`]), so this leaves room for a long topic and properties, and
-/// anything larger is dropped by the broker before it costs the service anything. Requests
-/// between the two limits are answered `too-large`.
-pub const MAX_INCOMING_PACKET: u32 = 64 * 1024;
+/// The largest MQTT packet the service reads ([`protocol::MAX_PACKET`], which fleets render
+/// as the broker's `max_packet_size`): a larger one is dropped by the broker, for this client,
+/// before it costs the service anything. Requests between [`protocol::MAX_PAYLOAD`] and this
+/// are answered `too-large`.
+pub const MAX_INCOMING_PACKET: u32 = protocol::MAX_PACKET;
 
 /// Requests the broker may have in flight to the service at once (MQTT 5 Receive Maximum):
 /// room for full batches, so that a flood from one device does not leave every other device's
@@ -39,6 +40,13 @@ const RECEIVE_MAXIMUM: u16 = 1024;
 /// only after a connection stayed up that long.
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// A service whose first connection found a session (CONNACK "session present") and lost it,
+/// closed by the broker, within this time of connecting, concludes that another service with
+/// the same client id holds the session (it took it back as soon as its own connection was
+/// closed) and stops: the newcomer yields, instead of the two taking the session from each
+/// other forever.
+const STARTUP_GRACE: Duration = Duration::from_secs(5);
 
 /// What the connection reports to the service.
 #[derive(Debug)]
@@ -151,14 +159,42 @@ fn next_backoff(current: Duration, up_for: Option<Duration>) -> (Duration, Durat
     (wait, (wait * 2).min(MAX_BACKOFF))
 }
 
-fn taken_over(error: &ConnectionError) -> bool {
-    matches!(
-        error,
-        ConnectionError::MqttState(StateError::ServerDisconnect {
-            reason_code: DisconnectReasonCode::SessionTakenOver,
-            ..
-        })
-    )
+/// What the service knows of its connections, to tell a session taken over from a failure.
+#[derive(Debug, Default)]
+struct History {
+    connections: u32,
+    /// Whether the first CONNACK said the session existed already.
+    first_found_session: bool,
+    /// When the current connection was accepted.
+    connected_at: Option<Instant>,
+}
+
+impl History {
+    fn connected(&mut self, session_present: bool) {
+        self.connections += 1;
+        if self.connections == 1 {
+            self.first_found_session = session_present;
+        }
+        self.connected_at = Some(Instant::now());
+    }
+
+    /// Whether `error` means another client holds this client id's session.
+    fn taken_over(&self, error: &ConnectionError) -> bool {
+        match error {
+            ConnectionError::MqttState(StateError::ServerDisconnect {
+                reason_code: DisconnectReasonCode::SessionTakenOver,
+                ..
+            }) => true,
+            ConnectionError::MqttState(StateError::ConnectionAborted) => {
+                self.connections == 1
+                    && self.first_found_session
+                    && self
+                        .connected_at
+                        .is_some_and(|t| t.elapsed() < STARTUP_GRACE)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// The connection task: polls the event loop, subscribes after each CONNACK, reports.
@@ -169,11 +205,11 @@ async fn drive(
     tx: mpsc::UnboundedSender<LinkEvent>,
 ) {
     let mut backoff = FIRST_BACKOFF;
-    let mut connected_at: Option<Instant> = None;
+    let mut history = History::default();
     loop {
         let event = match eventloop.poll().await {
-            Ok(Event::Incoming(Packet::ConnAck(_))) => {
-                connected_at = Some(Instant::now());
+            Ok(Event::Incoming(Packet::ConnAck(ack))) => {
+                history.connected(ack.session_present);
                 // The session keeps them, but a first run (or a broker that lost its
                 // persistence) needs them asked for.
                 let wanted = filters
@@ -188,12 +224,12 @@ async fn drive(
             Ok(Event::Incoming(Packet::Publish(p))) => LinkEvent::Message(Box::new(p)),
             Ok(Event::Outgoing(rumqttc::Outgoing::Disconnect)) => break,
             Ok(_) => continue,
-            Err(e) if taken_over(&e) => {
+            Err(e) if history.taken_over(&e) => {
                 let _ = tx.send(LinkEvent::TakenOver);
                 break;
             }
             Err(e) => {
-                let up_for = connected_at.take().map(|t| t.elapsed());
+                let up_for = history.connected_at.take().map(|t| t.elapsed());
                 let (wait, next) = next_backoff(backoff, up_for);
                 backoff = next;
                 if tx

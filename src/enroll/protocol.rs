@@ -9,6 +9,17 @@ pub const DEFAULT_PREFIX: &str = "mqauth/enroll";
 /// The largest request answered; anything longer is refused unread (`too-large`).
 pub const MAX_PAYLOAD: usize = 16 * 1024;
 
+/// The largest MQTT packet on a broker that serves enrollment, and the largest the service
+/// reads: one number for both, so that every request the broker takes is answered (requests
+/// over [`MAX_PAYLOAD`] with `too-large`) and nothing larger reaches the service. Room for
+/// devices' own messages too, since Mosquitto's limit is for every client.
+pub const MAX_PACKET: u32 = 256 * 1024;
+
+/// The most messages a broker serving enrollment queues for one client (Mosquitto's
+/// `max_queued_messages`): the service's session must hold a flood from one device and every
+/// other device's request behind it, and the backlog of a restart.
+pub const BROKER_MAX_QUEUED: u32 = 100_000;
+
 /// What a device asks for, from the last level of the topic it published to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -117,6 +117,14 @@ struct BrokerContext {
     mtls: Option<MtlsContext>,
     psk: Option<PskContext>,
     acl_file: String,
+    enroll: Option<EnrollContext>,
+}
+
+/// What a broker needs when the fleet enrolls over it.
+#[derive(Serialize)]
+struct EnrollContext {
+    max_packet_size: u32,
+    max_queued_messages: u32,
 }
 
 /// The PSK store's entries alone, one `identity:key` per line: EMQX reads every line as an
@@ -272,6 +280,10 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
             acl_file: show(&acl_path),
             mtls,
             psk,
+            enroll: fleet.enroll.as_ref().map(|_| EnrollContext {
+                max_packet_size: crate::enroll::protocol::MAX_PACKET,
+                max_queued_messages: crate::enroll::protocol::BROKER_MAX_QUEUED,
+            }),
         };
         config_value::check_all(&context).map_err(|(value, why)| FleetError::UnsafeValue {
             broker: b.name.clone(),

@@ -344,6 +344,12 @@ fn each_check_fires_alone_on_a_config_that_differs_in_one_thing() {
             "an ACL line Mosquitto does not know",
         ),
         (
+            "MQA503",
+            acl("pattern write mqauth/enroll/%u/csr\npattern read mqauth/enroll/%u/result\n"),
+            "",
+            "enrollment requests without max_packet_size",
+        ),
+        (
             "MQA201",
             psk_line("shared", format!("gw3:{gw1_key}")),
             "",

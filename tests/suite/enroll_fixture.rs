@@ -302,6 +302,32 @@ pub struct Service {
 }
 
 impl Service {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Its resident memory, in KiB (from /proc).
+    pub fn rss_kib(&self) -> u64 {
+        fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Waits until it exits by itself and returns how it did.
+    pub fn exited(mut self, within: Duration) -> ExitStatus {
+        let mut status = None;
+        wait_until("the service exits", within, || {
+            status = self.child.try_wait().ok().flatten();
+            status
+                .map(|_| ())
+                .ok_or_else(|| "still running".to_string())
+        });
+        status.expect("exit status")
+    }
+
     /// `kill -9`: the service stops at once, whatever it had in hand.
     pub fn kill9(mut self) {
         let _ = self.child.kill();
@@ -340,7 +366,12 @@ impl Subscriber {
         let _ = self.child.kill();
         let out = self.child.wait_with_output().expect("mosquitto_sub");
         let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        (!text.is_empty()).then(|| serde_json::from_str(&text).expect("JSON answer"))
+        let answer: Option<serde_json::Value> =
+            (!text.is_empty()).then(|| serde_json::from_str(&text).expect("JSON answer"));
+        if let Some(answer) = &answer {
+            check_answer_schema(answer);
+        }
+        answer
     }
 
     /// Ends it without reading an answer.
@@ -348,4 +379,37 @@ impl Subscriber {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Fails unless `answer` is valid under docs/enrollment-answer.schema.json (checked with
+/// Python's `jsonschema`, the reference implementation the schema was written for).
+pub fn check_answer_schema(answer: &serde_json::Value) {
+    if !crate::common::available("python3") {
+        return;
+    }
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/enrollment-answer.schema.json");
+    let mut child = Command::new("python3")
+        .args([
+            "-c",
+            "import json,sys,jsonschema; jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(sys.stdin))",
+        ])
+        .arg(&schema)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(answer.to_string().as_bytes())
+            .expect("answer to python3");
+    }
+    let out = child.wait_with_output().expect("python3");
+    assert!(
+        out.status.success(),
+        "the answer does not fit docs/enrollment-answer.schema.json:\n{answer}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -15,6 +15,8 @@ use std::time::Duration;
 /// listener (everything else). The rest is the shared [`Rig`].
 struct Fleet {
     rig: Rig,
+    /// Whether the broker sets `max_packet_size` (as a fleet's rendered config does).
+    packet_limit: bool,
 }
 
 impl Deref for Fleet {
@@ -44,6 +46,10 @@ const ANSWER: Duration = Duration::from_secs(15);
 
 impl Fleet {
     fn new(devices: &[&str]) -> Fleet {
+        Fleet::with_packet_limit(devices, true)
+    }
+
+    fn with_packet_limit(devices: &[&str], packet_limit: bool) -> Fleet {
         let rig = Rig::new();
         let d = rig.path();
         ok(d, "-q pki init");
@@ -53,15 +59,20 @@ impl Fleet {
         psk_gen.extend(devices);
         ok(d, psk_gen);
         fs::write(d.join("acl"), ACL).expect("acl");
-        let mut fleet = Fleet { rig };
+        let mut fleet = Fleet { rig, packet_limit };
         fleet.start_broker();
         fleet
     }
 
     fn start_broker(&mut self) {
         let d = self.path().display();
+        let limit = if self.packet_limit {
+            "max_packet_size 65536\n"
+        } else {
+            ""
+        };
         let config = format!(
-            "persistence true\npersistence_location {d}/\nacl_file {d}/acl\nmax_packet_size 65536\n\
+            "persistence true\npersistence_location {d}/\nacl_file {d}/acl\n{limit}\
              listener {} 127.0.0.1\npsk_hint mqauth\npsk_file {d}/bootstrap.psk\nuse_identity_as_username true\n\
              listener {} 127.0.0.1\ncafile {d}/pki/chain.pem\ncertfile {d}/pki/issued/broker1.fullchain.pem\n\
              keyfile {d}/pki/private/broker1.key\nrequire_certificate true\nuse_identity_as_username true\n",
@@ -481,4 +492,137 @@ fn bad_service_settings_fail_at_once() {
         "enroll serve --broker 127.0.0.1:1 --cafile pki/ca.crt --cert pki/ca.key --key pki/ca.key",
     );
     assert!(err.contains("--cert: cannot use it for TLS"), "{err}");
+}
+
+/// The service's log lines about `device`.
+fn lines_about(fleet: &Fleet, device: &str) -> usize {
+    fleet
+        .log_text()
+        .lines()
+        .filter(|l| l.contains(&format!("\"{device}\"")) || l.contains(&format!("{device}:")))
+        .count()
+}
+
+#[test]
+fn an_oversized_request_stalls_nothing_even_without_a_broker_limit() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let fleet = Fleet::with_packet_limit(&["dev1", "dev2"], false);
+    let d = fleet.path();
+    let _service = fleet.serve();
+    fs::write(d.join("huge"), vec![b'A'; 2 * 1024 * 1024]).expect("write");
+    let out = Command::new(tool_path("mosquitto_pub"))
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &fleet.psk_port.to_string(),
+            "-q",
+            "1",
+        ])
+        .args(&fleet.psk("dev1").args)
+        .args(["-t", &format!("{PREFIX}/dev1/csr"), "-f"])
+        .arg(d.join("huge"))
+        .output()
+        .expect("mosquitto_pub");
+    assert!(
+        out.status.success(),
+        "the broker takes it: it sets no limit"
+    );
+    // The service told the broker the largest packet it reads (MQTT 5): the broker drops this
+    // one for it, and every other device is answered at once.
+    let csr = fleet.csr("dev2", "dev2");
+    let answer = fleet
+        .rig
+        .ask(
+            &fleet.psk("dev2"),
+            "dev2",
+            "dev2/csr",
+            &csr,
+            Duration::from_secs(5),
+        )
+        .expect("dev2 answered within 5 s");
+    assert_eq!(answer["status"], "issued", "{answer}");
+    let text = fleet.log_text();
+    assert!(!text.contains("unreachable"), "no reconnect loop:\n{text}");
+    // Between the request limit and the packet limit: answered too-large, not dropped.
+    fs::write(d.join("big"), vec![b'A'; 20 * 1024]).expect("write");
+    assert_eq!(
+        rejected_code(fleet.ask("dev1", &fleet.psk("dev1"), "csr", &d.join("big"))),
+        "too-large"
+    );
+}
+
+#[test]
+fn a_flood_from_one_device_costs_the_others_nothing() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let fleet = Fleet::new(&["dev1", "dev2"]);
+    let service = fleet.serve();
+    // 5,000 requests from dev1 as fast as mosquitto_pub sends them (one message a line).
+    let flood = "not a csr\n".repeat(5000);
+    let mut publisher = Command::new(tool_path("mosquitto_pub"))
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &fleet.psk_port.to_string(),
+            "-q",
+            "1",
+        ])
+        .args(&fleet.psk("dev1").args)
+        .args(["-t", &format!("{PREFIX}/dev1/csr"), "-l"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("mosquitto_pub");
+    {
+        use std::io::Write;
+        let mut stdin = publisher.stdin.take().expect("stdin");
+        stdin.write_all(flood.as_bytes()).expect("flood");
+    }
+    assert!(publisher.wait().expect("mosquitto_pub").success());
+    // dev2's request queues behind the whole flood in the service's session.
+    let csr = fleet.csr("dev2", "dev2");
+    let answer = fleet
+        .ask("dev2", &fleet.psk("dev2"), "csr", &csr)
+        .expect("dev2 answered behind the flood");
+    assert_eq!(answer["status"], "issued", "{answer}");
+    let rss = service.rss_kib();
+    assert!(rss < 100 * 1024, "RSS {rss} KiB");
+    // One answer and one line per rate window for the flooder (6 answered requests, one
+    // rate-limited), not 5,000; the rest are counted in one summary line.
+    let answers_to_dev1 = fleet.log().iter().filter(|l| l["device"] == "dev1").count();
+    assert_eq!(answers_to_dev1, 7, "{}", fleet.log_text());
+    assert!(service.terminate().success());
+    let text = fleet.log_text();
+    assert!(
+        text.contains("dev1: 4993 more requests rate-limited in the last minute"),
+        "{text}"
+    );
+    assert!(lines_about(&fleet, "dev1") <= 8, "{text}");
+}
+
+#[test]
+fn a_second_service_with_the_same_client_id_does_not_fight_for_the_session() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let fleet = Fleet::new(&["dev1"]);
+    let first = fleet.serve();
+    let second = fleet.serve();
+    // The broker gives the session to the newcomer and closes the first's connection; the
+    // first takes it back at once, and the newcomer, which found the session held and lost it
+    // within seconds, stops with a message that says why instead of fighting for it.
+    let status = second.exited(PATIENCE);
+    assert_eq!(status.code(), Some(1));
+    let text = fleet.log_text();
+    assert!(
+        text.contains("error: another client connected as \"mqauth-enroll\""),
+        "{text}"
+    );
+    // The first keeps answering.
+    let csr = fleet.csr("dev1", "dev1");
+    let answer = fleet
+        .ask("dev1", &fleet.psk("dev1"), "csr", &csr)
+        .expect("answer");
+    assert_eq!(answer["status"], "issued", "{answer}");
+    drop(first);
 }

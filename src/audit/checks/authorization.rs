@@ -55,6 +55,7 @@ pub(super) fn check(ctx: &mut AuditRun<'_>) {
                 .take();
             if let Some(acl) = acl {
                 unbound_username(ctx, l, &acl);
+                enrollment_packet_limit(ctx, l, &acl);
                 if ctx.first_time(&acl.path, "acl") {
                     rules_of(ctx, &acl, l);
                 }
@@ -155,6 +156,48 @@ fn crosses_devices(acl: &AclFile, rule: &AclRule) -> bool {
             && levels[i + 1..].iter().any(|l| COMMAND_LEVELS.contains(l))
             && (rule.pattern || is_device_under(acl, rule.user.as_deref(), &levels[..i]))
     })
+}
+
+/// Whether `acl` lets each device write its enrollment requests (`…/%u/csr`, `…/+/csr` for the
+/// service's side is a read): the topics `mqauth enroll serve` answers.
+fn serves_enrollment(acl: &AclFile) -> Option<&AclRule> {
+    acl.rules.iter().find(|r| {
+        let mut levels = r.topic.rsplit('/');
+        r.access.writes()
+            && levels.next() == Some("csr")
+            && matches!(levels.next(), Some("%u" | "%c" | "+"))
+    })
+}
+
+/// MQA503: enrollment requests on a broker without a packet limit.
+fn enrollment_packet_limit(ctx: &mut AuditRun<'_>, l: &Listener, acl: &AclFile) {
+    if ctx.config.global.contains_key("max_packet_size") {
+        return;
+    }
+    let Some(rule) = serves_enrollment(acl) else {
+        return;
+    };
+    if !ctx.first_time(&acl.path, "enrollment-packet-limit") {
+        return;
+    }
+    let place = crate::audit::config::Place {
+        file: acl.path.clone(),
+        line: rule.line,
+    };
+    ctx.report(
+        &rules::ENROLLMENT_PACKET_LIMIT,
+        Severity::Warning,
+        &place,
+        Some(l),
+        format!(
+            "devices write enrollment requests ({}) and the broker sets no max_packet_size",
+            rule.topic
+        ),
+        format!(
+            "max_packet_size {} in the main configuration (what `mqauth fleet apply` renders for a fleet that enrolls)",
+            crate::enroll::protocol::MAX_PACKET
+        ),
+    );
 }
 
 fn rules_of(ctx: &mut AuditRun<'_>, acl: &AclFile, l: &Listener) {
