@@ -57,18 +57,6 @@ impl Mode {
     }
 }
 
-/// The group named `name` (or a numeric gid), for `--group`.
-pub fn group_id(name: &str) -> Result<u32, String> {
-    if let Ok(gid) = name.parse::<u32>() {
-        return Ok(gid);
-    }
-    match nix::unistd::Group::from_name(name) {
-        Ok(Some(group)) => Ok(group.gid.as_raw()),
-        Ok(None) => Err(format!("no group named {name:?} on this system")),
-        Err(e) => Err(format!("cannot look up group {name:?}: {e}")),
-    }
-}
-
 /// Gives `file` to group `gid`, readable by it (0640), and lets the group through the
 /// directories between `base` and `file` (adding only g+x: the group can reach the file but
 /// not list what else is there, so the other keys stay private).
