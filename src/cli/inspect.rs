@@ -6,7 +6,7 @@ use super::table::StatusTable;
 use super::{CliError, ExitStatus, Ui, escape};
 use clap::{Args, ValueEnum};
 use mqauth::inspect::{
-    self, CertStatus, CrlSet, InspectOptions, Inspection, Mismatch, PeerName, PkiAudit, Row,
+    self, CertStatus, CrlSet, InspectOptions, Inspection, Mismatch, PeerName, PkiConsistency, Row,
 };
 use mqauth::lifetime::Lifetime;
 use serde::Serialize;
@@ -98,15 +98,15 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         crls: CrlSet::load(&a.crl)?,
         now: OffsetDateTime::now_utc(),
     };
-    let PkiAudit {
+    let PkiConsistency {
         inspection: mut found,
         mut mismatches,
         exposures,
     } = match &a.pki {
-        Some(dir) => inspect::audit_pki(dir, &opts)?,
-        None => PkiAudit {
+        Some(dir) => inspect::check_pki_consistency(dir, &opts)?,
+        None => PkiConsistency {
             inspection: inspect::inspect(&a.paths, &opts),
-            ..PkiAudit::default()
+            ..PkiConsistency::default()
         },
     };
     if found.rows.is_empty() && mismatches.is_empty() && exposures.is_empty() {
