@@ -1,7 +1,7 @@
 //! The only way mqauth writes files: to a temporary name in the target's directory, made
 //! durable, then renamed into place, so a reader or a crash never sees a torn file.
 //!
-//! Batches group durability: fsync per file costs ~0.3 ms here (MEASURED.md), which would cap
+//! Batches group durability: fsync per file costs ~0.3 ms (docs/design-notes.md), which would cap
 //! issuance near 1,800 devices/s, so a [`Batch`] writes every temporary file, makes them durable
 //! together, renames them in order and fsyncs the directories once. A batch of several files
 //! keeps a journal while it renames (see [`journal`]): a crash at any moment is finished or

@@ -1,5 +1,5 @@
-//! What device TLS stacks cannot use. Each rule is a behaviour measured on this project's
-//! machine against the real library (MEASURED.md; tests/suite/device_stacks.rs repeats them),
+//! What device TLS stacks cannot use. Each rule is a behaviour measured against the real library
+//! (docs/design-notes.md, "Device TLS stacks"; tests/suite/device_stacks.rs repeats them),
 //! except where a rule says it comes from the library's documentation.
 
 use crate::pki::{KeyAlgorithm, San};
