@@ -95,7 +95,7 @@ pub fn share_with_group(base: &Path, file: &Path, gid: u32) -> Result<(), FileEr
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("{} already exists (use --force to replace it)", path.display())]
+    #[error("{} already exists", path.display())]
     Exists { path: PathBuf },
     #[error("cannot {op} {}: {source}", path.display())]
     Io {
@@ -132,7 +132,7 @@ impl FileError {
                 limit_mib, what, ..
             } => format!("larger than {limit_mib} MiB, the most mqauth reads from a {what}"),
             FileError::NotText { .. } => "not valid UTF-8 text".into(),
-            FileError::Exists { .. } => "already exists (use --force to replace it)".into(),
+            FileError::Exists { .. } => "already exists".into(),
             FileError::Journal { why, .. } => {
                 format!("damaged journal of an interrupted run ({why})")
             }

@@ -61,7 +61,7 @@ pub struct InspectArgs {
     sort: SortKey,
     /// A host name devices dial: every server certificate (EKU serverAuth, or none) must be
     /// valid for it, as a TLS client checks (a mismatch otherwise). Repeatable
-    #[arg(long, value_name = "NAME", value_parser = PeerName::host)]
+    #[arg(long, value_name = "NAME", value_parser = super::flag_hints::host_name)]
     host: Vec<PeerName>,
     /// An IP address devices dial: every server certificate must carry it as a SAN. Repeatable
     #[arg(long, value_name = "ADDR", value_parser = PeerName::ip)]
