@@ -214,7 +214,7 @@ pub fn check(stack: Option<Stack>, facts: &StackFacts<'_>) -> Vec<Finding> {
             warn(
                 &mut out,
                 format!(
-                    "a device without a clock cannot tell when to renew: its certificate lasts {} days, less than the {} days it must work unattended; issue it for longer (--days) or give it a time source (field guide, pitfall 3)",
+                    "a device without a clock cannot tell when to renew: its certificate lasts {} days, less than the {} days it must work unattended; issue it for longer or give it a time source (field guide, pitfall 3)",
                     life.as_secs() / 86_400,
                     needed.as_secs() / 86_400
                 ),
