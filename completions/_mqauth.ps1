@@ -70,7 +70,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;pki;init' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Common Name of the root CA (the intermediate gets "<NAME> Intermediate"); printable text, at most 64 characters with the suffix')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key type of the CAs, and the default for keys issued later')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Lifetime of the root CA (e.g. 3650d, 10y)')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the root CA (e.g. 3650d, 10y)')
+            [CompletionResult]::new('--intermediate-lifetime', '--intermediate-lifetime', [CompletionResultType]::ParameterName, 'Lifetime of the intermediate CA')
             [CompletionResult]::new('--intermediate-days', '--intermediate-days', [CompletionResultType]::ParameterName, 'Lifetime of the intermediate CA')
             [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
@@ -89,7 +91,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;pki;broker' {
             [CompletionResult]::new('--dns', '--dns', [CompletionResultType]::ParameterName, 'DNS name clients use to reach the broker (repeatable)')
             [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'IP address clients use to reach the broker (repeatable)')
-            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Lifetime of the certificate (e.g. 825d, 2y)')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the certificate (e.g. 825d, 2y)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key type for new keys [default: the PKI''s key type]')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Make the broker''s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private')
             [CompletionResult]::new('--stack', '--stack', [CompletionResultType]::ParameterName, 'The devices'' TLS stack: warn when the credentials will not work on it')
@@ -114,7 +117,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Make a numbered batch of N (1 to 1,000,000) named by --template')
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Name template for --count: {n:04} is the number zero-padded to 4 digits, {n:01} the number unpadded')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'First number of the batch')
-            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Lifetime of the certificates (e.g. 90d, 12h, 2y)')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the certificates (e.g. 90d, 12h, 2y)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key type for new keys [default: the PKI''s key type]')
             [CompletionResult]::new('--stack', '--stack', [CompletionResultType]::ParameterName, 'The devices'' TLS stack: warn when the credentials will not work on it')
             [CompletionResult]::new('--clock', '--clock', [CompletionResultType]::ParameterName, 'Whether the devices keep time; `none` checks that certificates outlive --service-life')
@@ -138,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--csr', '--csr', [CompletionResultType]::ParameterName, 'The certificate signing request (PEM or DER)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Certificate profile to issue')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name (CN and file name) [default: the CSR''s CN]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Lifetime [default: 365d for clients, 825d for brokers]')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime [default: 365d for clients, 825d for brokers]')
             [CompletionResult]::new('--dns', '--dns', [CompletionResultType]::ParameterName, 'Extra DNS name for a broker certificate (repeatable)')
             [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'Extra IP address for a broker certificate (repeatable)')
@@ -175,6 +180,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;pki;revoke' {
             [CompletionResult]::new('--serial', '--serial', [CompletionResultType]::ParameterName, 'Revoke exactly the certificate with this serial (hex, colons allowed)')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, as recorded in the CRL')
+            [CompletionResult]::new('--crl-lifetime', '--crl-lifetime', [CompletionResultType]::ParameterName, 'Lifetime of the CRL published with the revocation (its nextUpdate)')
             [CompletionResult]::new('--crl-days', '--crl-days', [CompletionResultType]::ParameterName, 'Lifetime of the CRL published with the revocation (its nextUpdate)')
             [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
@@ -190,6 +196,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;pki;crl' {
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check the CRL refuse every client')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check the CRL refuse every client')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Which CA signs')
             [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
@@ -207,6 +214,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         }
         'mqauth;pki;renew' {
             [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'Renew every certificate that expires within this window (the default: 30d)')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Lifetime of the new certificates [default: the same as the old ones]')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the new certificates [default: the same as the old ones]')
             [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')

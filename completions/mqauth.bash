@@ -1889,7 +1889,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__broker)
-            opts="-q -h -V --dns --ip --days --key --force --group --stack --strict --clock --service-life --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --dns --ip --days --lifetime --key --force --group --stack --strict --clock --service-life --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1900,6 +1900,10 @@ _mqauth() {
                     return 0
                     ;;
                 --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lifetime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1955,7 +1959,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__client)
-            opts="-q -h -V --count --template --start --days --key --force --stack --strict --clock --service-life --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --count --template --start --days --lifetime --key --force --stack --strict --clock --service-life --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1970,6 +1974,10 @@ _mqauth() {
                     return 0
                     ;;
                 --start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lifetime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2021,12 +2029,16 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__crl)
-            opts="-q -h -V --days --ca --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --days --lifetime --ca --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2217,7 +2229,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__init)
-            opts="-q -h -V --name --key --days --intermediate-days --no-intermediate --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --name --key --days --lifetime --intermediate-days --intermediate-lifetime --no-intermediate --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2231,7 +2243,15 @@ _mqauth() {
                     COMPREPLY=($(compgen -W "p256 p384 ed25519 rsa2048 rsa3072 rsa4096" -- "${cur}"))
                     return 0
                     ;;
+                --lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --intermediate-lifetime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2347,13 +2367,17 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__renew)
-            opts="-q -h -V --within --rekey --days --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --within --rekey --days --lifetime --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lifetime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2389,7 +2413,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__revoke)
-            opts="-q -h -V --serial --reason --crl-days --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --serial --reason --crl-days --crl-lifetime --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2401,6 +2425,10 @@ _mqauth() {
                     ;;
                 --reason)
                     COMPREPLY=($(compgen -W "unspecified keyCompromise affiliationChanged superseded cessationOfOperation" -- "${cur}"))
+                    return 0
+                    ;;
+                --crl-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --crl-days)
@@ -2435,7 +2463,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__sign)
-            opts="-q -h -V --csr --profile --name --days --dns --ip --force --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --csr --profile --name --days --lifetime --dns --ip --force --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2450,6 +2478,10 @@ _mqauth() {
                     return 0
                     ;;
                 --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lifetime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -65,7 +65,9 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;pki;init'= {
             cand --name 'Common Name of the root CA (the intermediate gets "<NAME> Intermediate"); printable text, at most 64 characters with the suffix'
             cand --key 'Key type of the CAs, and the default for keys issued later'
+            cand --lifetime 'Lifetime of the root CA (e.g. 3650d, 10y)'
             cand --days 'Lifetime of the root CA (e.g. 3650d, 10y)'
+            cand --intermediate-lifetime 'Lifetime of the intermediate CA'
             cand --intermediate-days 'Lifetime of the intermediate CA'
             cand --pki 'PKI directory'
             cand --dir 'PKI directory'
@@ -83,7 +85,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;pki;broker'= {
             cand --dns 'DNS name clients use to reach the broker (repeatable)'
             cand --ip 'IP address clients use to reach the broker (repeatable)'
-            cand --days 'Lifetime'
+            cand --lifetime 'Lifetime of the certificate (e.g. 825d, 2y)'
+            cand --days 'Lifetime of the certificate (e.g. 825d, 2y)'
             cand --key 'Key type for new keys [default: the PKI''s key type]'
             cand --group 'Make the broker''s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private'
             cand --stack 'The devices'' TLS stack: warn when the credentials will not work on it'
@@ -107,7 +110,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --count 'Make a numbered batch of N (1 to 1,000,000) named by --template'
             cand --template 'Name template for --count: {n:04} is the number zero-padded to 4 digits, {n:01} the number unpadded'
             cand --start 'First number of the batch'
-            cand --days 'Lifetime'
+            cand --lifetime 'Lifetime of the certificates (e.g. 90d, 12h, 2y)'
+            cand --days 'Lifetime of the certificates (e.g. 90d, 12h, 2y)'
             cand --key 'Key type for new keys [default: the PKI''s key type]'
             cand --stack 'The devices'' TLS stack: warn when the credentials will not work on it'
             cand --clock 'Whether the devices keep time; `none` checks that certificates outlive --service-life'
@@ -130,6 +134,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --csr 'The certificate signing request (PEM or DER)'
             cand --profile 'Certificate profile to issue'
             cand --name 'Name (CN and file name) [default: the CSR''s CN]'
+            cand --lifetime 'Lifetime [default: 365d for clients, 825d for brokers]'
             cand --days 'Lifetime [default: 365d for clients, 825d for brokers]'
             cand --dns 'Extra DNS name for a broker certificate (repeatable)'
             cand --ip 'Extra IP address for a broker certificate (repeatable)'
@@ -165,6 +170,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;pki;revoke'= {
             cand --serial 'Revoke exactly the certificate with this serial (hex, colons allowed)'
             cand --reason 'Why, as recorded in the CRL'
+            cand --crl-lifetime 'Lifetime of the CRL published with the revocation (its nextUpdate)'
             cand --crl-days 'Lifetime of the CRL published with the revocation (its nextUpdate)'
             cand --pki 'PKI directory'
             cand --dir 'PKI directory'
@@ -179,6 +185,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --version 'Print version'
         }
         &'mqauth;pki;crl'= {
+            cand --lifetime 'Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check the CRL refuse every client'
             cand --days 'Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check the CRL refuse every client'
             cand --ca 'Which CA signs'
             cand --pki 'PKI directory'
@@ -195,6 +202,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         }
         &'mqauth;pki;renew'= {
             cand --within 'Renew every certificate that expires within this window (the default: 30d)'
+            cand --lifetime 'Lifetime of the new certificates [default: the same as the old ones]'
             cand --days 'Lifetime of the new certificates [default: the same as the old ones]'
             cand --pki 'PKI directory'
             cand --dir 'PKI directory'

@@ -69,8 +69,8 @@ ed25519\t'Ed25519 (mbedTLS 2.x cannot parse it)'
 rsa2048\t'RSA 2048 bits'
 rsa3072\t'RSA 3072 bits'
 rsa4096\t'RSA 4096 bits'"
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l days -d 'Lifetime of the root CA (e.g. 3650d, 10y)' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l intermediate-days -d 'Lifetime of the intermediate CA' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l lifetime -l days -d 'Lifetime of the root CA (e.g. 3650d, 10y)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l intermediate-lifetime -l intermediate-days -d 'Lifetime of the intermediate CA' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l pki -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
@@ -83,7 +83,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l dns -d 'DNS name clients use to reach the broker (repeatable)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l ip -d 'IP address clients use to reach the broker (repeatable)' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l days -d 'Lifetime' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l lifetime -l days -d 'Lifetime of the certificate (e.g. 825d, 2y)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from broker" -l key -d 'Key type for new keys [default: the PKI\'s key type]' -r -f -a "p256\t'ECDSA P-256: small, fast, read by every TLS stack'
 p384\t'ECDSA P-384'
 ed25519\t'Ed25519 (mbedTLS 2.x cannot parse it)'
@@ -112,7 +112,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l count -d 'Make a numbered batch of N (1 to 1,000,000) named by --template' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l template -d 'Name template for --count: {n:04} is the number zero-padded to 4 digits, {n:01} the number unpadded' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l start -d 'First number of the batch' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l days -d 'Lifetime' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l lifetime -l days -d 'Lifetime of the certificates (e.g. 90d, 12h, 2y)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from client" -l key -d 'Key type for new keys [default: the PKI\'s key type]' -r -f -a "p256\t'ECDSA P-256: small, fast, read by every TLS stack'
 p384\t'ECDSA P-384'
 ed25519\t'Ed25519 (mbedTLS 2.x cannot parse it)'
@@ -141,7 +141,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l profile -d 'Certificate profile to issue' -r -f -a "client\t'a device certificate: EKU clientAuth, CN = device ID, no SANs'
 broker\t'a server certificate: EKU serverAuth, SANs as requested'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l name -d 'Name (CN and file name) [default: the CSR\'s CN]' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l days -d 'Lifetime [default: 365d for clients, 825d for brokers]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l lifetime -l days -d 'Lifetime [default: 365d for clients, 825d for brokers]' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l dns -d 'Extra DNS name for a broker certificate (repeatable)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l ip -d 'Extra IP address for a broker certificate (repeatable)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from sign" -l pki -l dir -d 'PKI directory' -r -F
@@ -175,7 +175,7 @@ keyCompromise\t'the private key was lost or stolen'
 affiliationChanged\t'the device changed hands'
 superseded\t'replaced by a newer certificate'
 cessationOfOperation\t'the device was retired'"
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -l crl-days -d 'Lifetime of the CRL published with the revocation (its nextUpdate)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -l crl-lifetime -l crl-days -d 'Lifetime of the CRL published with the revocation (its nextUpdate)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -l pki -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
@@ -185,7 +185,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from crl" -l days -d 'Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check the CRL refuse every client' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from crl" -l lifetime -l days -d 'Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check the CRL refuse every client' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from crl" -l ca -d 'Which CA signs' -r -f -a "issuing\t'the CA that issues leaves: crl.pem'
 root\t'the root, covering the intermediate: ca.crl.pem'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from crl" -l pki -l dir -d 'PKI directory' -r -F
@@ -198,7 +198,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from crl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from crl" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -l within -d 'Renew every certificate that expires within this window (the default: 30d)' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -l days -d 'Lifetime of the new certificates [default: the same as the old ones]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -l lifetime -l days -d 'Lifetime of the new certificates [default: the same as the old ones]' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -l pki -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from renew" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''

@@ -11,6 +11,7 @@ pub mod export;
 pub mod fleet;
 #[doc(hidden)]
 pub mod fuzz_entry;
+pub mod group;
 pub mod input;
 pub mod inspect;
 pub mod lifetime;

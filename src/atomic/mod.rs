@@ -1,7 +1,7 @@
 //! The only way mqauth writes files: to a temporary name in the target's directory, made
 //! durable, then renamed into place, so a reader or a crash never sees a torn file.
 //!
-//! Batches group durability: fsync per file costs ~0.3 ms here (MEASURED.md), which would cap
+//! Batches group durability: fsync per file costs ~0.3 ms (docs/design-notes.md), which would cap
 //! issuance near 1,800 devices/s, so a [`Batch`] writes every temporary file, makes them durable
 //! together, renames them in order and fsyncs the directories once. A batch of several files
 //! keeps a journal while it renames (see [`journal`]): a crash at any moment is finished or
@@ -57,18 +57,6 @@ impl Mode {
     }
 }
 
-/// The group named `name` (or a numeric gid), for `--group`.
-pub fn group_id(name: &str) -> Result<u32, String> {
-    if let Ok(gid) = name.parse::<u32>() {
-        return Ok(gid);
-    }
-    match nix::unistd::Group::from_name(name) {
-        Ok(Some(group)) => Ok(group.gid.as_raw()),
-        Ok(None) => Err(format!("no group named {name:?} on this system")),
-        Err(e) => Err(format!("cannot look up group {name:?}: {e}")),
-    }
-}
-
 /// Gives `file` to group `gid`, readable by it (0640), and lets the group through the
 /// directories between `base` and `file` (adding only g+x: the group can reach the file but
 /// not list what else is there, so the other keys stay private).
@@ -107,7 +95,7 @@ pub fn share_with_group(base: &Path, file: &Path, gid: u32) -> Result<(), FileEr
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("{} already exists (use --force to replace it)", path.display())]
+    #[error("{} already exists", path.display())]
     Exists { path: PathBuf },
     #[error("cannot {op} {}: {source}", path.display())]
     Io {
@@ -144,7 +132,7 @@ impl FileError {
                 limit_mib, what, ..
             } => format!("larger than {limit_mib} MiB, the most mqauth reads from a {what}"),
             FileError::NotText { .. } => "not valid UTF-8 text".into(),
-            FileError::Exists { .. } => "already exists (use --force to replace it)".into(),
+            FileError::Exists { .. } => "already exists".into(),
             FileError::Journal { why, .. } => {
                 format!("damaged journal of an interrupted run ({why})")
             }

@@ -200,7 +200,7 @@ impl GroupArg {
         self.group
             .as_deref()
             .map(|name| {
-                mqauth::atomic::group_id(name)
+                mqauth::group::group_id(name)
                     .map_err(|why| CliError::Usage(format!("--group: {why}")))
             })
             .transpose()

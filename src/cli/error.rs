@@ -1,3 +1,5 @@
+//! Failures of commands, and the exit status each one ends with.
+
 use super::exit::ExitStatus;
 use mqauth::fleet::FleetError;
 use mqauth::inspect::InspectError;
@@ -5,22 +7,23 @@ use mqauth::pki::PkiError;
 use mqauth::psk::PskError;
 use std::path::PathBuf;
 
-/// Any failure of a command; printed once as `error: …`.
+/// Any failure of a command; printed once as `error: …`. Library errors are worded by
+/// [`super::flag_hints`], which names the flags that change them.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    #[error(transparent)]
+    #[error("{}", super::flag_hints::pki(.0))]
     Pki(#[from] PkiError),
-    #[error(transparent)]
+    #[error("{}", super::flag_hints::psk(.0))]
     Psk(#[from] PskError),
-    #[error(transparent)]
+    #[error("{}", super::flag_hints::fleet(.0))]
     Fleet(#[from] FleetError),
-    #[error(transparent)]
+    #[error("{}", super::flag_hints::inspect(.0))]
     Inspect(#[from] InspectError),
     #[error(transparent)]
     Enroll(#[from] mqauth::enroll::EnrollError),
-    #[error(transparent)]
+    #[error("{}", super::flag_hints::file(.0))]
     File(#[from] mqauth::atomic::FileError),
-    #[error(transparent)]
+    #[error("{}", super::flag_hints::export(.0))]
     Export(#[from] mqauth::export::ExportError),
     #[error(transparent)]
     Audit(#[from] mqauth::audit::AuditError),

@@ -1,4 +1,4 @@
-//! How mqauth ends: the exit statuses scripts and CI depend on (CONTRACT.md).
+//! How mqauth ends: the exit statuses scripts and CI depend on (docs/exit-codes.md).
 
 /// The process's exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use super::table::StatusTable;
 use super::{CliError, ExitStatus, Ui, escape};
 use clap::{Args, ValueEnum};
 use mqauth::inspect::{
-    self, CertStatus, CrlSet, InspectOptions, Inspection, Mismatch, PeerName, PkiAudit, Row,
+    self, CertStatus, CrlSet, InspectOptions, Inspection, Mismatch, PeerName, PkiConsistency, Row,
 };
 use mqauth::lifetime::Lifetime;
 use serde::Serialize;
@@ -61,7 +61,7 @@ pub struct InspectArgs {
     sort: SortKey,
     /// A host name devices dial: every server certificate (EKU serverAuth, or none) must be
     /// valid for it, as a TLS client checks (a mismatch otherwise). Repeatable
-    #[arg(long, value_name = "NAME", value_parser = PeerName::host)]
+    #[arg(long, value_name = "NAME", value_parser = super::flag_hints::host_name)]
     host: Vec<PeerName>,
     /// An IP address devices dial: every server certificate must carry it as a SAN. Repeatable
     #[arg(long, value_name = "ADDR", value_parser = PeerName::ip)]
@@ -98,15 +98,15 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         crls: CrlSet::load(&a.crl)?,
         now: OffsetDateTime::now_utc(),
     };
-    let PkiAudit {
+    let PkiConsistency {
         inspection: mut found,
         mut mismatches,
         exposures,
     } = match &a.pki {
-        Some(dir) => inspect::audit_pki(dir, &opts)?,
-        None => PkiAudit {
+        Some(dir) => inspect::check_pki_consistency(dir, &opts)?,
+        None => PkiConsistency {
             inspection: inspect::inspect(&a.paths, &opts),
-            ..PkiAudit::default()
+            ..PkiConsistency::default()
         },
     };
     if found.rows.is_empty() && mismatches.is_empty() && exposures.is_empty() {

@@ -11,6 +11,7 @@ mod error;
 mod escape;
 mod exit;
 mod export;
+mod flag_hints;
 pub(crate) mod fleet;
 mod generate;
 mod inspect;

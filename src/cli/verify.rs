@@ -56,7 +56,7 @@ pub struct VerifyArgs {
     max_depth: usize,
     /// A host name TLS clients dial: the certificate must be valid for it (SAN dNSName, a
     /// left-most wildcard at most; the CN only without SANs). Repeatable
-    #[arg(long, value_name = "NAME", value_parser = PeerName::host)]
+    #[arg(long, value_name = "NAME", value_parser = super::flag_hints::host_name)]
     host: Vec<PeerName>,
     /// An IP address TLS clients dial: a SAN iPAddress must equal it. Repeatable
     #[arg(long, value_name = "ADDR", value_parser = PeerName::ip)]

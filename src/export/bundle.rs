@@ -224,13 +224,11 @@ impl Sources {
             if let Some(expected) = &entry.fingerprint_sha256
                 && pki::fingerprint(&cert_der) != *expected
             {
-                return Err(unreadable(
-                    &path,
-                    format!(
-                        "is not the certificate the PKI issued to {device} (serial {}); `mqauth inspect --pki` explains",
-                        entry.serial
-                    ),
-                ));
+                return Err(ExportError::NotIssued {
+                    path,
+                    device: device.to_owned(),
+                    serial: entry.serial.to_string(),
+                });
             }
             return Ok(Bundle {
                 device: device.to_string(),

@@ -25,6 +25,23 @@ pub enum ExportError {
     /// A format that does not fit the device (PEM for a PSK device).
     #[error("{0}")]
     Format(String),
+    /// A certificate format asked for a PSK device.
+    #[error(
+        "{device} is a PSK device: the {format} format holds certificates; use dir, json, env or c-header"
+    )]
+    NotForPsk {
+        device: String,
+        format: &'static str,
+    },
+    #[error("PKCS#12: a bundle needs a passphrase")]
+    Pkcs12WithoutPassphrase,
+    /// The device's certificate file is not the one the records say was issued.
+    #[error("{}: is not the certificate the PKI issued to {device} (serial {serial})", path.display())]
+    NotIssued {
+        path: PathBuf,
+        device: String,
+        serial: String,
+    },
     #[error("the device stack cannot use these credentials: {0}")]
     Stack(String),
     #[error("cannot write the export: {0}")]

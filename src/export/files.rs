@@ -131,12 +131,9 @@ pub fn render(
         }]
     };
     let public_record = || json_bytes(&Record::of(bundle, false));
-    let not_for_psk = || {
-        ExportError::Format(format!(
-            "{} is a PSK device: --format {} holds certificates; use dir, json, env or c-header",
-            bundle.device,
-            crate::choice::Choice::id(format)
-        ))
+    let not_for_psk = || ExportError::NotForPsk {
+        device: bundle.device.clone(),
+        format: crate::choice::Choice::id(format),
     };
     Ok(match (format, &bundle.credential) {
         (Format::Json, _) => single(json_bytes(&Record::of(bundle, true))?, true),
@@ -149,11 +146,7 @@ pub fn render(
             true,
         ),
         (Format::Pkcs12, _) => {
-            let pass = p12.ok_or_else(|| {
-                ExportError::Pkcs12(
-                    "a bundle needs a passphrase: --p12-passphrase-file FILE (or MQAUTH_P12_PASSPHRASE_FILE)".into(),
-                )
-            })?;
+            let pass = p12.ok_or(ExportError::Pkcs12WithoutPassphrase)?;
             single(super::pkcs12::render(bundle, pass)?, true)
         }
         (Format::Pem, Credential::Psk { .. }) => return Err(not_for_psk()),

@@ -1,5 +1,5 @@
-//! What device TLS stacks cannot use. Each rule is a behaviour measured on this project's
-//! machine against the real library (MEASURED.md; tests/suite/device_stacks.rs repeats them),
+//! What device TLS stacks cannot use. Each rule is a behaviour measured against the real library
+//! (docs/design-notes.md, "Device TLS stacks"; tests/suite/device_stacks.rs repeats them),
 //! except where a rule says it comes from the library's documentation.
 
 use crate::pki::{KeyAlgorithm, San};
@@ -214,7 +214,7 @@ pub fn check(stack: Option<Stack>, facts: &StackFacts<'_>) -> Vec<Finding> {
             warn(
                 &mut out,
                 format!(
-                    "a device without a clock cannot tell when to renew: its certificate lasts {} days, less than the {} days it must work unattended; issue it for longer (--days) or give it a time source (field guide, pitfall 3)",
+                    "a device without a clock cannot tell when to renew: its certificate lasts {} days, less than the {} days it must work unattended; issue it for longer or give it a time source (field guide, pitfall 3)",
                     life.as_secs() / 86_400,
                     needed.as_secs() / 86_400
                 ),

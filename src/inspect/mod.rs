@@ -1,12 +1,12 @@
 //! Reading certificates that exist: what they say, whether they are valid, and whether their
 //! chain verifies.
 
-mod audit;
 mod error;
 mod extension_rules;
 mod facts;
 mod name_constraints;
 mod peer_name;
+mod pki_consistency;
 mod revocation;
 mod scan;
 mod source;
@@ -14,11 +14,11 @@ mod verify;
 mod verify_error;
 
 pub use crate::pki::describe_key;
-pub use audit::{Mismatch, PkiAudit, audit_pki};
 pub use error::InspectError;
 pub use facts::{CertFacts, CertStatus, ExtensionFact};
 pub use name_constraints::{BUDGET as NAME_CONSTRAINT_BUDGET, Violation};
 pub use peer_name::PeerName;
+pub use pki_consistency::{Mismatch, PkiConsistency, check_pki_consistency};
 pub use revocation::{CrlSet, LoadedCrl};
 pub use scan::{FileNote, InspectOptions, Inspection, Row, inspect};
 pub use source::{Contents, Input, collect_inputs, decode};

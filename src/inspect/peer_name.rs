@@ -23,9 +23,7 @@ impl PeerName {
         // Underscores are tolerated in what a client dials (some internal names have them).
         let valid = trimmed.len() <= 253 && ldh_labels(trimmed, true);
         if !valid || trimmed.parse::<IpAddr>().is_ok() {
-            return Err(format!(
-                "{name:?} is not a host name (use --ip for an address)"
-            ));
+            return Err(format!("{name:?} is not a host name"));
         }
         Ok(PeerName::Host(trimmed.to_ascii_lowercase()))
     }

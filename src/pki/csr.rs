@@ -132,10 +132,11 @@ impl CsrRequest {
         name: Option<String>,
         extra_sans: Vec<San>,
     ) -> Result<LeafRequest, PkiError> {
-        let name = name.or(self.common_name).ok_or_else(|| PkiError::Csr {
-            path: self.path.clone(),
-            message: "the request has no CN; give the certificate a name with --name".into(),
-        })?;
+        let name = name
+            .or(self.common_name)
+            .ok_or_else(|| PkiError::CsrWithoutName {
+                path: self.path.clone(),
+            })?;
         let sans = match profile {
             Profile::Broker => {
                 let mut sans = self.sans;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PkiError {
-    #[error("no PKI in {} ({} is missing); create one with `mqauth pki init --pki {}`", dir.display(), file.display(), dir.display())]
+    #[error("no PKI in {} ({} is missing)", dir.display(), file.display())]
     Missing { dir: PathBuf, file: PathBuf },
     #[error("{} already holds a PKI ({} exists); refusing to overwrite it", dir.display(), file.display())]
     AlreadyInitialised { dir: PathBuf, file: PathBuf },
@@ -33,17 +33,18 @@ pub enum PkiError {
     Certificate { path: PathBuf, message: String },
     #[error("{}: {message}", path.display())]
     Csr { path: PathBuf, message: String },
+    /// A CSR without a CN, and no name given for its certificate.
+    #[error("{}: the request has no CN and no name was given for the certificate", path.display())]
+    CsrWithoutName { path: PathBuf },
     #[error(
-        "broker certificate {name:?} needs at least one --dns or --ip: clients check the broker against its subject alternative names, not its name"
+        "broker certificate {name:?} has no DNS name or IP address: clients check the broker against its subject alternative names, not its name"
     )]
     NoSan { name: String },
-    #[error(
-        "{name} already has a valid certificate (serial {serial}); use --force to issue a new one, or `mqauth pki renew {name}`"
-    )]
+    #[error("{name} already has a valid certificate (serial {serial})")]
     AlreadyIssued { name: String, serial: Serial },
     #[error("{name} is named twice")]
     DuplicateName { name: String },
-    #[error("nothing to issue: name at least one ID, or use --count")]
+    #[error("nothing to issue: no ID was named and no count given")]
     NothingToIssue,
     #[error("certificate lifetime must be at least one hour")]
     ZeroLifetime,

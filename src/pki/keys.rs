@@ -228,7 +228,7 @@ pub enum KeyError {
     Encode(#[source] BoxedError),
     #[error("key generation failed: {0}")]
     Generate(#[source] BoxedError),
-    #[error("{}: the key is encrypted; give its passphrase with --passphrase-file or MQAUTH_PASSPHRASE_FILE", path.display())]
+    #[error("{}: the key is encrypted and no passphrase was given", path.display())]
     NeedsPassphrase { path: std::path::PathBuf },
     #[error("{}: wrong passphrase (or a damaged key file)", path.display())]
     WrongPassphrase { path: std::path::PathBuf },

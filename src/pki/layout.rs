@@ -1,4 +1,4 @@
-//! Where each file of a PKI directory lives (CONTRACT.md, "PKI").
+//! Where each file of a PKI directory lives (README.md, "PKI: `mqauth pki`", lists them).
 
 use std::path::{Path, PathBuf};
 

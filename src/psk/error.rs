@@ -37,7 +37,7 @@ pub enum PskError {
     },
     #[error("{}: the file is not valid UTF-8 text", path.display())]
     NotText { path: PathBuf },
-    #[error("nothing to generate: name identities, or use --count")]
+    #[error("nothing to generate: no identity was named and no count given")]
     NothingToGenerate,
     #[error("cannot write: {0}")]
     Write(#[from] std::io::Error),

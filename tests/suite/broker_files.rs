@@ -25,10 +25,9 @@ fn the_snippet_runs_as_mosquittos_own_user_with_group() {
         );
         return;
     }
-    let Ok(Some(group)) = nix::unistd::Group::from_name("mosquitto") else {
+    let Ok(gid) = mqauth::group::group_id("mosquitto") else {
         panic!("the mosquitto package made no mosquitto group");
     };
-    let gid = group.gid.as_raw();
     let tmp = tempfile::tempdir().unwrap();
     // Where a deployment keeps it (/etc/mosquitto/…): the broker's user may enter.
     fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();

@@ -25,8 +25,8 @@ pub(super) struct BrokerArgs {
     /// IP address clients use to reach the broker (repeatable)
     #[arg(long = "ip", value_name = "ADDR")]
     ip: Vec<String>,
-    /// Lifetime
-    #[arg(long, value_parser = lifetime::positive, default_value_t = Profile::Broker.default_lifetime(), value_name = "DURATION")]
+    /// Lifetime of the certificate (e.g. 825d, 2y)
+    #[arg(long = "lifetime", visible_alias = "days", value_parser = lifetime::positive, default_value_t = Profile::Broker.default_lifetime(), value_name = "DURATION")]
     days: Lifetime,
     #[command(flatten)]
     leaf: LeafArgs,

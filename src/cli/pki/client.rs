@@ -13,16 +13,16 @@ use mqauth::pki::{IssueOptions, LeafKey, LeafRequest, Profile};
 #[command(after_help = "Examples:\n  \
     mqauth pki client sensor-1 sensor-2\n  \
     mqauth pki client --count 1000 --template \"device-{n:04}\" --start 1\n  \
-    mqauth pki client gw-01 --key p384 --days 90d\n  \
-    mqauth pki client meter-1 --stack mbedtls2 --clock none --days 3650d --strict")]
+    mqauth pki client gw-01 --key p384 --lifetime 90d\n  \
+    mqauth pki client meter-1 --stack mbedtls2 --clock none --lifetime 3650d --strict")]
 pub(super) struct ClientArgs {
     /// Device IDs (each becomes the certificate's CN and file name)
     #[arg(conflicts_with = "count", required_unless_present = "count")]
     ids: Vec<String>,
     #[command(flatten)]
     batch: BatchArgs,
-    /// Lifetime
-    #[arg(long, value_parser = lifetime::positive, default_value_t = Profile::Client.default_lifetime(), value_name = "DURATION")]
+    /// Lifetime of the certificates (e.g. 90d, 12h, 2y)
+    #[arg(long = "lifetime", visible_alias = "days", value_parser = lifetime::positive, default_value_t = Profile::Client.default_lifetime(), value_name = "DURATION")]
     days: Lifetime,
     #[command(flatten)]
     leaf: LeafArgs,

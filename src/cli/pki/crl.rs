@@ -11,12 +11,12 @@ use mqauth::pki::{self, CrlSigner, SigningCa};
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     mqauth pki crl                  # crl.pem, valid 7 days: run it daily\n  \
-    mqauth pki crl --days 30d\n  \
+    mqauth pki crl --lifetime 30d\n  \
     mqauth pki crl --ca root        # ca.crl.pem, covering the intermediate")]
 pub(super) struct CrlArgs {
     /// Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check
     /// the CRL refuse every client
-    #[arg(long, value_parser = lifetime::positive, default_value_t = pki::DEFAULT_CRL_LIFETIME, value_name = "DURATION")]
+    #[arg(long = "lifetime", visible_alias = "days", value_parser = lifetime::positive, default_value_t = pki::DEFAULT_CRL_LIFETIME, value_name = "DURATION")]
     days: Lifetime,
     /// Which CA signs
     #[arg(long, default_value = "issuing", value_parser = choice::<CrlSigner>())]

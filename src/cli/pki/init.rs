@@ -14,7 +14,7 @@ use mqauth::pki::{self, KeyAlgorithm, Profile};
     and pki.db (the records) in the PKI directory; refuses to run over an existing PKI.\n\n\
     Examples:\n  \
     mqauth pki init --name \"Acme Fleet CA\"\n  \
-    mqauth pki init --key rsa3072 --days 20y --intermediate-days 5y\n  \
+    mqauth pki init --key rsa3072 --lifetime 20y --intermediate-lifetime 5y\n  \
     mqauth pki init --passphrase-file ca.pass      # CA keys encrypted (PBES2)"
 )]
 pub(super) struct InitArgs {
@@ -26,10 +26,10 @@ pub(super) struct InitArgs {
     #[arg(long, default_value = "p256", value_parser = choice::<KeyAlgorithm>())]
     key: KeyAlgorithm,
     /// Lifetime of the root CA (e.g. 3650d, 10y)
-    #[arg(long, value_parser = lifetime::positive, default_value_t = Profile::Root.default_lifetime(), value_name = "DURATION")]
+    #[arg(long = "lifetime", visible_alias = "days", value_parser = lifetime::positive, default_value_t = Profile::Root.default_lifetime(), value_name = "DURATION")]
     days: Lifetime,
     /// Lifetime of the intermediate CA
-    #[arg(long, value_parser = lifetime::positive, default_value_t = Profile::Intermediate.default_lifetime(), value_name = "DURATION")]
+    #[arg(long = "intermediate-lifetime", visible_alias = "intermediate-days", value_parser = lifetime::positive, default_value_t = Profile::Intermediate.default_lifetime(), value_name = "DURATION")]
     intermediate_days: Lifetime,
     /// Issue leaves directly from the root (no intermediate CA)
     #[arg(long)]

@@ -15,7 +15,7 @@ use mqauth::pki::{self, RenewOptions, RenewSelection, SigningCa};
     Examples:\n  \
     mqauth pki renew --within 30d\n  \
     mqauth pki renew broker1 --rekey\n  \
-    mqauth pki renew --within 60d --days 90d"
+    mqauth pki renew --within 60d --lifetime 90d"
 )]
 pub(super) struct RenewArgs {
     /// Renew these certificates, whatever their expiry
@@ -28,7 +28,7 @@ pub(super) struct RenewArgs {
     #[arg(long)]
     rekey: bool,
     /// Lifetime of the new certificates [default: the same as the old ones]
-    #[arg(long, value_parser = lifetime::positive, value_name = "DURATION")]
+    #[arg(long = "lifetime", visible_alias = "days", value_parser = lifetime::positive, value_name = "DURATION")]
     days: Option<Lifetime>,
 }
 

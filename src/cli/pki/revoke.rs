@@ -23,7 +23,7 @@ pub(super) struct RevokeArgs {
     #[arg(long, default_value = "unspecified", value_parser = choice::<Reason>())]
     reason: Reason,
     /// Lifetime of the CRL published with the revocation (its nextUpdate)
-    #[arg(long, value_parser = lifetime::positive, default_value_t = pki::DEFAULT_CRL_LIFETIME, value_name = "DURATION")]
+    #[arg(long = "crl-lifetime", visible_alias = "crl-days", value_parser = lifetime::positive, default_value_t = pki::DEFAULT_CRL_LIFETIME, value_name = "DURATION")]
     crl_days: Lifetime,
 }
 

@@ -29,7 +29,7 @@ pub(super) struct SignArgs {
     #[arg(long)]
     name: Option<String>,
     /// Lifetime [default: 365d for clients, 825d for brokers]
-    #[arg(long, value_parser = lifetime::positive, value_name = "DURATION")]
+    #[arg(long = "lifetime", visible_alias = "days", value_parser = lifetime::positive, value_name = "DURATION")]
     days: Option<Lifetime>,
     /// Extra DNS name for a broker certificate (repeatable)
     #[arg(long = "dns", value_name = "NAME")]

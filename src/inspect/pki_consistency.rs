@@ -1,4 +1,5 @@
-//! `inspect --pki DIR`: the certificates a PKI has in force, checked against its index and keys.
+//! `inspect --pki DIR`: the certificates a PKI has in force, checked against its records (pki.db)
+//! and keys. Not `mqauth audit` (src/audit/), which reviews a Mosquitto deployment.
 
 use super::error::InspectError;
 use super::scan::{FileNote, InspectOptions, Inspection, Row, read_input};
@@ -88,7 +89,7 @@ type InputResult = Result<Vec<Row>, (bool, FileNote)>;
 
 /// What `inspect --pki` found.
 #[derive(Debug, Default)]
-pub struct PkiAudit {
+pub struct PkiConsistency {
     pub inspection: Inspection,
     /// Disagreements between the index and the files: problems.
     pub mismatches: Vec<Mismatch>,
@@ -162,7 +163,10 @@ fn check_entry(
 /// Inspects the certificates in force in the PKI at `dir` and lists every disagreement between
 /// the records and the files: missing files, a file holding another serial, a key that does not
 /// match its certificate, certificates and keys the index does not know.
-pub fn audit_pki(dir: &Path, opts: &InspectOptions) -> Result<PkiAudit, InspectError> {
+pub fn check_pki_consistency(
+    dir: &Path,
+    opts: &InspectOptions,
+) -> Result<PkiConsistency, InspectError> {
     let index = pki::snapshot(dir)?;
     let layout = Layout::new(dir);
     // In force: CAs, and the newest valid certificate of each leaf name.
@@ -230,7 +234,7 @@ pub fn audit_pki(dir: &Path, opts: &InspectOptions) -> Result<PkiAudit, InspectE
             });
         }
     }
-    Ok(PkiAudit {
+    Ok(PkiConsistency {
         inspection,
         mismatches,
         exposures,
