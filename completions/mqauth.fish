@@ -498,7 +498,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_su
 once\t'Remove it (atomically) after the first certificate, then run the reload command'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l reload-command -d 'Shell command run after identities were removed, so that the broker re-reads its psk_file (e.g. `systemctl reload mosquitto`; Mosquitto reloads on SIGHUP)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l prefix -d 'Topic prefix of the protocol' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l days -d 'Lifetime of the certificates issued' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l lifetime -l days -d 'Lifetime of the certificates issued (e.g. 90d, 12h, 2y)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l renew-window -d 'The last part of a certificate\'s lifetime, in percent, in which it may be renewed with the same key (a new key may renew at any time)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l key-type -d 'Key types certified (repeatable)' -r -f -a "p256\t'ECDSA P-256: small, fast, read by every TLS stack'
 p384\t'ECDSA P-384'

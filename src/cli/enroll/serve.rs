@@ -39,7 +39,7 @@ enum LogFormat {
     --cert pki/issued/enroll-service.crt --key pki/private/enroll-service.key \\\n      \
     --bootstrap-psk-file bootstrap.psk\n  \
     mqauth enroll serve --broker mqtt.example.com:8883 --cafile pki/ca.crt --cert svc.crt \\\n      \
-    --key svc.key --days 30d --log-format json"
+    --key svc.key --lifetime 30d --log-format json"
 )]
 pub(super) struct ServeArgs {
     #[command(flatten)]
@@ -87,8 +87,8 @@ pub(super) struct ServeArgs {
     /// Topic prefix of the protocol
     #[arg(long, default_value = defaults::PREFIX, value_name = "PREFIX")]
     prefix: String,
-    /// Lifetime of the certificates issued
-    #[arg(long, default_value = defaults::LIFETIME, value_parser = lifetime::positive, value_name = "DURATION")]
+    /// Lifetime of the certificates issued (e.g. 90d, 12h, 2y)
+    #[arg(long = "lifetime", visible_alias = "days", default_value = defaults::LIFETIME, value_parser = lifetime::positive, value_name = "DURATION")]
     days: Lifetime,
     /// The last part of a certificate's lifetime, in percent, in which it may be renewed with
     /// the same key (a new key may renew at any time)
