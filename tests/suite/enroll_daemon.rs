@@ -229,6 +229,15 @@ fn healthz_follows_the_broker() {
     });
     assert_eq!(sample(&text, "mqauth_enroll_broker_connected"), 1.0);
     assert!(sample(&text, "mqauth_enroll_broker_connection_failures_total") >= 1.0);
+
+    // A PKI the service cannot write is unhealthy too (tests run as root, whom permissions
+    // do not stop: the directory goes away instead).
+    let d = rig.path();
+    fs::rename(d.join("pki"), d.join("pki.away")).expect("move the PKI away");
+    let why = wait_for_health(port, 503);
+    assert!(why.starts_with("PKI directory"), "{why}");
+    fs::rename(d.join("pki.away"), d.join("pki")).expect("move the PKI back");
+    assert_eq!(wait_for_health(port, 200), "ok\n");
 }
 
 #[test]
