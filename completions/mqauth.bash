@@ -127,6 +127,9 @@ _mqauth() {
             mqauth__subcmd__generate,man)
                 cmd="mqauth__subcmd__generate__subcmd__man"
                 ;;
+            mqauth__subcmd__generate,systemd-unit)
+                cmd="mqauth__subcmd__generate__subcmd__systemd__subcmd__unit"
+                ;;
             mqauth__subcmd__generate__subcmd__help,completions)
                 cmd="mqauth__subcmd__generate__subcmd__help__subcmd__completions"
                 ;;
@@ -135,6 +138,24 @@ _mqauth() {
                 ;;
             mqauth__subcmd__generate__subcmd__help,man)
                 cmd="mqauth__subcmd__generate__subcmd__help__subcmd__man"
+                ;;
+            mqauth__subcmd__generate__subcmd__help,systemd-unit)
+                cmd="mqauth__subcmd__generate__subcmd__help__subcmd__systemd__subcmd__unit"
+                ;;
+            mqauth__subcmd__generate__subcmd__help__subcmd__systemd__subcmd__unit,enroll)
+                cmd="mqauth__subcmd__generate__subcmd__help__subcmd__systemd__subcmd__unit__subcmd__enroll"
+                ;;
+            mqauth__subcmd__generate__subcmd__systemd__subcmd__unit,enroll)
+                cmd="mqauth__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__enroll"
+                ;;
+            mqauth__subcmd__generate__subcmd__systemd__subcmd__unit,help)
+                cmd="mqauth__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__help"
+                ;;
+            mqauth__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__help,enroll)
+                cmd="mqauth__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__help__subcmd__enroll"
+                ;;
+            mqauth__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__help,help)
+                cmd="mqauth__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__help__subcmd__help"
                 ;;
             mqauth__subcmd__help,acl)
                 cmd="mqauth__subcmd__help__subcmd__acl"
@@ -198,6 +219,12 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help__subcmd__generate,man)
                 cmd="mqauth__subcmd__help__subcmd__generate__subcmd__man"
+                ;;
+            mqauth__subcmd__help__subcmd__generate,systemd-unit)
+                cmd="mqauth__subcmd__help__subcmd__generate__subcmd__systemd__subcmd__unit"
+                ;;
+            mqauth__subcmd__help__subcmd__generate__subcmd__systemd__subcmd__unit,enroll)
+                cmd="mqauth__subcmd__help__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__enroll"
                 ;;
             mqauth__subcmd__help__subcmd__pki,broker)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__broker"
@@ -779,7 +806,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__enroll__subcmd__serve)
-            opts="-m -q -h -V --dir --pki --passphrase-file --manifest --out --fleet-dir --broker --cafile --cert --key --bootstrap-psk-file --bootstrap --reload-command --prefix --days --lifetime --renew-window --key-type --reenroll --rate --client-id --log-format --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --dir --pki --passphrase-file --manifest --out --fleet-dir --broker --cafile --cert --key --bootstrap-psk-file --bootstrap --reload-command --prefix --days --lifetime --renew-window --key-type --reenroll --rate --client-id --log-format --metrics --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -871,6 +898,10 @@ _mqauth() {
                     ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --metrics)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1201,7 +1232,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__generate)
-            opts="-q -h -V --quiet --color --lock-timeout --help --version man completions help"
+            opts="-q -h -V --quiet --color --lock-timeout --help --version man completions systemd-unit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1245,7 +1276,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__generate__subcmd__help)
-            opts="man completions help"
+            opts="man completions systemd-unit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1300,6 +1331,34 @@ _mqauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mqauth__subcmd__generate__subcmd__help__subcmd__systemd__subcmd__unit)
+            opts="enroll"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__help__subcmd__systemd__subcmd__unit__subcmd__enroll)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mqauth__subcmd__generate__subcmd__man)
             opts="-q -h -V --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1315,6 +1374,100 @@ _mqauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__systemd__subcmd__unit)
+            opts="-q -h -V --quiet --color --lock-timeout --help --version enroll help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__enroll)
+            opts="-q -h -V --user --group --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__help)
+            opts="enroll help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__help__subcmd__enroll)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -1519,7 +1672,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__generate)
-            opts="man completions"
+            opts="man completions systemd-unit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1549,6 +1702,34 @@ _mqauth() {
         mqauth__subcmd__help__subcmd__generate__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__generate__subcmd__systemd__subcmd__unit)
+            opts="enroll"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__generate__subcmd__systemd__subcmd__unit__subcmd__enroll)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

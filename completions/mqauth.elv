@@ -624,6 +624,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --rate 'Requests answered per device per minute; more are refused with rate-limited'
             cand --client-id 'MQTT client id of the service (its persistent session is kept under it)'
             cand --log-format 'Log lines as text or JSON'
+            cand --metrics 'Serve GET /metrics (Prometheus) and /healthz over HTTP on ADDR, e.g. 127.0.0.1:9464 (only there; bound before the service connects)'
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
             cand --reenroll 'Let a device that holds a valid certificate enroll again on /csr with a new key (a device reset to factory state) instead of refusing it with already-enrolled'
@@ -699,6 +700,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --version 'Print version'
             cand man 'One man page per command, into DIR'
             cand completions 'The completion script for SHELL, into DIR'
+            cand systemd-unit 'A hardened systemd unit for a service, on standard output'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;generate;man'= {
@@ -721,14 +723,52 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mqauth;generate;systemd-unit'= {
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand enroll '`enroll serve` with the arguments after `--`, run from the current directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;generate;systemd-unit;enroll'= {
+            cand --user 'The user the service runs as'
+            cand --group 'Its group (default: the user''s name)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;generate;systemd-unit;help'= {
+            cand enroll '`enroll serve` with the arguments after `--`, run from the current directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;generate;systemd-unit;help;enroll'= {
+        }
+        &'mqauth;generate;systemd-unit;help;help'= {
+        }
         &'mqauth;generate;help'= {
             cand man 'One man page per command, into DIR'
             cand completions 'The completion script for SHELL, into DIR'
+            cand systemd-unit 'A hardened systemd unit for a service, on standard output'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;generate;help;man'= {
         }
         &'mqauth;generate;help;completions'= {
+        }
+        &'mqauth;generate;help;systemd-unit'= {
+            cand enroll '`enroll serve` with the arguments after `--`, run from the current directory'
+        }
+        &'mqauth;generate;help;systemd-unit;enroll'= {
         }
         &'mqauth;generate;help;help'= {
         }
@@ -829,10 +869,16 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;generate'= {
             cand man 'One man page per command, into DIR'
             cand completions 'The completion script for SHELL, into DIR'
+            cand systemd-unit 'A hardened systemd unit for a service, on standard output'
         }
         &'mqauth;help;generate;man'= {
         }
         &'mqauth;help;generate;completions'= {
+        }
+        &'mqauth;help;generate;systemd-unit'= {
+            cand enroll '`enroll serve` with the arguments after `--`, run from the current directory'
+        }
+        &'mqauth;help;generate;systemd-unit;enroll'= {
         }
         &'mqauth;help;help'= {
         }

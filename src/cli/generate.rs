@@ -1,16 +1,19 @@
-//! `mqauth generate man|completions` (hidden): writes the man pages and shell completions from
-//! the clap declarations. `man/` and `completions/` in the repository are made with it, and a
-//! test fails when they are stale.
+//! `mqauth generate man|completions|systemd-unit` (hidden): writes the man pages and shell
+//! completions from the clap declarations (`man/` and `completions/` in the repository are made
+//! with it, and a test fails when they are stale), and prints a hardened systemd unit for a
+//! long-running command.
 
 use super::{Cli, CliError, ExitStatus, Ui};
 use clap::{Args, CommandFactory, Subcommand};
 use clap_complete::Shell;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     mqauth generate man man/\n  \
-    mqauth generate completions bash completions/")]
+    mqauth generate completions bash completions/\n  \
+    mqauth generate systemd-unit enroll -- -m /var/lib/mqauth/fleet.yaml --metrics 127.0.0.1:9464")]
 pub struct GenerateArgs {
     #[command(subcommand)]
     what: What,
@@ -26,6 +29,36 @@ enum What {
         shell: Shell,
         dir: PathBuf,
     },
+    /// A hardened systemd unit for a service, on standard output
+    SystemdUnit {
+        #[command(subcommand)]
+        service: UnitFor,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UnitFor {
+    /// `enroll serve` with the arguments after `--`, run from the current directory
+    #[command(
+        after_help = "The arguments after -- are checked as `enroll serve` checks them; \
+    relative paths are read from the current directory (the unit's WorkingDirectory). The unit \
+    may write only the PKI, the fleet directory with -m, and the --bootstrap-psk-file's \
+    directory with --bootstrap once.\n\n\
+    Example:\n  \
+    cd /var/lib/mqauth && mqauth generate systemd-unit enroll -- -m fleet.yaml \\\n      \
+    --metrics 127.0.0.1:9464 > /etc/systemd/system/mqauth-enroll.service"
+    )]
+    Enroll {
+        /// The user the service runs as
+        #[arg(long, default_value = "mqauth", value_name = "USER")]
+        user: String,
+        /// Its group (default: the user's name)
+        #[arg(long, value_name = "GROUP")]
+        group: Option<String>,
+        /// `enroll serve`'s arguments
+        #[arg(last = true, value_name = "SERVE-ARGS")]
+        serve: Vec<String>,
+    },
 }
 
 pub fn man(dir: &Path) -> std::io::Result<()> {
@@ -39,9 +72,26 @@ pub fn completions(shell: Shell, dir: &Path) -> std::io::Result<()> {
 }
 
 pub fn run(args: GenerateArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
-    let (dir, written) = match &args.what {
-        What::Man { dir } => (dir, man(dir)),
-        What::Completions { shell, dir } => (dir, completions(*shell, dir)),
+    let (dir, written) = match args.what {
+        What::Man { dir } => {
+            let written = man(&dir);
+            (dir, written)
+        }
+        What::Completions { shell, dir } => {
+            let written = completions(shell, &dir);
+            (dir, written)
+        }
+        What::SystemdUnit {
+            service: UnitFor::Enroll { user, group, serve },
+        } => {
+            let group = group.unwrap_or_else(|| user.clone());
+            let unit = super::enroll::systemd_unit(&serve, user, group)?;
+            std::io::stdout()
+                .lock()
+                .write_all(unit.render().as_bytes())
+                .map_err(CliError::stdout)?;
+            return Ok(ExitStatus::Success);
+        }
     };
     written.map_err(|source| CliError::Output {
         what: "the generated files",

@@ -60,4 +60,10 @@ pub enum EnrollError {
     TakenOver { client_id: String },
     #[error("cannot start the service: {0}")]
     Runtime(#[source] std::io::Error),
+    #[error("cannot listen on {addr} for metrics: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
 }

@@ -13,6 +13,7 @@
 use super::answer::{Outcome, Request, answer_batch};
 use super::error::EnrollError;
 use super::link::{Link, LinkEvent, LinkOptions, Publish};
+use super::monitor::Monitor;
 use super::policy::{Policy, RATE_WINDOW, RateLimit, RateVerdict};
 use super::protocol::{self, Answer, Ask, Rejection};
 use super::retire::retire;
@@ -71,11 +72,13 @@ pub enum ServiceEvent<'a> {
 pub type Log = Arc<dyn Fn(ServiceEvent<'_>) + Send + Sync>;
 
 /// Runs until SIGTERM or SIGINT: finishes the batch in hand, then disconnects. The PKI and the
-/// TLS files are checked before anything connects.
+/// TLS files are checked before anything connects. With a `monitor`, every event is counted
+/// before it is logged, and `/metrics` and `/healthz` are served in the service's runtime.
 pub fn serve(
     settings: ServiceSettings,
     passphrase: Option<Passphrase>,
     log: Log,
+    monitor: Option<Monitor>,
 ) -> Result<(), EnrollError> {
     // The PKI must be there and usable (an interrupted run finished, an index.json migrated)
     // before the service says it runs; it is opened again for each batch.
@@ -85,7 +88,14 @@ pub fn serve(
         .enable_all()
         .build()
         .map_err(EnrollError::Runtime)?;
+    let log = match &monitor {
+        Some(monitor) => monitor.observing(log),
+        None => log,
+    };
     runtime.block_on(async move {
+        if let Some(monitor) = monitor {
+            monitor.spawn(settings.pki_dir.clone())?;
+        }
         let client_id = settings.client_id.clone();
         let service = Service::start(settings, passphrase, tls, log)?;
         match service.run().await {

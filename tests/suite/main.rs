@@ -24,6 +24,9 @@ mod crash;
 mod device_export;
 // `--stack` rules shown with the real device TLS libraries (mbedTLS, wolfSSL).
 mod device_stacks;
+// `enroll serve` as a daemon: `--metrics` (/metrics, /healthz) on a real Mosquitto, and the
+// systemd unit `generate systemd-unit enroll` writes, checked by `systemd-analyze verify`.
+mod enroll_daemon;
 // Enrollment set up by a fleet manifest (`fleet apply`, `enroll serve -m`) on a real Mosquitto.
 mod enroll_fleet;
 // `enroll serve` set up by flags on a real Mosquitto: enroll, renew, ACL, the policy's

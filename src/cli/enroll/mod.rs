@@ -2,6 +2,8 @@
 
 mod serve;
 
+pub(crate) use serve::systemd_unit;
+
 use super::{CliError, ExitStatus, Ui};
 use clap::{Args, Subcommand};
 

@@ -2,14 +2,15 @@
 
 use crate::cli::args::{PassphraseArg, PkiDirArg, choice};
 use crate::cli::{CliError, ExitStatus, Ui, escape};
-use clap::{Args, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, ValueEnum};
 use mqauth::enroll::{
-    self, Ask, Bootstrap, BrokerAddress, EnrollError, Given, Overrides, ServiceEvent,
+    self, Ask, Bootstrap, BrokerAddress, EnrollError, Given, Monitor, Overrides, ServiceEvent,
     ServiceSettings, Setting, SettingsError, TlsInput, defaults,
 };
 use mqauth::lifetime::{self, Lifetime};
 use mqauth::pki::KeyAlgorithm;
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -110,6 +111,10 @@ pub(super) struct ServeArgs {
     /// Log lines as text or JSON
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// Serve GET /metrics (Prometheus) and /healthz over HTTP on ADDR, e.g. 127.0.0.1:9464
+    /// (only there; bound before the service connects)
+    #[arg(long, value_name = "ADDR")]
+    metrics: Option<SocketAddr>,
 }
 
 fn broker(given: Option<&str>) -> Result<Option<BrokerAddress>, CliError> {
@@ -214,8 +219,109 @@ pub(super) fn run(a: ServeArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let passphrase = a.passphrase.read(ui)?;
     let format = a.log_format;
     let log: enroll::Log = Arc::new(move |event| log_line(format, &event));
-    enroll::serve(settings, passphrase, log).map_err(|e| service_error(e, a.manifest.is_none()))?;
+    // Bound now, so that a port in use is one line at start, not a surprise after connecting.
+    let monitor = a.metrics.map(Monitor::bind).transpose()?;
+    enroll::serve(settings, passphrase, log, monitor)
+        .map_err(|e| service_error(e, a.manifest.is_none()))?;
     Ok(ExitStatus::Success)
+}
+
+/// `enroll serve ARGS` as a systemd unit runs it (`generate systemd-unit enroll`): the
+/// arguments checked as the command checks them, then run from the current directory, as the
+/// unit's `User`/`Group`, writing only the PKI (and, with -m, the fleet directory; with
+/// --bootstrap once, the psk_file's directory).
+pub(crate) fn systemd_unit(
+    args: &[String],
+    user: String,
+    group: String,
+) -> Result<enroll::SystemdUnit, CliError> {
+    #[derive(Debug, clap::Parser)]
+    #[command(name = "mqauth enroll serve", no_binary_name = true)]
+    struct Serve {
+        #[command(flatten)]
+        a: ServeArgs,
+    }
+    let usage = |what: String| CliError::Usage(format!("the enroll serve arguments: {what}"));
+    let matches = Serve::command()
+        .try_get_matches_from(args)
+        .map_err(|e| usage(clap_message(&e.render().to_string())))?;
+    let serve = Serve::from_arg_matches(&matches).map_err(|e| usage(e.to_string()))?;
+    let a = serve.a;
+    broker(a.broker.as_deref())?;
+    let cwd = std::env::current_dir().map_err(|e| usage(format!("the current directory: {e}")))?;
+    let absolute = |p: &Path| normal(&cwd.join(p));
+    let mut words: Vec<String> = ["enroll", "serve"].map(String::from).to_vec();
+    words.extend(args.iter().cloned());
+    // The unit does not have this shell's environment: what came from it is written out.
+    let from_env =
+        |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::EnvVariable);
+    if from_env("dir") {
+        words.extend([
+            "--pki".to_string(),
+            a.pki.dir.to_string_lossy().into_owned(),
+        ]);
+    }
+    if let (true, Some(file)) = (from_env("passphrase_file"), &a.passphrase.passphrase_file) {
+        words.extend([
+            "--passphrase-file".to_string(),
+            file.to_string_lossy().into_owned(),
+        ]);
+    }
+    let mut read_write = Vec::new();
+    match &a.manifest {
+        Some(manifest) => {
+            let manifest = crate::cli::fleet::ManifestArgs {
+                manifest: manifest.clone(),
+                example: false,
+            };
+            read_write.push(absolute(&manifest.fleet_dir(a.fleet_dir.as_deref())));
+        }
+        None => {
+            read_write.push(absolute(&a.pki.dir));
+            if let (Some(file), Bootstrap::Once) = (&a.bootstrap_psk_file, a.bootstrap) {
+                let file = absolute(file);
+                if let Some(dir) = file.parent() {
+                    read_write.push(dir.to_path_buf());
+                }
+            }
+        }
+    }
+    read_write.dedup();
+    Ok(enroll::SystemdUnit {
+        exec: std::env::current_exe()
+            .map_err(|e| usage(format!("the path of this program: {e}")))?,
+        args: words,
+        user,
+        group,
+        working_directory: cwd,
+        read_write,
+    })
+}
+
+/// `path` without `.` and `..` (systemd refuses paths that hold them).
+fn normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A clap error's message on one line: its first paragraph, without `error: ` (the usage and
+/// help lines after it are for the command line, not for these arguments).
+fn clap_message(text: &str) -> String {
+    let text = text.strip_prefix("error: ").unwrap_or(text);
+    text.lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// RFC 3339 in UTC, to the millisecond.
