@@ -433,7 +433,10 @@ mod tests {
         assert!(certificate.starts_with("-----BEGIN CERTIFICATE-----"));
         assert!(chain.starts_with("-----BEGIN CERTIFICATE-----"));
         assert!(*new);
-        assert!(matches!(&outcomes[1].answer.verdict, Verdict::Issued { new: false, .. }));
+        assert!(matches!(
+            &outcomes[1].answer.verdict,
+            Verdict::Issued { new: false, .. }
+        ));
     }
 
     #[test]
