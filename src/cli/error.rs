@@ -19,6 +19,8 @@ pub enum CliError {
     #[error(transparent)]
     Enroll(#[from] mqauth::enroll::EnrollError),
     #[error(transparent)]
+    Device(#[from] mqauth::enroll::device::DeviceError),
+    #[error(transparent)]
     File(#[from] mqauth::atomic::FileError),
     #[error(transparent)]
     Export(#[from] mqauth::export::ExportError),

@@ -5,9 +5,11 @@
 //! `settings` resolves what the service runs with (from a manifest or from flags), `service`
 //! is its event loop, `link` its MQTT connection, `answer` decides each request against the
 //! PKI, `batch` splits what arrived together, `retire` removes used bootstrap identities.
+//! `device` is the other side: the reference device (`enroll device`).
 
 mod answer;
 mod batch;
+pub mod device;
 mod error;
 mod link;
 mod policy;
