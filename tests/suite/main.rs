@@ -24,6 +24,9 @@ mod crash;
 mod device_export;
 // `--stack` rules shown with the real device TLS libraries (mbedTLS, wolfSSL).
 mod device_stacks;
+// `enroll device`, the reference device, against a real Mosquitto and `enroll serve`: PSK
+// enrollment, mTLS renewal, a wrong PSK, a rejection, silence, the files it writes.
+mod enroll_device;
 // Enrollment set up by a fleet manifest (`fleet apply`, `enroll serve -m`) on a real Mosquitto.
 mod enroll_fleet;
 // `enroll serve` set up by flags on a real Mosquitto: enroll, renew, ACL, the policy's
