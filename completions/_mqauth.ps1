@@ -658,6 +658,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI')
+            [CompletionResult]::new('device', 'device', [CompletionResultType]::ParameterValue, 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -696,12 +697,38 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mqauth;enroll;device' {
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'The broker, HOST:PORT: its TLS-PSK listener with --psk-file, its mutual-TLS one with --cert/--key')
+            [CompletionResult]::new('--psk-file', '--psk-file', [CompletionResultType]::ParameterName, 'Bootstrap PSK: a Mosquitto psk_file holding the line ID:HEXKEY (first certificate)')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'The device''s current certificate (PEM, may hold its chain), to renew over mutual TLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key of --cert (unencrypted PKCS#8 PEM)')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'The CA the certificate received must chain to; with --cert, also the broker''s trust anchor')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Topic prefix of the protocol')
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Type of the new key')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where ID.crt and ID.key are written')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the whole exchange may take, connecting included (e.g. 30s, 2m)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
+            [CompletionResult]::new('--renew', '--renew', [CompletionResultType]::ParameterName, 'Renew (publish on PREFIX/ID/renew); implied by --cert/--key, which it requires')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite ID.crt and ID.key')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mqauth;enroll;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI')
+            [CompletionResult]::new('device', 'device', [CompletionResultType]::ParameterValue, 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'mqauth;enroll;help;serve' {
+            break
+        }
+        'mqauth;enroll;help;device' {
             break
         }
         'mqauth;enroll;help;help' {
@@ -966,9 +993,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         }
         'mqauth;help;enroll' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI')
+            [CompletionResult]::new('device', 'device', [CompletionResultType]::ParameterValue, 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written')
             break
         }
         'mqauth;help;enroll;serve' {
+            break
+        }
+        'mqauth;help;enroll;device' {
             break
         }
         'mqauth;help;audit' {

@@ -82,11 +82,17 @@ _mqauth() {
             mqauth__subcmd__broker__subcmd__help,snippet)
                 cmd="mqauth__subcmd__broker__subcmd__help__subcmd__snippet"
                 ;;
+            mqauth__subcmd__enroll,device)
+                cmd="mqauth__subcmd__enroll__subcmd__device"
+                ;;
             mqauth__subcmd__enroll,help)
                 cmd="mqauth__subcmd__enroll__subcmd__help"
                 ;;
             mqauth__subcmd__enroll,serve)
                 cmd="mqauth__subcmd__enroll__subcmd__serve"
+                ;;
+            mqauth__subcmd__enroll__subcmd__help,device)
+                cmd="mqauth__subcmd__enroll__subcmd__help__subcmd__device"
                 ;;
             mqauth__subcmd__enroll__subcmd__help,help)
                 cmd="mqauth__subcmd__enroll__subcmd__help__subcmd__help"
@@ -201,6 +207,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help__subcmd__broker,snippet)
                 cmd="mqauth__subcmd__help__subcmd__broker__subcmd__snippet"
+                ;;
+            mqauth__subcmd__help__subcmd__enroll,device)
+                cmd="mqauth__subcmd__help__subcmd__enroll__subcmd__device"
                 ;;
             mqauth__subcmd__help__subcmd__enroll,serve)
                 cmd="mqauth__subcmd__help__subcmd__enroll__subcmd__serve"
@@ -742,7 +751,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__enroll)
-            opts="-q -h -V --quiet --color --lock-timeout --help --version serve help"
+            opts="-q -h -V --quiet --color --lock-timeout --help --version serve device help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -763,9 +772,81 @@ _mqauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mqauth__subcmd__enroll__subcmd__help)
-            opts="serve help"
+        mqauth__subcmd__enroll__subcmd__device)
+            opts="-q -h -V --broker --psk-file --cert --key --renew --cafile --prefix --key-type --out --timeout --force --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cafile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-type)
+                    COMPREPLY=($(compgen -W "p256 p384" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__enroll__subcmd__help)
+            opts="serve device help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__enroll__subcmd__help__subcmd__device)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1574,8 +1655,22 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__enroll)
-            opts="serve"
+            opts="serve device"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__enroll__subcmd__device)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -599,6 +599,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand serve 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI'
+            cand device 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;enroll;serve'= {
@@ -635,11 +636,35 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mqauth;enroll;device'= {
+            cand --broker 'The broker, HOST:PORT: its TLS-PSK listener with --psk-file, its mutual-TLS one with --cert/--key'
+            cand --psk-file 'Bootstrap PSK: a Mosquitto psk_file holding the line ID:HEXKEY (first certificate)'
+            cand --cert 'The device''s current certificate (PEM, may hold its chain), to renew over mutual TLS'
+            cand --key 'The key of --cert (unencrypted PKCS#8 PEM)'
+            cand --cafile 'The CA the certificate received must chain to; with --cert, also the broker''s trust anchor'
+            cand --prefix 'Topic prefix of the protocol'
+            cand --key-type 'Type of the new key'
+            cand --out 'Where ID.crt and ID.key are written'
+            cand --timeout 'How long the whole exchange may take, connecting included (e.g. 30s, 2m)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand --renew 'Renew (publish on PREFIX/ID/renew); implied by --cert/--key, which it requires'
+            cand --force 'Overwrite ID.crt and ID.key'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqauth;enroll;help'= {
             cand serve 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI'
+            cand device 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;enroll;help;serve'= {
+        }
+        &'mqauth;enroll;help;device'= {
         }
         &'mqauth;enroll;help;help'= {
         }
@@ -859,8 +884,11 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         }
         &'mqauth;help;enroll'= {
             cand serve 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI'
+            cand device 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written'
         }
         &'mqauth;help;enroll;serve'= {
+        }
+        &'mqauth;help;enroll;device'= {
         }
         &'mqauth;help;audit'= {
         }

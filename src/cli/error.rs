@@ -21,6 +21,8 @@ pub enum CliError {
     Inspect(#[from] InspectError),
     #[error(transparent)]
     Enroll(#[from] mqauth::enroll::EnrollError),
+    #[error(transparent)]
+    Device(#[from] mqauth::enroll::device::DeviceError),
     #[error("{}", super::flag_hints::file(.0))]
     File(#[from] mqauth::atomic::FileError),
     #[error("{}", super::flag_hints::export(.0))]

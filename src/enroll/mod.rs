@@ -7,9 +7,11 @@
 //! PKI, `batch` splits what arrived together, `retire` removes used bootstrap identities.
 //! `monitor` serves `/metrics` (`metrics`) and `/healthz` (`health`) over a small HTTP
 //! responder (`http`); `systemd` writes a hardened unit for the service.
+//! `device` is the other side: the reference device (`enroll device`).
 
 mod answer;
 mod batch;
+pub mod device;
 mod error;
 mod health;
 mod http;

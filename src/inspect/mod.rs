@@ -24,6 +24,6 @@ pub use scan::{FileNote, InspectOptions, Inspection, Row, inspect};
 pub use source::{Contents, Input, collect_inputs, decode};
 pub use verify::{
     DEFAULT_MAX_DEPTH, Failure, PkiTrust, Purpose, Verdict, VerifyOptions, load_certificates,
-    verify_file, verify_files,
+    verify_der, verify_file, verify_files,
 };
 pub use verify_error::{CaProblem, ExtensionProblem, VerifyError};

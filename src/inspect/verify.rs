@@ -339,7 +339,29 @@ fn verify_with(
     memo: &SignatureMemo,
 ) -> Result<Verdict, InspectError> {
     let ders = load_certificates(file)?;
-    let leaf_der = &ders[0];
+    verify_leaf(file, &ders[0], trust, opts, memo)
+}
+
+/// Verifies a certificate held in memory (DER) as [`verify_file`] does; `label` names it in
+/// the verdict and in errors (the enrollment device checks an answer before writing it).
+pub fn verify_der(
+    label: &Path,
+    leaf_der: &[u8],
+    anchors: &[Vec<u8>],
+    untrusted: &[Vec<u8>],
+    opts: &VerifyOptions,
+) -> Result<Verdict, InspectError> {
+    let trust = Trust::parse(anchors, untrusted);
+    verify_leaf(label, leaf_der, &trust, opts, &SignatureMemo::default())
+}
+
+fn verify_leaf(
+    file: &Path,
+    leaf_der: &[u8],
+    trust: &Trust<'_>,
+    opts: &VerifyOptions,
+    memo: &SignatureMemo,
+) -> Result<Verdict, InspectError> {
     let leaf = Cert::parse(leaf_der, false).ok_or_else(|| InspectError::Certificates {
         path: file.to_path_buf(),
         message: "not a valid certificate".into(),

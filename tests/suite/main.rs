@@ -27,6 +27,9 @@ mod device_stacks;
 // `enroll serve` as a daemon: `--metrics` (/metrics, /healthz) on a real Mosquitto, and the
 // systemd unit `generate systemd-unit enroll` writes, checked by `systemd-analyze verify`.
 mod enroll_daemon;
+// `enroll device`, the reference device, against a real Mosquitto and `enroll serve`: PSK
+// enrollment, mTLS renewal, a wrong PSK, a rejection, silence, the files it writes.
+mod enroll_device;
 // Enrollment set up by a fleet manifest (`fleet apply`, `enroll serve -m`) on a real Mosquitto.
 mod enroll_fleet;
 // `enroll serve` set up by flags on a real Mosquitto: enroll, renew, ACL, the policy's

@@ -1,5 +1,6 @@
 //! `mqauth enroll`: certificates for devices over the fleet's own MQTT broker.
 
+mod device;
 mod serve;
 
 pub(crate) use serve::systemd_unit;
@@ -11,7 +12,8 @@ use clap::{Args, Subcommand};
 #[command(after_help = "Examples:\n  \
     mqauth enroll serve --broker 127.0.0.1:8883 --cafile pki/ca.crt \\\n      \
     --cert pki/issued/enroll-service.crt --key pki/private/enroll-service.key \\\n      \
-    --bootstrap-psk-file bootstrap.psk")]
+    --bootstrap-psk-file bootstrap.psk\n  \
+    mqauth enroll device dev1 --broker 127.0.0.1:8884 --psk-file dev1.psk --cafile pki/ca.crt")]
 pub struct EnrollArgs {
     #[command(subcommand)]
     verb: EnrollVerb,
@@ -21,10 +23,14 @@ pub struct EnrollArgs {
 enum EnrollVerb {
     /// Answer enrollment and renewal requests (CSRs over MQTT) with the fleet's PKI
     Serve(serve::ServeArgs),
+    /// The reference device: a new key, its CSR over MQTT (bootstrap PSK or current
+    /// certificate), the certificate checked and written
+    Device(device::DeviceArgs),
 }
 
 pub fn run(args: EnrollArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     match args.verb {
         EnrollVerb::Serve(a) => serve::run(a, ui),
+        EnrollVerb::Device(a) => device::run(a, ui),
     }
 }
