@@ -239,6 +239,40 @@ fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
     assert!(String::from_utf8_lossy(&plan.stderr).contains("nothing to do"));
 }
 
+#[test]
+fn a_rendered_broker_refuses_an_oversized_request_and_audits_clean() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let mut site = Site::new();
+    let d = site.dir();
+    let conf = d.join("brokers/broker1/mosquitto.conf");
+    let text = fs::read_to_string(&conf).expect("conf");
+    assert!(text.contains("\nmax_packet_size 262144\n"), "{text}");
+    let audit = crate::common::run(&d, format!("audit --config {}", conf.display()));
+    assert_eq!(
+        audit.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&audit.stderr)
+    );
+    site.start();
+    let boot = site.bootstrap("meter-1");
+    fs::write(d.join("huge"), vec![b'A'; 2 * 1024 * 1024]).expect("write");
+    let out = std::process::Command::new(crate::common::tool_path("mosquitto_pub"))
+        .args(["-h", "127.0.0.1", "-p", &site.psk().to_string(), "-q", "1"])
+        .args(&boot.args)
+        .args(["-t", "mqauth/enroll/meter-1/csr", "-f"])
+        .arg(d.join("huge"))
+        .output()
+        .expect("mosquitto_pub");
+    assert!(!out.status.success(), "the broker takes no 2 MB packet");
+    // The device is answered once it sends what it should.
+    let csr = site.csr("m1", "meter-1");
+    let answer = site
+        .enroll(&boot, "meter-1", "meter-1", &csr, 15)
+        .expect("answer");
+    assert_eq!(answer["status"], "issued", "{answer}");
+}
+
 /// The same enrollment with the dynamic-security plugin instead of acl_files: the JSON
 /// `acl render --format dynsec` makes lets a device ask for its own certificate only, and the
 /// service answer.
