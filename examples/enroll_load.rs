@@ -6,6 +6,10 @@
 //! TEMPLATE names the devices (`load-{n}`); RATE is requests per second, 0 for as fast as the
 //! broker takes them. Prints one line: count, wall seconds, enrollments per second, p50 and p99
 //! latency in ms (publish to answer), and how many were not issued.
+//!
+//! A TEMPLATE without `{n}` is one device flooding: COUNT requests under that one name, at
+//! RATE, not waiting for answers (the service answers a flood once a minute); it prints how
+//! many the broker acknowledged.
 
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS, TlsConfiguration, Transport};
 use std::collections::HashMap;
@@ -46,6 +50,7 @@ async fn main() {
     };
     let count: usize = count.parse().expect("COUNT");
     let rate: f64 = rate.parse().expect("RATE");
+    let flood = !template.contains("{n}");
     let names: Vec<String> = (1..=count)
         .map(|n| template.replace("{n}", &n.to_string()))
         .collect();
@@ -118,6 +123,28 @@ async fn main() {
         })
     };
 
+    if flood {
+        let start = Instant::now();
+        let mut acknowledged = 0usize;
+        while acknowledged < count && start.elapsed() < Duration::from_secs(600) {
+            match tokio::time::timeout(Duration::from_secs(60), eventloop.poll()).await {
+                Ok(Ok(Event::Incoming(Packet::SubAck(_)))) => subscribed.notify_one(),
+                Ok(Ok(Event::Incoming(Packet::PubAck(_)))) => acknowledged += 1,
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => {
+                    eprintln!("connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(_) => break,
+            }
+        }
+        let _ = publisher.await;
+        println!(
+            "flood: {acknowledged} of {count} requests from {template} taken by the broker in {:.2} s",
+            start.elapsed().as_secs_f64()
+        );
+        return;
+    }
     let mut first: Option<Instant> = None;
     let deadline = Instant::now() + Duration::from_secs(600);
     while latencies.len() < count && Instant::now() < deadline {
