@@ -180,6 +180,8 @@ mod tests {
             superseded_by: None,
             fingerprint_sha256: None,
             key_held: false,
+            spki_sha256: None,
+            allowed_at: None,
         }
     }
 
@@ -199,11 +201,18 @@ mod tests {
             let e = entry(Serial::random(), start, 90);
             let after = policy.renew_after(&e);
             assert!(policy.renewal_due(&e, after), "inside the window");
-            assert!(after <= e.not_after - time::Duration::days(15), "first half");
+            assert!(
+                after <= e.not_after - time::Duration::days(15),
+                "first half"
+            );
             assert_eq!(after, policy.renew_after(&e), "fixed per certificate");
             seen.insert(after.unix_timestamp() / 3600);
         }
-        assert!(seen.len() > 100, "spread over the window: {} hours", seen.len());
+        assert!(
+            seen.len() > 100,
+            "spread over the window: {} hours",
+            seen.len()
+        );
     }
 
     #[test]
@@ -223,6 +232,10 @@ mod tests {
         let later = t + Duration::from_secs(61);
         assert_eq!(limit.check("d", later), Allow);
         assert_eq!(limit.check("d", later), Allow);
-        assert_eq!(limit.check("d", later), Refuse, "answered again in a new window");
+        assert_eq!(
+            limit.check("d", later),
+            Refuse,
+            "answered again in a new window"
+        );
     }
 }

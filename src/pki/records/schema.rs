@@ -39,8 +39,21 @@ CREATE INDEX certificates_by_name ON certificates (name, status);
 CREATE INDEX certificates_by_expiry ON certificates (status, not_after);
 ";
 
+/// Version 2: each certificate's public key (SHA-256 of its SubjectPublicKeyInfo), so that a
+/// CSR for the key of a revoked certificate is refused, indexed for that lookup; when an
+/// operator allowed a revoked certificate's device to enroll again; and whether the keys of
+/// the rows already there were read from their certificate files (`keys_recorded`: SQL
+/// cannot read the files, so the PKI does that at its next opening, once).
+const V2: &str = "
+ALTER TABLE certificates ADD COLUMN spki_sha256 TEXT;
+ALTER TABLE certificates ADD COLUMN allowed_at INTEGER;
+CREATE INDEX certificates_by_key ON certificates (spki_sha256);
+ALTER TABLE settings ADD COLUMN keys_recorded INTEGER NOT NULL DEFAULT 0
+    CHECK (keys_recorded IN (0, 1));
+";
+
 /// Every step, in order.
-pub(super) const STEPS: &[&str] = &[V1];
+pub(super) const STEPS: &[&str] = &[V1, V2];
 
 /// The version a database is at once every step ran.
 pub(super) const CURRENT: i64 = STEPS.len() as i64;
