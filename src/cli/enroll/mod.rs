@@ -1,5 +1,6 @@
 //! `mqauth enroll`: certificates for devices over the fleet's own MQTT broker.
 
+mod allow;
 mod serve;
 
 use super::{CliError, ExitStatus, Ui};
@@ -9,7 +10,8 @@ use clap::{Args, Subcommand};
 #[command(after_help = "Examples:\n  \
     mqauth enroll serve --broker 127.0.0.1:8883 --cafile pki/ca.crt \\\n      \
     --cert pki/issued/enroll-service.crt --key pki/private/enroll-service.key \\\n      \
-    --bootstrap-psk-file bootstrap.psk")]
+    --bootstrap-psk-file bootstrap.psk\n  \
+    mqauth enroll allow meter-01                 # after `mqauth pki revoke meter-01`")]
 pub struct EnrollArgs {
     #[command(subcommand)]
     verb: EnrollVerb,
@@ -19,10 +21,13 @@ pub struct EnrollArgs {
 enum EnrollVerb {
     /// Answer enrollment and renewal requests (CSRs over MQTT) with the fleet's PKI
     Serve(serve::ServeArgs),
+    /// Let devices whose certificate was revoked enroll again (with a new key)
+    Allow(allow::AllowArgs),
 }
 
 pub fn run(args: EnrollArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     match args.verb {
         EnrollVerb::Serve(a) => serve::run(a, ui),
+        EnrollVerb::Allow(a) => allow::run(a, ui),
     }
 }

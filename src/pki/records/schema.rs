@@ -104,4 +104,32 @@ mod tests {
             .unwrap();
         assert_eq!(upgrade(&mut conn).unwrap(), Err(CURRENT + 1));
     }
+
+    #[test]
+    fn a_version_1_database_gets_the_key_columns_and_owes_the_keys_of_its_rows() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(V1).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO settings (id, key_type, crl_number, root_crl_number) \
+             VALUES (1, 'p256', 0, 0)",
+            [],
+        )
+        .unwrap();
+        assert_eq!(upgrade(&mut conn).unwrap(), Ok(()));
+        let owed: i64 = conn
+            .query_row("SELECT keys_recorded FROM settings", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(owed, 0);
+        // The lookup of a revoked key is indexed, at a million certificates as at ten.
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM certificates \
+                 WHERE spki_sha256 = 'ab' AND status = 'revoked' LIMIT 1",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("certificates_by_key"), "{plan}");
+    }
 }
