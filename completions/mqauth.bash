@@ -82,11 +82,17 @@ _mqauth() {
             mqauth__subcmd__broker__subcmd__help,snippet)
                 cmd="mqauth__subcmd__broker__subcmd__help__subcmd__snippet"
                 ;;
+            mqauth__subcmd__enroll,allow)
+                cmd="mqauth__subcmd__enroll__subcmd__allow"
+                ;;
             mqauth__subcmd__enroll,help)
                 cmd="mqauth__subcmd__enroll__subcmd__help"
                 ;;
             mqauth__subcmd__enroll,serve)
                 cmd="mqauth__subcmd__enroll__subcmd__serve"
+                ;;
+            mqauth__subcmd__enroll__subcmd__help,allow)
+                cmd="mqauth__subcmd__enroll__subcmd__help__subcmd__allow"
                 ;;
             mqauth__subcmd__enroll__subcmd__help,help)
                 cmd="mqauth__subcmd__enroll__subcmd__help__subcmd__help"
@@ -180,6 +186,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help__subcmd__broker,snippet)
                 cmd="mqauth__subcmd__help__subcmd__broker__subcmd__snippet"
+                ;;
+            mqauth__subcmd__help__subcmd__enroll,allow)
+                cmd="mqauth__subcmd__help__subcmd__enroll__subcmd__allow"
                 ;;
             mqauth__subcmd__help__subcmd__enroll,serve)
                 cmd="mqauth__subcmd__help__subcmd__enroll__subcmd__serve"
@@ -715,7 +724,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__enroll)
-            opts="-q -h -V --quiet --color --lock-timeout --help --version serve help"
+            opts="-q -h -V --quiet --color --lock-timeout --help --version serve allow help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -736,9 +745,53 @@ _mqauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mqauth__subcmd__enroll__subcmd__help)
-            opts="serve help"
+        mqauth__subcmd__enroll__subcmd__allow)
+            opts="-q -h -V --dir --pki --despite-unknown-keys --json --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__enroll__subcmd__help)
+            opts="serve allow help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__enroll__subcmd__help__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1417,8 +1470,22 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__enroll)
-            opts="serve"
+            opts="serve allow"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__enroll__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -20,14 +20,15 @@ pub struct EnrollArgs {
 #[derive(Debug, Subcommand)]
 enum EnrollVerb {
     /// Answer enrollment and renewal requests (CSRs over MQTT) with the fleet's PKI
-    Serve(serve::ServeArgs),
+    // Boxed: its flags outweigh every other verb's, and the enum takes the largest size.
+    Serve(Box<serve::ServeArgs>),
     /// Let devices whose certificate was revoked enroll again (with a new key)
     Allow(allow::AllowArgs),
 }
 
 pub fn run(args: EnrollArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     match args.verb {
-        EnrollVerb::Serve(a) => serve::run(a, ui),
+        EnrollVerb::Serve(a) => serve::run(*a, ui),
         EnrollVerb::Allow(a) => allow::run(a, ui),
     }
 }
