@@ -4,7 +4,7 @@ use crate::cli::args::PkiDirArg;
 use crate::cli::output::print_json;
 use crate::cli::{CliError, ExitStatus, Ui};
 use clap::Args;
-use mqauth::pki::{self, Allowance, Pki, PkiError};
+use mqauth::pki::{self, Allowance, PkiError};
 use serde::Serialize;
 
 #[derive(Debug, Args)]
@@ -74,7 +74,7 @@ fn row(a: &Allowance) -> Row<'_> {
 }
 
 pub(super) fn run(a: AllowArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
-    let mut pki = Pki::open(&a.pki.dir)?;
+    let mut pki = crate::cli::pki::open_pki_at(&a.pki.dir, ui)?;
     let outcomes = match pki::allow_again(&mut pki, &a.devices, a.despite_unknown_keys) {
         Err(e @ PkiError::RevokedKeyUnknown { .. }) => {
             return Err(CliError::Refused(format!(
