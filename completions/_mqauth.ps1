@@ -659,6 +659,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI')
             [CompletionResult]::new('device', 'device', [CompletionResultType]::ParameterValue, 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Let devices whose certificate was revoked enroll again (with a new key)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -719,9 +720,25 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mqauth;enroll;allow' {
+            [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
+            [CompletionResult]::new('--despite-unknown-keys', '--despite-unknown-keys', [CompletionResultType]::ParameterName, 'Allow a device even though the key of one of its revoked certificates is unknown (it was recorded before mqauth kept keys, and its file was replaced since), so that a CSR for that key cannot be refused')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what was done for each device as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mqauth;enroll;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI')
             [CompletionResult]::new('device', 'device', [CompletionResultType]::ParameterValue, 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Let devices whose certificate was revoked enroll again (with a new key)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -729,6 +746,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;enroll;help;device' {
+            break
+        }
+        'mqauth;enroll;help;allow' {
             break
         }
         'mqauth;enroll;help;help' {
@@ -994,12 +1014,16 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;help;enroll' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI')
             [CompletionResult]::new('device', 'device', [CompletionResultType]::ParameterValue, 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Let devices whose certificate was revoked enroll again (with a new key)')
             break
         }
         'mqauth;help;enroll;serve' {
             break
         }
         'mqauth;help;enroll;device' {
+            break
+        }
+        'mqauth;help;enroll;allow' {
             break
         }
         'mqauth;help;audit' {

@@ -82,6 +82,9 @@ _mqauth() {
             mqauth__subcmd__broker__subcmd__help,snippet)
                 cmd="mqauth__subcmd__broker__subcmd__help__subcmd__snippet"
                 ;;
+            mqauth__subcmd__enroll,allow)
+                cmd="mqauth__subcmd__enroll__subcmd__allow"
+                ;;
             mqauth__subcmd__enroll,device)
                 cmd="mqauth__subcmd__enroll__subcmd__device"
                 ;;
@@ -90,6 +93,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__enroll,serve)
                 cmd="mqauth__subcmd__enroll__subcmd__serve"
+                ;;
+            mqauth__subcmd__enroll__subcmd__help,allow)
+                cmd="mqauth__subcmd__enroll__subcmd__help__subcmd__allow"
                 ;;
             mqauth__subcmd__enroll__subcmd__help,device)
                 cmd="mqauth__subcmd__enroll__subcmd__help__subcmd__device"
@@ -207,6 +213,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help__subcmd__broker,snippet)
                 cmd="mqauth__subcmd__help__subcmd__broker__subcmd__snippet"
+                ;;
+            mqauth__subcmd__help__subcmd__enroll,allow)
+                cmd="mqauth__subcmd__help__subcmd__enroll__subcmd__allow"
                 ;;
             mqauth__subcmd__help__subcmd__enroll,device)
                 cmd="mqauth__subcmd__help__subcmd__enroll__subcmd__device"
@@ -751,12 +760,42 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__enroll)
-            opts="-q -h -V --quiet --color --lock-timeout --help --version serve device help"
+            opts="-q -h -V --quiet --color --lock-timeout --help --version serve device allow help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__enroll__subcmd__allow)
+            opts="-q -h -V --dir --pki --despite-unknown-keys --json --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -831,8 +870,22 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__enroll__subcmd__help)
-            opts="serve device help"
+            opts="serve device allow help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__enroll__subcmd__help__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1655,8 +1708,22 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__enroll)
-            opts="serve device"
+            opts="serve device allow"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__enroll__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

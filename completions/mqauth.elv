@@ -600,6 +600,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --version 'Print version'
             cand serve 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI'
             cand device 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written'
+            cand allow 'Let devices whose certificate was revoked enroll again (with a new key)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;enroll;serve'= {
@@ -657,14 +658,31 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mqauth;enroll;allow'= {
+            cand --pki 'PKI directory'
+            cand --dir 'PKI directory'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand --despite-unknown-keys 'Allow a device even though the key of one of its revoked certificates is unknown (it was recorded before mqauth kept keys, and its file was replaced since), so that a CSR for that key cannot be refused'
+            cand --json 'Print what was done for each device as JSON'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqauth;enroll;help'= {
             cand serve 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI'
             cand device 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written'
+            cand allow 'Let devices whose certificate was revoked enroll again (with a new key)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;enroll;help;serve'= {
         }
         &'mqauth;enroll;help;device'= {
+        }
+        &'mqauth;enroll;help;allow'= {
         }
         &'mqauth;enroll;help;help'= {
         }
@@ -885,10 +903,13 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;enroll'= {
             cand serve 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet''s PKI'
             cand device 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written'
+            cand allow 'Let devices whose certificate was revoked enroll again (with a new key)'
         }
         &'mqauth;help;enroll;serve'= {
         }
         &'mqauth;help;enroll;device'= {
+        }
+        &'mqauth;help;enroll;allow'= {
         }
         &'mqauth;help;audit'= {
         }

@@ -476,16 +476,17 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_su
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "snippet" -d 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device allow help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device help" -s h -l help -d 'Print help'
-complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device help" -s V -l version -d 'Print version'
-complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device help" -f -a "serve" -d 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet\'s PKI'
-complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device help" -f -a "device" -d 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written'
-complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device allow help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device allow help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device allow help" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device allow help" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device allow help" -f -a "serve" -d 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet\'s PKI'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device allow help" -f -a "device" -d 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device allow help" -f -a "allow" -d 'Let devices whose certificate was revoked enroll again (with a new key)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and not __fish_seen_subcommand_from serve device allow help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l pki -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -s m -l manifest -d 'Fleet manifest: the settings come from its enroll: section and the fleet directory' -r -F
@@ -539,8 +540,19 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_su
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from device" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from device" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from device" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from allow" -l pki -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from allow" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from allow" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from allow" -l despite-unknown-keys -d 'Allow a device even though the key of one of its revoked certificates is unknown (it was recorded before mqauth kept keys, and its file was replaced since), so that a CSR for that key cannot be refused'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from allow" -l json -d 'Print what was done for each device as JSON'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from allow" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from allow" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from allow" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet\'s PKI'
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from help" -f -a "device" -d 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written'
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from help" -f -a "allow" -d 'Let devices whose certificate was revoked enroll again (with a new key)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand audit" -l config -d 'Mosquitto configuration file (repeatable)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand audit" -l min-severity -d 'Report only findings this severe or more' -r -f -a "note\t'everything'
@@ -665,6 +677,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subc
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "snippet" -d 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from enroll" -f -a "serve" -d 'Answer enrollment and renewal requests (CSRs over MQTT) with the fleet\'s PKI'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from enroll" -f -a "device" -d 'The reference device: a new key, its CSR over MQTT (bootstrap PSK or current certificate), the certificate checked and written'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from enroll" -f -a "allow" -d 'Let devices whose certificate was revoked enroll again (with a new key)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'One man page per command, into DIR'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'The completion script for SHELL, into DIR'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "systemd-unit" -d 'A hardened systemd unit for a service, on standard output'

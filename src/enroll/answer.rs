@@ -11,7 +11,7 @@ use super::batch;
 use super::policy::Policy;
 use super::protocol::{Answer, Ask, MAX_PAYLOAD, Rejection, Verdict};
 use crate::pki::{
-    self, CsrRequest, Entry, IssueOptions, Passphrase, Pki, PkiError, Profile, SigningCa,
+    self, CsrRequest, Entry, IssueOptions, Passphrase, Pki, PkiError, Profile, Records, SigningCa,
 };
 use std::path::Path;
 use time::OffsetDateTime;
@@ -158,13 +158,51 @@ enum Decision {
     Refuse(Outcome),
 }
 
+/// What the records say of a request's revocations, before anything else is decided.
+#[derive(Debug, Clone, Copy, Default)]
+struct Standing {
+    /// The CSR's key is that of a revoked certificate (any device's).
+    key_revoked: bool,
+    /// The device's newest certificate was revoked and no operator allowed it again.
+    device_revoked: bool,
+}
+
+impl Standing {
+    fn of(records: &dyn Records, device: &str, csr: &CsrRequest) -> Result<Standing, PkiError> {
+        Ok(Standing {
+            key_revoked: records.is_key_revoked(&pki::spki_sha256(&csr.spki_der))?,
+            device_revoked: records
+                .newest(device)?
+                .is_some_and(|e| pki::blocks_enrollment(&e)),
+        })
+    }
+}
+
 fn decide(
     ask: Ask,
     csr: &CsrRequest,
+    standing: Standing,
     current: Option<CurrentCert>,
     policy: &Policy,
     now: OffsetDateTime,
 ) -> Decision {
+    // Revocation is final: a revoked key never again, whoever asks (and the message says
+    // nothing of whose certificate it was); a revoked device until an operator allows it, with
+    // its bootstrap PSK kept or not.
+    if standing.key_revoked {
+        return Decision::Refuse(Outcome::rejected(
+            Rejection::RevokedKey,
+            "this key belongs to a revoked certificate and is never certified again: \
+             generate a new key",
+        ));
+    }
+    if standing.device_revoked {
+        return Decision::Refuse(Outcome::rejected(
+            Rejection::Revoked,
+            "this device's certificate was revoked: it enrolls again only once an operator \
+             allows it",
+        ));
+    }
     let Some(held) = current else {
         return match ask {
             Ask::Enroll => Decision::Issue,
@@ -284,12 +322,20 @@ fn answer_round(
     let mut answered = Vec::with_capacity(round.len());
     let mut to_issue: Vec<Pending<'_>> = Vec::new();
     for pending in round {
+        let standing = Standing::of(pki.records(), &pending.request.device, &pending.csr)?;
         let current = pki
             .records()
             .in_force(&pending.request.device)?
             .filter(|e| e.not_after > now)
             .and_then(|e| current_certificate(&pki, e));
-        match decide(pending.request.ask, &pending.csr, current, policy, now) {
+        match decide(
+            pending.request.ask,
+            &pending.csr,
+            standing,
+            current,
+            policy,
+            now,
+        ) {
             Decision::Send(CurrentCert { entry, pem, .. }) => {
                 let signing = match &ca {
                     Some(signing) => signing,
@@ -359,6 +405,33 @@ mod tests {
             .distinguished_name
             .push(rcgen::DnType::CommonName, cn);
         params.serialize_request(&key).expect("csr").der().to_vec()
+    }
+
+    fn csr_for(cn: &str, key: &rcgen::KeyPair) -> Vec<u8> {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, cn);
+        params.serialize_request(key).expect("csr").der().to_vec()
+    }
+
+    fn revoke(dir: &Path, name: &str, reason: pki::Reason) {
+        let mut pki = Pki::open(dir).expect("open");
+        let ca = SigningCa::issuing(&pki, None).expect("ca");
+        pki::revoke(
+            &mut pki,
+            &ca,
+            &[pki::RevokeTarget::Name(name.into())],
+            reason,
+            pki::DEFAULT_CRL_LIFETIME,
+        )
+        .expect("revoke");
+    }
+
+    fn allow(dir: &Path, name: &str) -> Vec<pki::Allowance> {
+        let mut pki = Pki::open(dir).expect("open");
+        pki::allow_again(&mut pki, &[name.to_string()], false).expect("allow")
     }
 
     fn code(device: &str, ask: Ask, payload: Vec<u8>) -> Option<&'static str> {
@@ -437,6 +510,76 @@ mod tests {
             &outcomes[1].answer.verdict,
             Verdict::Issued { new: false, .. }
         ));
+    }
+
+    #[test]
+    fn a_revoked_device_waits_for_an_operator_and_its_key_never_comes_back() {
+        let tmp = pki();
+        let dir = tmp.path().join("pki");
+        let mut policy = policy();
+        policy.enrollers = Some(["dev1".to_string(), "dev2".to_string()].into());
+        let old = KeyAlgorithm::P256.generate().expect("key");
+        let new = KeyAlgorithm::P256.generate().expect("key");
+        let ask = |device: &str, ask: Ask, key: &rcgen::KeyPair| {
+            let outcomes = answer_batch(
+                &dir,
+                None,
+                &policy,
+                &[request(device, ask, &csr_for(device, key))],
+            );
+            status(&outcomes[0])
+        };
+        assert_eq!(ask("dev1", Ask::Enroll, &old), ("issued", true));
+        revoke(&dir, "dev1", pki::Reason::KeyCompromise);
+
+        // The same key: refused forever, on either topic, and from any device.
+        assert_eq!(ask("dev1", Ask::Enroll, &old), ("revoked-key", false));
+        assert_eq!(ask("dev1", Ask::Renew, &old), ("revoked-key", false));
+        assert_eq!(ask("dev2", Ask::Enroll, &old), ("revoked-key", false));
+        // A new key: the device waits for an operator.
+        assert_eq!(ask("dev1", Ask::Enroll, &new), ("revoked", false));
+        assert_eq!(ask("dev1", Ask::Renew, &new), ("revoked", false));
+        // Another device is not held back by dev1's revocation.
+        assert_eq!(ask("dev2", Ask::Enroll, &new), ("issued", true));
+
+        let allowed = allow(&dir, "dev1");
+        assert!(matches!(&allowed[..], [pki::Allowance::Allowed { name, .. }] if name == "dev1"));
+        // dev2 holds `new` now (a key in force, not revoked): dev1 enrolls with a third one.
+        let third = KeyAlgorithm::P256.generate().expect("key");
+        assert_eq!(ask("dev1", Ask::Enroll, &old), ("revoked-key", false));
+        assert_eq!(ask("dev1", Ask::Enroll, &third), ("issued", true));
+        // Allowing twice changes nothing more.
+        assert!(matches!(
+            &allow(&dir, "dev1")[..],
+            [pki::Allowance::NotRevoked { .. }]
+        ));
+
+        // Revoked again (any reason): blocked again, the allowance was for the first one.
+        revoke(&dir, "dev1", pki::Reason::CessationOfOperation);
+        let fourth = KeyAlgorithm::P256.generate().expect("key");
+        assert_eq!(ask("dev1", Ask::Enroll, &fourth), ("revoked", false));
+        assert_eq!(ask("dev1", Ask::Enroll, &third), ("revoked-key", false));
+    }
+
+    #[test]
+    fn a_device_never_revoked_is_not_held_back() {
+        let tmp = pki();
+        let dir = tmp.path().join("pki");
+        let key = KeyAlgorithm::P256.generate().expect("key");
+        let outcomes = answer_batch(
+            &dir,
+            None,
+            &policy(),
+            &[request("dev1", Ask::Enroll, &csr_for("dev1", &key))],
+        );
+        assert_eq!(status(&outcomes[0]), ("issued", true));
+        let pki = Pki::open(&dir).expect("open");
+        let entry = pki.records().newest("dev1").expect("newest").expect("dev1");
+        assert_eq!(
+            entry.spki_sha256.as_deref(),
+            Some(pki::spki_sha256(&rcgen::PublicKeyData::subject_public_key_info(&key)).as_str())
+        );
+        assert!(!pki::blocks_enrollment(&entry));
     }
 
     #[test]

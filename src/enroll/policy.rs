@@ -180,6 +180,8 @@ mod tests {
             superseded_by: None,
             fingerprint_sha256: None,
             key_held: false,
+            spki_sha256: None,
+            allowed_at: None,
         }
     }
 

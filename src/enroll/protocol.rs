@@ -113,6 +113,12 @@ pub enum Rejection {
     AlreadyEnrolled,
     /// `/renew` from a device without a valid certificate.
     NotEnrolled,
+    /// The CSR's public key is that of a revoked certificate (any device's, any reason):
+    /// refused forever, whoever asks; the device must generate a new key.
+    RevokedKey,
+    /// The device's newest certificate was revoked, and no operator has allowed it to enroll
+    /// again (`mqauth enroll allow`).
+    Revoked,
     /// Too many requests from this device.
     RateLimited,
     /// The service could not issue (its PKI failed); the device should retry later.
@@ -143,6 +149,8 @@ impl Rejection {
             Rejection::UnknownDevice => "unknown-device",
             Rejection::AlreadyEnrolled => "already-enrolled",
             Rejection::NotEnrolled => "not-enrolled",
+            Rejection::RevokedKey => "revoked-key",
+            Rejection::Revoked => "revoked",
             Rejection::RateLimited => "rate-limited",
             Rejection::Internal => "internal-error",
         }

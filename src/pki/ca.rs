@@ -194,6 +194,8 @@ fn ca_entry(spec: &CertSpec<'_>, issuer_cn: &str, der: &[u8]) -> Entry {
         superseded_by: None,
         fingerprint_sha256: Some(fingerprint(der)),
         key_held: true,
+        spki_sha256: super::entry::spki_sha256_of_certificate(der),
+        allowed_at: None,
     }
 }
 

@@ -163,6 +163,20 @@ pub struct Entry {
     /// came in a CSR and stays on the device.
     #[serde(default)]
     pub key_held: bool,
+    /// SHA-256 of the certificate's SubjectPublicKeyInfo DER, lowercase hex: how a CSR for the
+    /// key of a revoked certificate is recognised. Unknown (None) for a certificate recorded
+    /// before mqauth kept it whose file was replaced or unreadable when the records were
+    /// brought up to date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spki_sha256: Option<String>,
+    /// Set on a revoked certificate when an operator allowed its device to enroll again
+    /// (`enroll allow`): the revocation no longer blocks the device (its key stays refused).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allowed_at: Option<OffsetDateTime>,
 }
 
 impl Entry {
@@ -185,6 +199,19 @@ impl Entry {
     pub fn days_left(&self, now: OffsetDateTime) -> i64 {
         crate::lifetime::days_until(now, self.not_after)
     }
+}
+
+/// SHA-256 of a public key's SubjectPublicKeyInfo DER, lowercase hex: the key's identity in
+/// the records, whatever certificate or CSR carries it.
+pub fn spki_sha256(spki_der: &[u8]) -> String {
+    fingerprint(spki_der)
+}
+
+/// The SHA-256 of the SubjectPublicKeyInfo of the certificate `der`, when it parses.
+pub fn spki_sha256_of_certificate(der: &[u8]) -> Option<String> {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let (_, cert) = X509Certificate::from_der(der).ok()?;
+    Some(spki_sha256(cert.public_key().raw))
 }
 
 /// SHA-256 of a certificate's DER, lowercase hex without colons.

@@ -59,6 +59,10 @@ pub enum PkiError {
     #[error("{name} has no unexpired certificate; nothing to revoke")]
     NothingToRevoke { name: String },
     #[error(
+        "{name}: the key of revoked certificate {} is unknown (recorded before mqauth kept keys, its file replaced since), so a CSR for it could not be refused", serials.iter().map(Serial::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    RevokedKeyUnknown { name: String, serials: Vec<Serial> },
+    #[error(
         "{name} has no certificate in force (all revoked or superseded); issue a new one instead"
     )]
     NothingToRenew { name: String },

@@ -1,7 +1,7 @@
 //! Issuing leaf certificates (brokers and clients), one or ten thousand at a time.
 
 use super::ca::{SigningCa, not_before, now};
-use super::entry::{Entry, Status, fingerprint};
+use super::entry::{Entry, Status, fingerprint, spki_sha256_of_certificate};
 use super::error::PkiError;
 use super::keys::{KeyAlgorithm, key_to_pem};
 use super::profile::{CertSpec, Profile, San};
@@ -171,6 +171,9 @@ fn issue_batch(
                 superseded_by: None,
                 fingerprint_sha256: Some(fingerprint(cert.der())),
                 key_held,
+                // From the certificate as signed: the key a later CSR is compared with.
+                spki_sha256: spki_sha256_of_certificate(cert.der()),
+                allowed_at: None,
             };
             Ok((entry, if keep_pem { pem } else { String::new() }))
         })

@@ -1,6 +1,7 @@
 //! The certificate authority: keys, profiles, issuance, CSRs, revocation, renewal, and the
 //! records of everything it issued.
 
+mod allow;
 mod ca;
 mod crl;
 mod csr;
@@ -19,6 +20,7 @@ mod revoke;
 mod serial;
 mod store;
 
+pub use allow::{Allowance, allow_again, blocked_devices, blocks_enrollment};
 pub use ca::{
     BACKDATE, CaNameError, DEFAULT_CA_NAME, InitOptions, SigningCa, check_ca_name, init,
     intermediate_name,
@@ -27,7 +29,10 @@ pub use crl::{
     CrlInfo, CrlSigner, DEFAULT_CRL_LIFETIME, next_update as crl_next_update, publish_crl,
 };
 pub use csr::{CsrRequest, parse_csr, read_csr};
-pub use entry::{Entry, Reason, Snapshot, State, Status, UnknownReason, fingerprint};
+pub use entry::{
+    Entry, Reason, Snapshot, State, Status, UnknownReason, fingerprint, spki_sha256,
+    spki_sha256_of_certificate,
+};
 pub use error::PkiError;
 pub use exposure::{Exposure, exposed_ca_secrets, exposure, exposure_of};
 pub use issue::{IssueOptions, LeafKey, LeafRequest, cut_short, issue, issue_with_pem};

@@ -42,12 +42,13 @@ impl Pki {
         require_pki(&layout)?;
         let lock = lock::lock_file(&layout.lock())?;
         let migration = migrate_legacy(&layout)?;
-        let records = records::open(&layout.db(), false)?;
+        let mut records = records::open(&layout.db(), false)?;
         let recovery = recover_batch(&layout, records.as_ref())?;
         if !records.initialised()? {
             // An init that was interrupted (and now undone): there is no PKI yet.
             return Err(missing(&layout, layout.db()));
         }
+        record_keys(&layout, records.as_mut())?;
         check_private_dir(&layout)?;
         begin_writing(&layout)?;
         Ok(Pki {
@@ -179,9 +180,15 @@ pub fn read_records(dir: &Path) -> Result<(Box<dyn Records>, Option<Migration>),
     } else {
         Pki::open(dir)?.migration.take()
     };
-    let records = records::open(&layout.db(), false)?;
+    let mut records = records::open(&layout.db(), false)?;
     if !records.initialised()? {
         return Err(missing(&layout, layout.db()));
+    }
+    if records.keys_to_record()?.is_some() {
+        // Reading the keys is a write: under the lock, as a writer does it.
+        drop(records);
+        drop(Pki::open(dir)?);
+        records = records::open(&layout.db(), false)?;
     }
     Ok((records, migration))
 }
@@ -192,9 +199,15 @@ pub fn snapshot(dir: &Path) -> Result<Snapshot, PkiError> {
     let layout = Layout::new(dir);
     require_pki(&layout)?;
     if layout.db().exists() {
-        let records = records::open(&layout.db(), false)?;
+        let mut records = records::open(&layout.db(), false)?;
         if !records.initialised()? {
             return Err(missing(&layout, layout.db()));
+        }
+        if records.keys_to_record()?.is_some() {
+            // Reading the keys is a write: under the lock, as a writer does it.
+            drop(records);
+            drop(Pki::open(dir)?);
+            records = records::open(&layout.db(), false)?;
         }
         return Ok(records.snapshot()?);
     }
@@ -332,6 +345,40 @@ fn complete_legacy_entry(layout: &Layout, e: &mut super::entry::Entry) {
     {
         e.fingerprint_sha256 = Some(super::entry::fingerprint(der));
     }
+}
+
+/// Records the public keys of the certificates recorded before mqauth kept them (schema
+/// version 2), once, from their files: a file that still holds that certificate (same serial)
+/// gives its key. One whose file was replaced since (by a renewal or a re-issue under the same
+/// name) or cannot be read keeps an unknown key; a revoked certificate with an unknown key
+/// keeps its device from being allowed to enroll again without saying so explicitly
+/// (`allow::allow_again`), since a CSR for that key could not be recognised.
+fn record_keys(layout: &Layout, records: &mut dyn Records) -> Result<(), PkiError> {
+    use rayon::prelude::*;
+    let Some(unknown) = records.keys_to_record()? else {
+        return Ok(());
+    };
+    let found: Vec<(super::serial::Serial, String)> = unknown
+        .par_iter()
+        .filter_map(|e| key_in_file(layout, e).map(|key| (e.serial.clone(), key)))
+        .collect();
+    records.record_keys(&found)?;
+    Ok(())
+}
+
+/// The SHA-256 of the public key of `e`'s certificate, when its file still holds it.
+fn key_in_file(layout: &Layout, e: &super::entry::Entry) -> Option<String> {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let cert = match e.profile {
+        Profile::Root => layout.ca_cert(),
+        Profile::Intermediate => layout.intermediate_cert(),
+        _ => layout.leaf_cert(&e.name),
+    };
+    let text = input::read(&cert, Kind::Certificates).ok()?;
+    let der = pem::parse(&text).ok()?.into_contents();
+    let (_, parsed) = X509Certificate::from_der(&der).ok()?;
+    (super::serial::Serial::from_bytes(parsed.raw_serial()) == e.serial)
+        .then(|| super::entry::spki_sha256(parsed.public_key().raw))
 }
 
 /// Keys are written into `private/`: a link to somewhere else, a directory others can write

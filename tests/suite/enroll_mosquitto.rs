@@ -398,6 +398,68 @@ fn bootstrap_once_retires_the_factory_psk() {
 }
 
 #[test]
+fn revocation_is_final_until_allowed_and_the_revoked_key_forever() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let fleet = Fleet::new(&["meter-01"]);
+    let d = fleet.path();
+    // The bootstrap PSK is kept (the default): it still connects after the revocation.
+    let _service = fleet.serve();
+    let psk = fleet.psk("meter-01");
+    let old = fleet.csr("old", "meter-01");
+    let answer = fleet.ask("meter-01", &psk, "csr", &old).expect("answer");
+    fleet.keep("meter-01", &answer, "old");
+    ok(d, "-q pki revoke meter-01 --reason keyCompromise");
+
+    // The compromised key again, as the issue reported: refused, and for good.
+    let answer = fleet.ask("meter-01", &psk, "csr", &old).expect("answer");
+    assert_eq!(answer["code"], "revoked-key", "{answer}");
+    // A new key: the device waits for an operator, on /csr and /renew (the broker was not
+    // reloaded with a CRL, so the revoked certificate still connects).
+    let new = fleet.csr("new", "meter-01");
+    assert_eq!(
+        rejected_code(fleet.ask("meter-01", &psk, "csr", &new)),
+        "revoked"
+    );
+    let revoked_cert = fleet.cert_tls("meter-01");
+    assert_eq!(
+        rejected_code(fleet.ask("meter-01", &revoked_cert, "renew", &new)),
+        "revoked"
+    );
+
+    // Allowed again while the service runs: its next request sees it.
+    let out = ok(d, "enroll allow meter-01 --json");
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(rows[0]["device"], "meter-01", "{rows}");
+    assert_eq!(rows[0]["status"], "allowed", "{rows}");
+    assert_eq!(rows[0]["reason"], "keyCompromise", "{rows}");
+    let answer = fleet.ask("meter-01", &psk, "csr", &new).expect("answer");
+    assert_eq!(answer["status"], "issued", "{answer}");
+    assert_eq!(answer["new"], true, "{answer}");
+    fleet.keep("meter-01", &answer, "new");
+    let out = publish(
+        fleet.tls_port,
+        &fleet.cert_tls("meter-01"),
+        "devices/meter-01/state",
+        "up",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The old key never comes back, allowed or not.
+    assert_eq!(
+        rejected_code(fleet.ask("meter-01", &psk, "csr", &old)),
+        "revoked-key"
+    );
+    let log = fleet.log_text();
+    assert!(
+        log.contains("revoked-key") && log.contains("\"revoked\""),
+        "{log}"
+    );
+}
+
+#[test]
 fn the_cli_and_the_service_write_to_one_pki_at_once() {
     requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
     let devices: Vec<String> = (1..=5).map(|i| format!("dev{i}")).collect();

@@ -1,7 +1,7 @@
 //! The records in SQLite: migrating a PKI made by an earlier mqauth, concurrent writers, and
 //! what people ask of the records (`pki list NAME|GLOB`).
 
-use crate::common::{mqauth, ok, records, run};
+use crate::common::{fails, mqauth, ok, records, run};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -186,4 +186,79 @@ fn list_finds_a_devices_certificates_by_name_or_pattern() {
     assert!(names("pki list nobody --json").is_empty());
     let table = ok(d, "pki list sensor-0002");
     assert!(String::from_utf8_lossy(&table.stdout).contains("sensor-0002"));
+}
+
+/// Takes the PKI's database back to schema version 1 (before public keys and allowances were
+/// recorded), as an mqauth of that version left it.
+fn back_to_schema_1(pki: &Path) {
+    let conn = rusqlite::Connection::open(pki.join("pki.db")).unwrap();
+    conn.execute_batch(
+        "DROP INDEX certificates_by_key;
+         ALTER TABLE certificates DROP COLUMN spki_sha256;
+         ALTER TABLE certificates DROP COLUMN allowed_at;
+         ALTER TABLE settings DROP COLUMN keys_recorded;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_pki_of_schema_1_gets_its_keys_from_the_certificate_files() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let pki = d.join("pki");
+    ok(d, "-q pki init");
+    ok(d, "-q pki client d1 d2 d3");
+    ok(d, "-q pki revoke d2 --reason keyCompromise");
+    // d3's first certificate is revoked, then its file is replaced by a new one, revoked too:
+    // the first one's key cannot be read back any more.
+    ok(d, "-q pki revoke d3");
+    ok(d, "-q pki client d3 --force");
+    ok(d, "-q pki revoke d3 --reason keyCompromise");
+    back_to_schema_1(&pki);
+
+    // The first command that reads the records brings them up to date.
+    ok(d, "pki list --json");
+    let conn = rusqlite::Connection::open(pki.join("pki.db")).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    let all = records(&pki);
+    let certs = all["certificates"].as_array().unwrap();
+    let key_of_file = |name: &str| {
+        let pem = fs::read(pki.join(format!("issued/{name}.crt"))).unwrap();
+        let der = pem::parse(pem).unwrap().into_contents();
+        mqauth::pki::spki_sha256_of_certificate(&der).unwrap()
+    };
+    let of = |name: &str| -> Vec<&serde_json::Value> {
+        certs.iter().filter(|c| c["name"] == name).collect()
+    };
+    assert_eq!(of("d1")[0]["spki_sha256"], key_of_file("d1"));
+    assert_eq!(of("d2")[0]["spki_sha256"], key_of_file("d2"));
+    assert!(of("d3")[0]["spki_sha256"].is_null(), "{:?}", of("d3"));
+    assert_eq!(of("d3")[1]["spki_sha256"], key_of_file("d3"));
+    assert!(
+        certs
+            .iter()
+            .filter(|c| c["profile"] != "client")
+            .all(|c| c["spki_sha256"].is_string())
+    );
+
+    // d2's key is known: it may be allowed again. d3's first key is not: allowing d3 must be
+    // said explicitly, since a CSR for that key could not be refused.
+    ok(d, "-q enroll allow d2");
+    let refused = fails(d, "enroll allow d3");
+    assert!(refused.contains("is unknown"), "{refused}");
+    assert!(refused.contains("--despite-unknown-keys"), "{refused}");
+    ok(d, "-q enroll allow d3 --despite-unknown-keys");
+    let all = records(&pki);
+    let allowed: Vec<&str> = all["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["allowed_at"].is_string())
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(allowed, ["d2", "d3"]);
 }

@@ -128,7 +128,12 @@ fn planned_key(common: &PkiCommon, given: Option<KeyAlgorithm>) -> Result<KeyAlg
 /// Opens the PKI for changes, and says what opening it found: an interrupted run finished or
 /// undone, secrets that others can read.
 fn open_pki(common: &PkiCommon, ui: &Ui) -> Result<Pki, CliError> {
-    let pki = Pki::open(common.dir())?;
+    open_pki_at(common.dir(), ui)
+}
+
+/// [`open_pki`] for a command outside `pki` that changes the PKI at `dir` (`enroll allow`).
+pub(super) fn open_pki_at(dir: &std::path::Path, ui: &Ui) -> Result<Pki, CliError> {
+    let pki = Pki::open(dir)?;
     if let Some(m) = pki.migration() {
         note_migration(m, ui);
     }

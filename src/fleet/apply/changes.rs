@@ -246,7 +246,27 @@ fn psk_identities(
         .enroll
         .as_ref()
         .is_some_and(|e| e.bootstrap == crate::fleet::Bootstrap::Once);
+    // A device whose certificate was revoked gets no new bootstrap key, as the service refuses
+    // it a certificate, until an operator allows it again.
+    let blocked = crate::pki::blocked_devices(&in_force.index.certificates);
     for d in fleet.devices_with(Auth::Psk) {
+        if fleet.enrolls(d) && blocked.contains_key(d.id.as_str()) {
+            c.steps.push(Step {
+                kind: "psk",
+                name: d.id.clone(),
+                action: Action::Revoked,
+                detail: format!(
+                    "revoked: {}; `mqauth enroll allow {}` lets it enroll again",
+                    if stored.contains(d.id.as_str()) {
+                        "the enrollment service refuses it a certificate"
+                    } else {
+                        "no new bootstrap key, and no certificate from the enrollment service"
+                    },
+                    d.id
+                ),
+            });
+            continue;
+        }
         let enrolled =
             || fleet.enrolls(d) && in_force.get(&d.id).is_some_and(|e| !e.is_expired_at(now));
         let retired = once && enrolled();
@@ -360,6 +380,8 @@ mod tests {
             superseded_by: None,
             fingerprint_sha256: None,
             key_held: true,
+            spki_sha256: None,
+            allowed_at: None,
         }
     }
 
@@ -430,12 +452,59 @@ mod tests {
             ]
         );
         assert_eq!(c.orphan_certs, vec!["gone"]);
+        // Not an enrolling group: the PSK device is unaffected by revocations.
+        assert!(!c.steps.iter().any(|s| s.name == "g1"));
         let without_prune = changes(&fleet(), Path::new("pki"), &survey, now(), false);
         assert!(
             without_prune
                 .steps
                 .iter()
                 .any(|s| s.name == "gone" && s.action == Action::Orphaned)
+        );
+    }
+
+    #[test]
+    fn a_revoked_enrolling_device_gets_no_new_bootstrap_key_until_allowed() {
+        let manifest = MANIFEST.replace(
+            "  g: { auth: psk }\n",
+            "  g: { auth: psk }\n  m: { auth: mtls, enroll: true }\n",
+        ) + "  - { id: m1, group: m }\n  - { id: m2, group: m }\n  - { id: m3, group: m }\n  - { id: m4, group: m }\nenroll: { bootstrap: once }\n";
+        let fleet = crate::fleet::parse(&manifest, Path::new("f.yaml")).unwrap();
+        let mut allowed = entry("m2", Profile::Client, Status::Revoked, 300);
+        allowed.allowed_at = Some(now());
+        let mut index = Snapshot::new(KeyAlgorithm::P256);
+        index.certificates = vec![
+            entry("m1", Profile::Client, Status::Revoked, 300),
+            allowed,
+            entry("m3", Profile::Client, Status::Revoked, 300),
+        ];
+        // m3 still holds its bootstrap key (it was kept): it stays, the service refuses m3.
+        let survey = Survey {
+            index: Some(index),
+            psk: vec![("m3".into(), Zeroizing::new("00".repeat(32)))],
+            ..Survey::empty()
+        };
+        let c = changes(&fleet, Path::new("pki"), &survey, now(), false);
+        let psk: Vec<_> = kinds(&c)
+            .into_iter()
+            .filter(|(_, kind, _)| *kind == "psk")
+            .collect();
+        assert_eq!(
+            psk,
+            vec![
+                ("g1".into(), "psk", "create"),
+                ("m1".into(), "psk", "revoked"),
+                ("m2".into(), "psk", "create"),
+                ("m3".into(), "psk", "revoked"),
+                ("m4".into(), "psk", "create"),
+            ]
+        );
+        assert_eq!(c.psk_new, vec!["g1", "m2", "m4"]);
+        let m1 = c.steps.iter().find(|s| s.name == "m1").unwrap();
+        assert!(
+            m1.detail.contains("`mqauth enroll allow m1`"),
+            "{}",
+            m1.detail
         );
     }
 }

@@ -40,6 +40,8 @@ pub struct Change {
     /// (certificate, the one that replaced it).
     pub supersede: Vec<(Serial, Serial)>,
     pub revoke: Vec<(Serial, OffsetDateTime, Option<Reason>)>,
+    /// Revoked certificates whose device an operator allowed to enroll again, and when.
+    pub allow: Vec<(Serial, OffsetDateTime)>,
     /// New CRL numbers.
     pub crl_number: Option<u64>,
     pub root_crl_number: Option<u64>,
@@ -81,6 +83,19 @@ pub trait Records: std::fmt::Debug {
     ) -> Result<std::collections::HashMap<String, Entry>, RecordsError>;
     /// Every certificate of `name`, oldest first.
     fn by_name(&self, name: &str) -> Result<Vec<Entry>, RecordsError>;
+    /// The newest leaf certificate of `name`, whatever its status: the one that says whether
+    /// a revocation blocks the device.
+    fn newest(&self, name: &str) -> Result<Option<Entry>, RecordsError>;
+    /// Whether any revoked certificate (any name, any reason) is for the public key whose
+    /// SubjectPublicKeyInfo has this SHA-256 (lowercase hex). An indexed lookup.
+    fn is_key_revoked(&self, spki_sha256: &str) -> Result<bool, RecordsError>;
+    /// The certificates whose public key is not recorded, when their keys have not yet been
+    /// read from the certificate files (records made before keys were kept); `None` once
+    /// [`Records::record_keys`] has run.
+    fn keys_to_record(&self) -> Result<Option<Vec<Entry>>, RecordsError>;
+    /// Records the keys found for `keys` (serial, SPKI SHA-256) and that the files were read,
+    /// in one transaction: certificates left out keep an unknown key.
+    fn record_keys(&mut self, keys: &[(Serial, String)]) -> Result<(), RecordsError>;
     fn by_serial(&self, serial: &Serial) -> Result<Option<Entry>, RecordsError>;
     fn serial_taken(&self, serial: &Serial) -> Result<bool, RecordsError>;
     /// Leaf certificates in force that expire by `by` (or have), soonest first.

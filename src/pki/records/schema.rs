@@ -39,8 +39,21 @@ CREATE INDEX certificates_by_name ON certificates (name, status);
 CREATE INDEX certificates_by_expiry ON certificates (status, not_after);
 ";
 
+/// Version 2: each certificate's public key (SHA-256 of its SubjectPublicKeyInfo), so that a
+/// CSR for the key of a revoked certificate is refused, indexed for that lookup; when an
+/// operator allowed a revoked certificate's device to enroll again; and whether the keys of
+/// the rows already there were read from their certificate files (`keys_recorded`: SQL
+/// cannot read the files, so the PKI does that at its next opening, once).
+const V2: &str = "
+ALTER TABLE certificates ADD COLUMN spki_sha256 TEXT;
+ALTER TABLE certificates ADD COLUMN allowed_at INTEGER;
+CREATE INDEX certificates_by_key ON certificates (spki_sha256);
+ALTER TABLE settings ADD COLUMN keys_recorded INTEGER NOT NULL DEFAULT 0
+    CHECK (keys_recorded IN (0, 1));
+";
+
 /// Every step, in order.
-pub(super) const STEPS: &[&str] = &[V1];
+pub(super) const STEPS: &[&str] = &[V1, V2];
 
 /// The version a database is at once every step ran.
 pub(super) const CURRENT: i64 = STEPS.len() as i64;
@@ -90,5 +103,33 @@ mod tests {
         conn.pragma_update(None, "user_version", CURRENT + 1)
             .unwrap();
         assert_eq!(upgrade(&mut conn).unwrap(), Err(CURRENT + 1));
+    }
+
+    #[test]
+    fn a_version_1_database_gets_the_key_columns_and_owes_the_keys_of_its_rows() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(V1).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO settings (id, key_type, crl_number, root_crl_number) \
+             VALUES (1, 'p256', 0, 0)",
+            [],
+        )
+        .unwrap();
+        assert_eq!(upgrade(&mut conn).unwrap(), Ok(()));
+        let owed: i64 = conn
+            .query_row("SELECT keys_recorded FROM settings", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(owed, 0);
+        // The lookup of a revoked key is indexed, at a million certificates as at ten.
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM certificates \
+                 WHERE spki_sha256 = 'ab' AND status = 'revoked' LIMIT 1",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("certificates_by_key"), "{plan}");
     }
 }

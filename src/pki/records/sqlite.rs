@@ -28,7 +28,8 @@ impl std::fmt::Debug for SqliteRecords {
 }
 
 const COLUMNS: &str = "serial, name, profile, key_type, subject, issuer, sans, not_before, \
-    not_after, status, revoked_at, reason, fingerprint_sha256, key_held, superseded_by";
+    not_after, status, revoked_at, reason, fingerprint_sha256, key_held, superseded_by, \
+    spki_sha256, allowed_at";
 
 /// A row as SQLite gives it, before it is checked.
 struct Row {
@@ -47,6 +48,8 @@ struct Row {
     fingerprint: Option<String>,
     key_held: bool,
     superseded_by: Option<String>,
+    spki_sha256: Option<String>,
+    allowed_at: Option<i64>,
 }
 
 impl Row {
@@ -67,6 +70,8 @@ impl Row {
             fingerprint: r.get(12)?,
             key_held: r.get(13)?,
             superseded_by: r.get(14)?,
+            spki_sha256: r.get(15)?,
+            allowed_at: r.get(16)?,
         })
     }
 }
@@ -177,6 +182,11 @@ impl SqliteRecords {
             sans,
             fingerprint_sha256: row.fingerprint,
             key_held: row.key_held,
+            spki_sha256: row.spki_sha256,
+            allowed_at: match row.allowed_at {
+                Some(t) => Some(time_of(t).ok_or_else(|| bad("allowed_at", &t.to_string()))?),
+                None => None,
+            },
         })
     }
 
@@ -289,6 +299,69 @@ impl Records for SqliteRecords {
         self.entries(&sql, [name])
     }
 
+    fn newest(&self, name: &str) -> Result<Option<Entry>, RecordsError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM certificates WHERE name = ?1 \
+             AND profile IN ('broker', 'client') ORDER BY rowid DESC LIMIT 1"
+        );
+        Ok(self.entries(&sql, [name])?.pop())
+    }
+
+    fn is_key_revoked(&self, spki_sha256: &str) -> Result<bool, RecordsError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM certificates WHERE spki_sha256 = ?1 AND status = 'revoked' LIMIT 1",
+            )
+            .map_err(|e| self.db(e))?;
+        stmt.exists([spki_sha256]).map_err(|e| self.db(e))
+    }
+
+    fn keys_to_record(&self) -> Result<Option<Vec<Entry>>, RecordsError> {
+        // No settings yet: `pki init` has not committed, and what it commits has its keys.
+        let pending: Option<bool> = self
+            .conn
+            .query_row(
+                "SELECT keys_recorded = 0 FROM settings WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.db(e))?;
+        if pending != Some(true) {
+            return Ok(None);
+        }
+        let sql =
+            format!("SELECT {COLUMNS} FROM certificates WHERE spki_sha256 IS NULL ORDER BY rowid");
+        Ok(Some(self.entries(&sql, [])?))
+    }
+
+    fn record_keys(&mut self, keys: &[(Serial, String)]) -> Result<(), RecordsError> {
+        let path = self.path.clone();
+        let db = |source| RecordsError::Database {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db)?;
+        {
+            let mut set = tx
+                .prepare_cached(
+                    "UPDATE certificates SET spki_sha256 = ?2 \
+                     WHERE serial = ?1 AND spki_sha256 IS NULL",
+                )
+                .map_err(db)?;
+            for (serial, key) in keys {
+                set.execute(params![serial.to_string(), key]).map_err(db)?;
+            }
+        }
+        tx.execute("UPDATE settings SET keys_recorded = 1", [])
+            .map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
     fn by_serial(&self, serial: &Serial) -> Result<Option<Entry>, RecordsError> {
         let sql = format!("SELECT {COLUMNS} FROM certificates WHERE serial = ?1");
         Ok(self.entries(&sql, [serial.to_string()])?.pop())
@@ -375,7 +448,8 @@ impl Records for SqliteRecords {
             let mut insert = tx
                 .prepare_cached(&format!(
                     "INSERT INTO certificates ({COLUMNS}, batch) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
+                     ?16, ?17, ?18)"
                 ))
                 .map_err(db)?;
             for e in &change.insert {
@@ -396,6 +470,8 @@ impl Records for SqliteRecords {
                         e.fingerprint_sha256,
                         e.key_held,
                         e.superseded_by.as_ref().map(Serial::to_string),
+                        e.spki_sha256,
+                        e.allowed_at.map(|t| t.unix_timestamp()),
                         batch,
                     ])
                     .map_err(db)?;
@@ -424,6 +500,17 @@ impl Records for SqliteRecords {
                         at.unix_timestamp(),
                         reason.map(|r| r.id())
                     ])
+                    .map_err(db)?;
+            }
+            let mut allow = tx
+                .prepare_cached(
+                    "UPDATE certificates SET allowed_at = ?2 \
+                     WHERE serial = ?1 AND status = 'revoked'",
+                )
+                .map_err(db)?;
+            for (serial, at) in &change.allow {
+                allow
+                    .execute(params![serial.to_string(), at.unix_timestamp()])
                     .map_err(db)?;
             }
         }
