@@ -523,7 +523,7 @@ impl Session {
 
     /// The next packet, which the deadline may not cut short (the steps before the wait for
     /// the answer): running out of time there is a failed connection, not silence.
-    fn expect(&mut self, deadline: Instant, waiting_for: &str) -> Result<Packet, DeviceError> {
+    fn wait_for(&mut self, deadline: Instant, waiting_for: &str) -> Result<Packet, DeviceError> {
         self.next(deadline)?
             .ok_or_else(|| self.broken(format!("timed out waiting for the broker's {waiting_for}")))
     }
@@ -550,7 +550,7 @@ impl Session {
             None,
         ))?;
         loop {
-            match self.expect(deadline, "CONNACK")? {
+            match self.wait_for(deadline, "CONNACK")? {
                 Packet::ConnAck(ConnAck {
                     code: ConnectReturnCode::Success,
                     ..
@@ -576,7 +576,7 @@ impl Session {
             properties: None,
         }))?;
         loop {
-            if let Packet::SubAck(ack) = self.expect(deadline, "SUBACK")? {
+            if let Packet::SubAck(ack) = self.wait_for(deadline, "SUBACK")? {
                 if ack.pkid != SUBSCRIBE_PKID {
                     continue;
                 }
