@@ -16,6 +16,8 @@ mod enroll_fixture;
 mod audit_checks;
 // `broker snippet`, and `--group`: what a Mosquitto started as root may read.
 mod broker_files;
+// The command line where the docs meet it: `completions`, `man`, help, the example manifest.
+mod cli_docs;
 // One shape for the command line: exit codes, names, help texts, JSON conventions.
 mod cli_shape;
 // A crash (or `kill -9`) at any moment loses nothing: the next run finishes or undoes it.
