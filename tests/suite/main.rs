@@ -49,6 +49,8 @@ mod hardening;
 mod inspect;
 // x509-limbo through the library's verifier (opt-in: MQAUTH_LIMBO), and its harness.
 mod limbo;
+// The README's commands run as shown (`# needs: …` marks the rest); docs/ links resolve.
+mod readme;
 // The SQLite records: migrating older PKIs, concurrent writers, `pki list NAME|GLOB`.
 mod migration;
 // `mqauth verify` against `openssl verify` on crafted chains (name constraints, depth, …).
