@@ -141,3 +141,34 @@ fn the_version_is_the_one_the_docs_speak_of() {
     assert!(!version.starts_with("0.1."), "{version}");
     assert!(!version.starts_with("0.0."), "{version}");
 }
+
+/// `fleet apply --group` says so when the group cannot enter the fleet directory (a broker
+/// dropping to its own user would fail to open its files there).
+#[test]
+fn apply_with_group_warns_about_a_closed_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    if !crate::common::is_root() {
+        eprintln!("SKIP apply_with_group_warns_about_a_closed_directory: needs root for --group");
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    fs::set_permissions(d, fs::Permissions::from_mode(0o700)).unwrap();
+    let out = ok(
+        d,
+        "-q fleet apply --example --fleet-dir demo --group mosquitto",
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("group mosquitto cannot enter"), "{said}");
+    assert!(said.contains("(mode 0700)"), "{said}");
+    fs::set_permissions(d, fs::Permissions::from_mode(0o755)).unwrap();
+    let out = ok(
+        d,
+        "-q fleet apply --example --fleet-dir demo --group mosquitto",
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("cannot enter"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
