@@ -25,6 +25,9 @@ _mqauth() {
             mqauth,broker)
                 cmd="mqauth__subcmd__broker"
                 ;;
+            mqauth,completions)
+                cmd="mqauth__subcmd__completions"
+                ;;
             mqauth,enroll)
                 cmd="mqauth__subcmd__enroll"
                 ;;
@@ -42,6 +45,9 @@ _mqauth() {
                 ;;
             mqauth,inspect)
                 cmd="mqauth__subcmd__inspect"
+                ;;
+            mqauth,man)
+                cmd="mqauth__subcmd__man"
                 ;;
             mqauth,pki)
                 cmd="mqauth__subcmd__pki"
@@ -178,6 +184,9 @@ _mqauth() {
             mqauth__subcmd__help,broker)
                 cmd="mqauth__subcmd__help__subcmd__broker"
                 ;;
+            mqauth__subcmd__help,completions)
+                cmd="mqauth__subcmd__help__subcmd__completions"
+                ;;
             mqauth__subcmd__help,enroll)
                 cmd="mqauth__subcmd__help__subcmd__enroll"
                 ;;
@@ -195,6 +204,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help,inspect)
                 cmd="mqauth__subcmd__help__subcmd__inspect"
+                ;;
+            mqauth__subcmd__help,man)
+                cmd="mqauth__subcmd__help__subcmd__man"
                 ;;
             mqauth__subcmd__help,pki)
                 cmd="mqauth__subcmd__help__subcmd__pki"
@@ -380,7 +392,7 @@ _mqauth() {
 
     case "${cmd}" in
         mqauth)
-            opts="-q -h -V --quiet --color --lock-timeout --help --version pki psk inspect verify fleet acl broker enroll audit export generate help"
+            opts="-q -h -V --quiet --color --lock-timeout --help --version pki psk inspect verify fleet acl broker enroll audit export completions man generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,12 +656,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__broker__subcmd__render)
-            opts="-m -q -h -V --broker --fleet-dir --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --manifest --example --broker --fleet-dir --target --templates --path-base --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -670,14 +690,6 @@ _mqauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --manifest)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -694,7 +706,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__broker__subcmd__snippet)
-            opts="-m -q -h -V --dir --pki --broker --mtls-port --psk-file --psk-port --psk-hint --listen --out --force --manifest --example --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --dir --pki --broker --mtls-port --psk-file --psk-port --psk-hint --listen --out --force --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -736,14 +748,28 @@ _mqauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --manifest)
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
+                *)
+                    COMPREPLY=()
                     ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__completions)
+            opts="-q -h -V --quiet --color --lock-timeout --help --version bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1610,7 +1636,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help)
-            opts="pki psk inspect verify fleet acl broker enroll audit export generate help"
+            opts="pki psk inspect verify fleet acl broker enroll audit export completions man generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1696,6 +1722,20 @@ _mqauth() {
         mqauth__subcmd__help__subcmd__broker__subcmd__snippet)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1918,6 +1958,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2186,6 +2240,28 @@ _mqauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__man)
+            opts="-q -h -V --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

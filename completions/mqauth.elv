@@ -36,6 +36,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand enroll 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
             cand audit 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
             cand export 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin'
+            cand completions 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
+            cand man 'Write one man page per command into DIR'
             cand generate 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -522,11 +524,11 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;acl;help;help'= {
         }
         &'mqauth;broker'= {
-            cand -m 'Fleet manifest (YAML)'
-            cand --manifest 'Fleet manifest (YAML)'
+            cand -m 'Fleet manifest (YAML) for `broker render` [default: fleet.yaml]'
+            cand --manifest 'Fleet manifest (YAML) for `broker render` [default: fleet.yaml]'
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
-            cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+            cand --example '`broker render`: use the example manifest built into mqauth'
             cand -q 'Print no summary on stderr (errors and warnings are still printed)'
             cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
             cand -h 'Print help'
@@ -538,13 +540,13 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;broker;render'= {
+            cand -m 'Fleet manifest (YAML)'
+            cand --manifest 'Fleet manifest (YAML)'
             cand --broker 'Only this broker [default: all]'
             cand --fleet-dir 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest''s directory]'
             cand --target 'Broker software to render for'
             cand --templates 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)'
             cand --path-base 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine'
-            cand -m 'Fleet manifest (YAML)'
-            cand --manifest 'Fleet manifest (YAML)'
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
             cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
@@ -565,12 +567,9 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --psk-hint 'PSK hint the PSK listener sends [default: the broker''s name]'
             cand --listen 'Bind address of both listeners [default: all interfaces]'
             cand --out 'Write to this file instead of standard output'
-            cand -m 'Fleet manifest (YAML)'
-            cand --manifest 'Fleet manifest (YAML)'
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
             cand --force 'Replace --out when it exists'
-            cand --example 'Use the example manifest built into mqauth (the one `fleet init` writes)'
             cand -q 'Print no summary on stderr (errors and warnings are still printed)'
             cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
             cand -h 'Print help'
@@ -732,6 +731,26 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mqauth;completions'= {
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;man'= {
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqauth;generate'= {
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
@@ -826,6 +845,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand enroll 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
             cand audit 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
             cand export 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin'
+            cand completions 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
+            cand man 'Write one man page per command into DIR'
             cand generate 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -914,6 +935,10 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;audit'= {
         }
         &'mqauth;help;export'= {
+        }
+        &'mqauth;help;completions'= {
+        }
+        &'mqauth;help;man'= {
         }
         &'mqauth;help;generate'= {
             cand man 'One man page per command, into DIR'

@@ -41,6 +41,8 @@ complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "broker" -d 'Render co
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "enroll" -d 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "audit" -d 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "export" -d 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker\'s address and pin'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "man" -d 'Write one man page per command into DIR'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -l pki -l dir -d 'PKI directory' -r -F
@@ -428,25 +430,25 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from render" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "render" -d 'Render the fleet\'s authorization rules (least privilege, from the manifest)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -s m -l manifest -d 'Fleet manifest (YAML) for `broker render` [default: fleet.yaml]' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -l example -d '`broker render`: use the example manifest built into mqauth'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -s h -l help -d 'Print help'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -f -a "snippet" -d 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and not __fish_seen_subcommand_from render snippet help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l broker -d 'Only this broker [default: all]' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l fleet-dir -d 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest\'s directory]' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l target -d 'Broker software to render for' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
 emqx\t'EMQX 5: emqx.conf, file authorization acl.conf, PSK init file'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l templates -d 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l path-base -d 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine' -r -F
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -463,13 +465,11 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_su
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l psk-hint -d 'PSK hint the PSK listener sends [default: the broker\'s name]' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l listen -d 'Bind address of both listeners [default: all interfaces]' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l out -d 'Write to this file instead of standard output' -r -F
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l force -d 'Replace --out when it exists'
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l example -d 'Use the example manifest built into mqauth (the one `fleet init` writes)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s h -l help -d 'Print help'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s V -l version -d 'Print version'
@@ -606,6 +606,20 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l force -d 'Repla
 complete -c mqauth -n "__fish_mqauth_using_subcommand export" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand export" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand completions" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand completions" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand completions" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand man" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand man" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand man" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand man" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand man" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and not __fish_seen_subcommand_from man completions systemd-unit help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -644,18 +658,20 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'The completion script for SHELL, into DIR'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "systemd-unit" -d 'A hardened systemd unit for a service, on standard output'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "fleet" -d 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "enroll" -d 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "audit" -d 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "export" -d 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker\'s address and pin'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "fleet" -d 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "enroll" -d 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "audit" -d 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "export" -d 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker\'s address and pin'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "man" -d 'Write one man page per command into DIR'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export completions man generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'

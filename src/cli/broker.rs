@@ -13,10 +13,62 @@ use mqauth::fleet;
     mqauth broker snippet --pki pki --broker broker1 --psk-file psk.txt")]
 pub struct BrokerArgs {
     #[command(flatten)]
-    manifest: ManifestArgs,
+    manifest: ManifestBeforeVerb,
     #[command(subcommand)]
     verb: BrokerVerb,
 }
+
+/// `-m`/`--example` given before the verb (`mqauth broker -m fleet.yaml render`): they belong
+/// to `render` alone, so they are declared here without `global`, which would list them in
+/// `broker snippet --help` too.
+#[derive(Debug, Args)]
+struct ManifestBeforeVerb {
+    /// Fleet manifest (YAML) for `broker render` [default: fleet.yaml]
+    #[arg(
+        short = 'm',
+        long = "manifest",
+        id = "manifest_before_verb",
+        value_name = "FILE"
+    )]
+    manifest: Option<std::path::PathBuf>,
+    /// `broker render`: use the example manifest built into mqauth
+    #[arg(
+        long = "example",
+        id = "example_before_verb",
+        conflicts_with = "manifest_before_verb"
+    )]
+    example: bool,
+}
+
+impl ManifestBeforeVerb {
+    fn given(&self) -> bool {
+        self.manifest.is_some() || self.example
+    }
+
+    /// Joins what was given before the verb with `render`'s own `-m`/`--example`.
+    fn merge(self, after: ManifestArgs) -> Result<ManifestArgs, CliError> {
+        let after_manifest = after.manifest != std::path::Path::new(DEFAULT_MANIFEST);
+        let manifest_given = self.manifest.is_some() || after_manifest;
+        let example = self.example || after.example;
+        if example && manifest_given {
+            return Err(CliError::Usage(
+                "--example cannot be used with --manifest".into(),
+            ));
+        }
+        if self.manifest.is_some() && after_manifest {
+            return Err(CliError::Usage(
+                "--manifest given twice (before and after `render`)".into(),
+            ));
+        }
+        Ok(ManifestArgs {
+            manifest: self.manifest.unwrap_or(after.manifest),
+            example,
+        })
+    }
+}
+
+/// `ManifestArgs`' default manifest.
+const DEFAULT_MANIFEST: &str = "fleet.yaml";
 
 #[derive(Debug, Subcommand)]
 enum BrokerVerb {
@@ -130,6 +182,8 @@ fn snippet(a: SnippetArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     mqauth broker render --path-base /etc/mosquitto/acme"
 )]
 struct RenderBrokerArgs {
+    #[command(flatten)]
+    manifest: ManifestArgs,
     /// Only this broker [default: all]
     #[arg(long, value_name = "NAME")]
     broker: Option<String>,
@@ -142,10 +196,20 @@ struct RenderBrokerArgs {
 pub fn run(args: BrokerArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let a = match args.verb {
         BrokerVerb::Render(a) => a,
-        BrokerVerb::Snippet(a) => return snippet(a, ui),
+        BrokerVerb::Snippet(a) => {
+            if args.manifest.given() {
+                return Err(CliError::Usage(
+                    "broker snippet takes no manifest (-m/--example are for broker render); \
+                     it reads a plain PKI (--pki)"
+                        .into(),
+                ));
+            }
+            return snippet(a, ui);
+        }
     };
-    let fleet = args.manifest.load()?;
-    let dir = args.manifest.fleet_dir(a.dir.dir.as_deref());
+    let manifest = args.manifest.merge(a.manifest)?;
+    let fleet = manifest.load()?;
+    let dir = manifest.fleet_dir(a.dir.dir.as_deref());
     let steps = fleet::render_brokers(&fleet, &dir, &a.render.options(false), a.broker.as_deref())?;
     if !steps.is_empty() && !ui.is_quiet() {
         print_steps(&steps, ui)?;

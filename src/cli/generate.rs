@@ -1,13 +1,35 @@
-//! `mqauth generate man|completions|systemd-unit` (hidden): writes the man pages and shell
-//! completions from the clap declarations (`man/` and `completions/` in the repository are made
-//! with it, and a test fails when they are stale), and prints a hardened systemd unit for a
-//! long-running command.
+//! `mqauth completions SHELL` (the script on standard output, as rustup, gh and step print it),
+//! `mqauth man DIR`, and the hidden `mqauth generate man|completions|systemd-unit`: the man pages
+//! and shell completions come from the clap declarations (`man/` and `completions/` in the
+//! repository are made with `generate`, and a test fails when they are stale), and the systemd
+//! unit is a hardened one for a long-running command.
 
 use super::{Cli, CliError, ExitStatus, Ui};
 use clap::{Args, CommandFactory, Subcommand};
 use clap_complete::Shell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// `mqauth completions SHELL`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    mqauth completions bash > ~/.local/share/bash-completion/completions/mqauth\n  \
+    mqauth completions zsh > ~/.zfunc/_mqauth\n  \
+    mqauth completions fish > ~/.config/fish/completions/mqauth.fish")]
+pub struct CompletionsArgs {
+    /// The shell the script is for
+    #[arg(value_enum)]
+    shell: Shell,
+}
+
+/// `mqauth man DIR`.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  \
+    mqauth man ~/.local/share/man/man1 && man mqauth-fleet-apply")]
+pub struct ManArgs {
+    /// Where the pages go (created if missing)
+    dir: PathBuf,
+}
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
@@ -69,6 +91,27 @@ pub fn man(dir: &Path) -> std::io::Result<()> {
 pub fn completions(shell: Shell, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     clap_complete::generate_to(shell, &mut Cli::command(), "mqauth", dir).map(|_| ())
+}
+
+/// `mqauth completions SHELL`: the script on standard output.
+pub fn print_completions(args: CompletionsArgs) -> Result<ExitStatus, CliError> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "mqauth", &mut script);
+    std::io::stdout()
+        .lock()
+        .write_all(&script)
+        .map_err(CliError::stdout)?;
+    Ok(ExitStatus::Success)
+}
+
+/// `mqauth man DIR`.
+pub fn write_man(args: ManArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
+    man(&args.dir).map_err(|source| CliError::Output {
+        what: "the man pages",
+        source,
+    })?;
+    ui.summary(format!("wrote {}", args.dir.display()));
+    Ok(ExitStatus::Success)
 }
 
 pub fn run(args: GenerateArgs, ui: &Ui) -> Result<ExitStatus, CliError> {

@@ -68,7 +68,7 @@ pub struct InspectArgs {
     ip: Vec<PeerName>,
 }
 
-/// One certificate in `inspect --json`, or one file that is not (README, "JSON output").
+/// One certificate in `inspect --json`, or one file that is not (docs/json.md).
 #[derive(Serialize)]
 struct JsonRow<'a> {
     file: String,

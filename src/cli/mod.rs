@@ -107,6 +107,10 @@ pub enum Command {
     /// Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env,
     /// and factory streams, with the broker's address and pin
     Export(export::ExportArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell
+    Completions(generate::CompletionsArgs),
+    /// Write one man page per command into DIR
+    Man(generate::ManArgs),
     /// Write the man pages or shell completions (how `man/` and `completions/` are made)
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -130,6 +134,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
         Command::Enroll(args) => enroll::run(args, &ui),
         Command::Export(args) => export::run(args, &ui),
         Command::Audit(args) => audit::run(args, &ui),
+        Command::Completions(args) => generate::print_completions(args),
+        Command::Man(args) => generate::write_man(args, &ui),
         Command::Generate(args) => generate::run(args, &ui),
     }
 }

@@ -77,7 +77,7 @@ pub(super) fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     })
 }
 
-/// One verdict in `verify --json` (README, "JSON output").
+/// One verdict in `verify --json` (docs/json.md).
 #[derive(Serialize)]
 struct JsonVerdict<'a> {
     file: String,

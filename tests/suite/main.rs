@@ -16,6 +16,8 @@ mod enroll_fixture;
 mod audit_checks;
 // `broker snippet`, and `--group`: what a Mosquitto started as root may read.
 mod broker_files;
+// The command line where the docs meet it: `completions`, `man`, help, the example manifest.
+mod cli_docs;
 // One shape for the command line: exit codes, names, help texts, JSON conventions.
 mod cli_shape;
 // A crash (or `kill -9`) at any moment loses nothing: the next run finishes or undoes it.
@@ -47,6 +49,8 @@ mod hardening;
 mod inspect;
 // x509-limbo through the library's verifier (opt-in: MQAUTH_LIMBO), and its harness.
 mod limbo;
+// The README's commands run as shown (`# needs: …` marks the rest); docs/ links resolve.
+mod readme;
 // The SQLite records: migrating older PKIs, concurrent writers, `pki list NAME|GLOB`.
 mod migration;
 // `mqauth verify` against `openssl verify` on crafted chains (name constraints, depth, …).

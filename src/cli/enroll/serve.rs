@@ -26,7 +26,8 @@ enum LogFormat {
     after_help = "Devices publish a CSR to PREFIX/ID/csr (first certificate, connected with \
     their bootstrap PSK) or PREFIX/ID/renew (connected with their current certificate) and read \
     the JSON answer on PREFIX/ID/result. The broker's ACL must bind ID to the client's identity \
-    (README, \"Enrollment over MQTT\", has the protocol, the ACL and a device walk-through).\n\n\
+    (docs/enrollment.md has the ACL and a device walk-through; docs/enrollment-protocol.md the \
+    protocol).\n\n\
     Runs until SIGTERM or SIGINT, then finishes the requests in hand and exits 0. One log line \
     per request on stderr; never a key or a PSK.\n\n\
     With -m, everything comes from the fleet manifest's enroll: section and the files \

@@ -68,6 +68,15 @@ pub(super) fn run(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<ExitStatus,
             shared,
             if shared == 1 { "" } else { "s" }
         ));
+        if let Some(closed) = closed_to_group(&dir, gid) {
+            ui.warn(format!(
+                "group {group} cannot enter {} (mode {:04o}), so a broker running as its own \
+                 user cannot reach the fleet's files under it: keep the fleet directory where \
+                 the broker may enter (e.g. /etc/mosquitto, /srv), or allow it (chmod o+x)",
+                crate::cli::escape(&closed.0.display().to_string()),
+                closed.1
+            ));
+        }
     }
     ui.summary(format!("{} in {}", summary("applied", &steps), shown(&dir)));
     if let Some(note) = reload_note(&steps) {
@@ -97,6 +106,20 @@ fn share_broker_files(
         }
     }
     Ok(shared)
+}
+
+/// The first directory on the way to the fleet directory (itself included) that members of
+/// group `gid` may not pass, and its mode: a broker that drops to its own user (Mosquitto
+/// started as root) cannot open files below it, whatever the files' own modes say.
+fn closed_to_group(dir: &std::path::Path, gid: u32) -> Option<(std::path::PathBuf, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    let dir = dir.canonicalize().ok()?;
+    dir.ancestors().find_map(|d| {
+        let meta = std::fs::metadata(d).ok()?;
+        let mode = meta.mode() & 0o7777;
+        let passable = mode & 0o001 != 0 || (meta.gid() == gid && mode & 0o010 != 0);
+        (!passable).then(|| (d.to_path_buf(), mode))
+    })
 }
 
 /// What running brokers need for the changes to take effect: Mosquitto re-reads its ACL, PSK

@@ -138,9 +138,15 @@ const SHOWN_PER_CATEGORY: usize = 20;
 
 pub(super) fn print_steps(steps: &[Step], ui: &Ui) -> Result<(), CliError> {
     let mut table = StatusTable::new(&["Kind", "Name", "Detail", "Action"]);
+    let mut total: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    for s in steps {
+        *total.entry((s.kind, s.action.id())).or_default() += 1;
+    }
+    // Each category's "... and N more" row follows its last row shown, not the whole table.
     let mut shown: std::collections::HashMap<(&str, &str), usize> = Default::default();
     for s in steps {
-        let n = shown.entry((s.kind, s.action.id())).or_default();
+        let category = (s.kind, s.action.id());
+        let n = shown.entry(category).or_default();
         *n += 1;
         if *n <= SHOWN_PER_CATEGORY {
             table.push(vec![
@@ -150,14 +156,13 @@ pub(super) fn print_steps(steps: &[Step], ui: &Ui) -> Result<(), CliError> {
                 s.action.id().into(),
             ]);
         }
-    }
-    for ((kind, action), n) in &shown {
-        if *n > SHOWN_PER_CATEGORY {
+        let all = total.get(&category).copied().unwrap_or(0);
+        if *n == SHOWN_PER_CATEGORY && all > SHOWN_PER_CATEGORY {
             table.push(vec![
-                kind.to_string(),
-                format!("... and {} more", n - SHOWN_PER_CATEGORY),
+                s.kind.into(),
+                format!("... and {} more", all - SHOWN_PER_CATEGORY),
                 String::new(),
-                action.to_string(),
+                s.action.id().into(),
             ]);
         }
     }

@@ -34,7 +34,7 @@ pub(super) struct ListArgs {
     status: Option<State>,
 }
 
-/// One row of `pki list`; also its JSON form (README, "JSON output").
+/// One row of `pki list`; also its JSON form (docs/json.md).
 #[derive(Debug, Serialize)]
 struct ListRow<'a> {
     name: &'a str,
