@@ -313,8 +313,8 @@ fn validate(raw: RawManifest, ctx: &Locator<'_>) -> Result<Fleet, FleetError> {
     }
 
     let devices = validate_devices(&raw, ctx, &group_index, &brokers)?;
-    let enroll = validate_enroll(&raw, ctx, &groups, &brokers, &devices, &pki)?;
     check_rabbitmq(&raw, ctx, &brokers)?;
+    let enroll = validate_enroll(&raw, ctx, &groups, &brokers, &devices, &pki)?;
 
     for auth in [Auth::Mtls, Auth::Psk] {
         let used = devices.iter().any(|d| {
