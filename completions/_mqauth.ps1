@@ -467,8 +467,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         }
         'mqauth;fleet;plan' {
             [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest''s directory]')
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software to render for')
-            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software of brokers whose manifest entry has no `kind:` (kept for older manifests; `kind:` in the manifest is the way to choose, and the only way to RabbitMQ)')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2, rabbitmq.conf.j2, rabbitmq-advanced.config.j2)')
             [CompletionResult]::new('--path-base', '--path-base', [CompletionResultType]::ParameterName, 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
@@ -491,8 +491,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest''s directory]')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Make the broker''s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)')
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software to render for')
-            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software of brokers whose manifest entry has no `kind:` (kept for older manifests; `kind:` in the manifest is the way to choose, and the only way to RabbitMQ)')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2, rabbitmq.conf.j2, rabbitmq-advanced.config.j2)')
             [CompletionResult]::new('--path-base', '--path-base', [CompletionResultType]::ParameterName, 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
@@ -593,8 +593,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;broker;render' {
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Only this broker [default: all]')
             [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest''s directory]')
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software to render for')
-            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker software of brokers whose manifest entry has no `kind:` (kept for older manifests; `kind:` in the manifest is the way to choose, and the only way to RabbitMQ)')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2, rabbitmq.conf.j2, rabbitmq-advanced.config.j2)')
             [CompletionResult]::new('--path-base', '--path-base', [CompletionResultType]::ParameterName, 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Fleet manifest (YAML)')

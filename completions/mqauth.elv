@@ -427,8 +427,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         }
         &'mqauth;fleet;plan'= {
             cand --fleet-dir 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest''s directory]'
-            cand --target 'Broker software to render for'
-            cand --templates 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)'
+            cand --target 'Broker software of brokers whose manifest entry has no `kind:` (kept for older manifests; `kind:` in the manifest is the way to choose, and the only way to RabbitMQ)'
+            cand --templates 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2, rabbitmq.conf.j2, rabbitmq-advanced.config.j2)'
             cand --path-base 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine'
             cand -m 'Fleet manifest (YAML)'
             cand --manifest 'Fleet manifest (YAML)'
@@ -450,8 +450,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --fleet-dir 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest''s directory]'
             cand --group 'Make the broker''s key or PSK file readable by this group (mode 0640; the directories to it passable, not listable), so that a broker running as its own user (mosquitto) can read it; device and CA keys stay private'
             cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
-            cand --target 'Broker software to render for'
-            cand --templates 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)'
+            cand --target 'Broker software of brokers whose manifest entry has no `kind:` (kept for older manifests; `kind:` in the manifest is the way to choose, and the only way to RabbitMQ)'
+            cand --templates 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2, rabbitmq.conf.j2, rabbitmq-advanced.config.j2)'
             cand --path-base 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine'
             cand -m 'Fleet manifest (YAML)'
             cand --manifest 'Fleet manifest (YAML)'
@@ -540,8 +540,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;broker;render'= {
             cand --broker 'Only this broker [default: all]'
             cand --fleet-dir 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest''s directory]'
-            cand --target 'Broker software to render for'
-            cand --templates 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)'
+            cand --target 'Broker software of brokers whose manifest entry has no `kind:` (kept for older manifests; `kind:` in the manifest is the way to choose, and the only way to RabbitMQ)'
+            cand --templates 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2, rabbitmq.conf.j2, rabbitmq-advanced.config.j2)'
             cand --path-base 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine'
             cand -m 'Fleet manifest (YAML)'
             cand --manifest 'Fleet manifest (YAML)'
