@@ -177,9 +177,9 @@ cat > "$keep" <<'MQAUTH_DEVICES'
 "#;
 
 const SCRIPT_TAIL: &str = r#"MQAUTH_DEVICES
-# list_users prints NAME<TAB>[tag, tag]: keep the names of tagged users that are not kept.
+# list_users prints NAME<TAB>[tag, tag]: print the users with the tag that are not kept.
 gone=$(ctl --quiet list_users --no-table-headers | awk -F '\t' -v tag={TAG_WORD} '
-    NR == FNR { keep[$0] = 1; next }
+    FILENAME == ARGV[1] { keep[$0] = 1; next }
     {
         tags = $2; gsub(/[][ ]/, "", tags); n = split(tags, t, ",")
         for (i = 1; i <= n; i++) if (t[i] == tag && !($1 in keep)) { print $1; break }
