@@ -46,6 +46,13 @@ pub enum FleetError {
         value: String,
         why: crate::fleet::render::config_value::UnsafeValue,
     },
+    /// A rule a RabbitMQ broker cannot enforce exactly (the manifest check reports it first,
+    /// with its place).
+    #[error("device {device}: {why}")]
+    Unexpressible {
+        device: String,
+        why: crate::fleet::render::rabbitmq_topic::Unexpressible,
+    },
     #[error("unknown broker {name:?} (brokers: {known})")]
     UnknownBroker { name: String, known: String },
 }

@@ -62,6 +62,27 @@ impl FleetDir {
         self.emqx_dir(broker).join("psk.txt")
     }
 
+    pub fn rabbitmq_conf(&self, broker: &str) -> PathBuf {
+        self.broker_dir(broker).join("rabbitmq.conf")
+    }
+
+    pub fn rabbitmq_advanced(&self, broker: &str) -> PathBuf {
+        self.broker_dir(broker).join("advanced.config")
+    }
+
+    pub fn rabbitmq_definitions(&self, broker: &str) -> PathBuf {
+        self.broker_dir(broker).join("definitions.json")
+    }
+
+    pub fn rabbitmq_script(&self, broker: &str) -> PathBuf {
+        self.broker_dir(broker).join("rabbitmqctl.sh")
+    }
+
+    /// Where RabbitMQ (Erlang's `ssl_crl_hash_dir`) finds the CRL, named by its issuer's hash.
+    pub fn rabbitmq_crl_dir(&self, broker: &str) -> PathBuf {
+        self.broker_dir(broker).join("crls")
+    }
+
     /// The psk_files a broker reads (Mosquitto's and EMQX's), when it has a PSK listener.
     pub fn broker_psk_files(&self, broker: &Broker) -> Vec<PathBuf> {
         match broker.psk_port {
@@ -90,6 +111,7 @@ impl FleetDir {
             for entry in entries.flatten() {
                 if entry.file_type().is_ok_and(|t| t.is_dir()) {
                     dirs.push(entry.path().join("emqx"));
+                    dirs.push(entry.path().join("crls"));
                     dirs.push(entry.path());
                 }
             }

@@ -3,7 +3,8 @@
 
 use super::error::FleetError;
 use super::model::{
-    Auth, Bootstrap, Broker, Device, EnrollRules, EnrollSettings, Fleet, Group, PkiSettings,
+    Auth, Bootstrap, Broker, BrokerKind, Device, EnrollRules, EnrollSettings, Fleet, Group,
+    PkiSettings,
 };
 use super::topic::{Access, Rule, TopicTemplate, normalize};
 use crate::fleet::render::config_value;
@@ -68,6 +69,7 @@ struct RawPsk {
 #[serde(deny_unknown_fields)]
 struct RawBroker {
     name: Spanned<String>,
+    kind: Option<Spanned<String>>,
     listen: Option<Spanned<String>>,
     #[serde(default)]
     dns: Vec<Spanned<String>>,
@@ -311,6 +313,7 @@ fn validate(raw: RawManifest, ctx: &Locator<'_>) -> Result<Fleet, FleetError> {
     }
 
     let devices = validate_devices(&raw, ctx, &group_index, &brokers)?;
+    check_rabbitmq(&raw, ctx, &brokers)?;
     let enroll = validate_enroll(&raw, ctx, &groups, &brokers, &devices, &pki)?;
 
     for auth in [Auth::Mtls, Auth::Psk] {
@@ -406,20 +409,34 @@ fn validate_enroll(
         return Err(clash(service_place, "broker"));
     }
     let broker = match &e.broker {
-        Some(name) => match brokers.iter().find(|b| b.name == name.value) {
-            Some(b) if b.mtls_port.is_some() => b.name.clone(),
-            Some(_) => {
-                return Err(ctx.at(
+        Some(name) if !is_rabbitmq(brokers, &name.value) => {
+            match brokers.iter().find(|b| b.name == name.value) {
+                Some(b) if b.mtls_port.is_some() => b.name.clone(),
+                Some(_) => {
+                    return Err(ctx.at(
                     name,
                     format!(
                         "enroll.broker {} has no mtls_port: the service connects with its certificate",
                         name.value
                     ),
                 ));
+                }
+                None => return Err(ctx.at(name, format!("unknown broker {:?}", name.value))),
             }
-            None => return Err(ctx.at(name, format!("unknown broker {:?}", name.value))),
-        },
-        None => match brokers.iter().find(|b| b.mtls_port.is_some()) {
+        }
+        Some(name) => {
+            return Err(ctx.at(
+                name,
+                format!(
+                    "enroll.broker {} is kind rabbitmq: enrollment starts on a TLS-PSK listener, which a RabbitMQ broker does not have",
+                    name.value
+                ),
+            ));
+        }
+        None => match brokers
+            .iter()
+            .find(|b| b.mtls_port.is_some() && b.kind != Some(BrokerKind::Rabbitmq))
+        {
             Some(b) => b.name.clone(),
             None => {
                 return Err(ctx.at_place(
@@ -547,6 +564,71 @@ fn check_reserved(raw: &RawManifest, ctx: &Locator<'_>, prefix: &str) -> Result<
     Ok(())
 }
 
+fn is_rabbitmq(brokers: &[Broker], name: &str) -> bool {
+    brokers
+        .iter()
+        .any(|b| b.name == name && b.kind == Some(BrokerKind::Rabbitmq))
+}
+
+/// What a RabbitMQ broker can serve (see `render::rabbitmq_topic`): certificate devices whose
+/// rules translate exactly to topic permissions; not devices that enroll (their bootstrap is
+/// TLS-PSK).
+fn check_rabbitmq(
+    raw: &RawManifest,
+    ctx: &Locator<'_>,
+    brokers: &[Broker],
+) -> Result<(), FleetError> {
+    use crate::fleet::render::rabbitmq_topic::{check_id, check_rule};
+    let Some(rabbit) = brokers
+        .iter()
+        .find(|b| b.kind == Some(BrokerKind::Rabbitmq))
+    else {
+        return Ok(());
+    };
+    let on = |why: String| format!("broker {} is kind rabbitmq: {why}", rabbit.name);
+    let check_topics = |lists: [&Vec<Spanned<String>>; 3]| -> Result<bool, FleetError> {
+        let mut uses_id = false;
+        for topic in lists.into_iter().flatten() {
+            let t = TopicTemplate::parse(&topic.value).map_err(|e| ctx.at(topic, e))?;
+            check_rule(&t).map_err(|why| ctx.at(topic, on(why.to_string())))?;
+            uses_id |= t.has_id();
+        }
+        Ok(uses_id)
+    };
+    let mut group_uses_id = HashMap::new();
+    for (name, g) in &raw.groups {
+        if g.auth.value != "mtls" {
+            // PSK devices never reach a RabbitMQ broker (it has no PSK listener).
+            continue;
+        }
+        if let Some(e) = g.enroll.as_ref().filter(|e| e.value) {
+            return Err(ctx.at(
+                e,
+                on(format!(
+                    "group {name} enrolls, and every broker serves every device, but a device enrolls over TLS-PSK, which RabbitMQ's MQTT plugin cannot make the MQTT user; enroll through Mosquitto or EMQX brokers only"
+                )),
+            ));
+        }
+        group_uses_id.insert(
+            name.as_str(),
+            check_topics([&g.publish, &g.subscribe, &g.readwrite])?,
+        );
+    }
+    for d in &raw.devices {
+        let Some(group_id) = group_uses_id.get(d.group.value.as_str()) else {
+            continue;
+        };
+        let own_id = check_topics([&d.publish, &d.subscribe, &d.readwrite])?;
+        if !(*group_id || own_id) {
+            continue;
+        }
+        for name in [&d.id, &d.template].into_iter().flatten() {
+            check_id(&name.value).map_err(|why| ctx.at(name, on(why.to_string())))?;
+        }
+    }
+    Ok(())
+}
+
 fn validate_brokers(raw: &RawManifest, ctx: &Locator<'_>) -> Result<Vec<Broker>, FleetError> {
     if raw.brokers.is_empty() {
         return Err(ctx.at(&raw.fleet, "the manifest defines no broker"));
@@ -567,6 +649,44 @@ fn validate_brokers(raw: &RawManifest, ctx: &Locator<'_>) -> Result<Vec<Broker>,
                 })?),
                 None => None,
             };
+        let kind = match &b.kind {
+            Some(k) => Some(
+                <BrokerKind as crate::choice::Choice>::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| crate::choice::Choice::id(*v) == k.value)
+                    .ok_or_else(|| {
+                        ctx.at(
+                            k,
+                            format!(
+                                "unknown kind {:?}: use mosquitto, emqx or rabbitmq",
+                                k.value
+                            ),
+                        )
+                    })?,
+            ),
+            None => None,
+        };
+        if kind == Some(BrokerKind::Rabbitmq) {
+            if let Some(p) = &b.psk_port {
+                return Err(ctx.at(
+                    p,
+                    format!(
+                        "broker {} is kind rabbitmq, which cannot serve PSK devices: RabbitMQ's MQTT plugin offers TLS-PSK only through a custom Erlang user_lookup_fun and does not make the PSK identity the MQTT user, so its topic permissions could not tell PSK devices apart; serve them from a Mosquitto or EMQX broker",
+                        b.name.value
+                    ),
+                ));
+            }
+            if b.mtls_port.is_none() {
+                return Err(ctx.at(
+                    &b.name,
+                    format!(
+                        "broker {} is kind rabbitmq and needs mtls_port",
+                        b.name.value
+                    ),
+                ));
+            }
+        }
         let mut sans = Vec::new();
         for d in &b.dns {
             sans.push(San::dns(&d.value).map_err(|e| ctx.at(d, e.to_string()))?);
@@ -616,6 +736,7 @@ fn validate_brokers(raw: &RawManifest, ctx: &Locator<'_>) -> Result<Vec<Broker>,
         };
         brokers.push(Broker {
             name: b.name.value.clone(),
+            kind,
             listen,
             sans,
             mtls_port: b.mtls_port.as_ref().map(|p| p.value),

@@ -17,7 +17,8 @@ pub use error::FleetError;
 pub use layout::{FleetDir, PathStyle};
 pub use manifest::{EXAMPLE, load, parse};
 pub use model::{
-    Auth, Bootstrap, Broker, Device, EnrollRules, EnrollSettings, Fleet, Group, PkiSettings,
+    Auth, Bootstrap, Broker, BrokerKind, Device, EnrollRules, EnrollSettings, Fleet, Group,
+    PkiSettings,
 };
 pub use outputs::{
     AclFormat, Output, RenderInputs, Target, Unmanaged, broker_outputs, differs, fleet_acl,

@@ -31,9 +31,47 @@ pub struct PkiSettings {
     pub broker_lifetime: Lifetime,
 }
 
+/// The broker software a manifest's broker runs (`kind:`), which decides the files rendered for
+/// it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BrokerKind {
+    Mosquitto,
+    Emqx,
+    Rabbitmq,
+}
+
+impl crate::choice::Choice for BrokerKind {
+    const ALL: &'static [Self] = &[
+        BrokerKind::Mosquitto,
+        BrokerKind::Emqx,
+        BrokerKind::Rabbitmq,
+    ];
+    fn id(self) -> &'static str {
+        match self {
+            BrokerKind::Mosquitto => "mosquitto",
+            BrokerKind::Emqx => "emqx",
+            BrokerKind::Rabbitmq => "rabbitmq",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            BrokerKind::Mosquitto => {
+                "Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file"
+            }
+            BrokerKind::Emqx => "EMQX 5: emqx.conf, file authorization acl.conf, PSK init file",
+            BrokerKind::Rabbitmq => {
+                "RabbitMQ 3.10+ MQTT plugin: rabbitmq.conf, advanced.config, definitions, rabbitmqctl script"
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Broker {
     pub name: String,
+    /// What the manifest says it runs; absent, the renderer's default applies (Mosquitto, or
+    /// the older per-run choice of Mosquitto or EMQX).
+    pub kind: Option<BrokerKind>,
     /// Bind address; all interfaces when absent.
     pub listen: Option<IpAddr>,
     pub sans: Vec<San>,

@@ -3,16 +3,17 @@
 
 use super::error::FleetError;
 use super::layout::{FleetDir, PathStyle};
-use super::model::{Auth, Broker, Fleet};
+use super::model::{Auth, Broker, BrokerKind, Fleet};
 use crate::fleet::render::{
-    Policy, Scope, config_value, dynsec, emqx_acl, mosquitto_acl, templates,
+    Policy, Scope, config_value, dynsec, emqx_acl, mosquitto_acl, rabbitmq, templates,
 };
 use crate::psk::{LineKind, classify};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
-/// Which broker software to render for.
+/// Which broker software to render for, for brokers whose manifest entry has no `kind:` (the
+/// older, per-run way to choose EMQX; the manifest's `kind` is the one that is documented).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Mosquitto,
@@ -32,6 +33,22 @@ impl crate::choice::Choice for Target {
             Target::Mosquitto => "Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file",
             Target::Emqx => "EMQX 5: emqx.conf, file authorization acl.conf, PSK init file",
         }
+    }
+}
+
+impl From<Target> for BrokerKind {
+    fn from(target: Target) -> BrokerKind {
+        match target {
+            Target::Mosquitto => BrokerKind::Mosquitto,
+            Target::Emqx => BrokerKind::Emqx,
+        }
+    }
+}
+
+impl Broker {
+    /// The software this broker runs: its manifest `kind`, else `default`.
+    pub fn kind_or(&self, default: Target) -> BrokerKind {
+        self.kind.unwrap_or_else(|| default.into())
     }
 }
 
@@ -80,6 +97,11 @@ pub struct RenderInputs<'a> {
     pub psk_store: &'a [u8],
     /// Whether the PKI has a CRL to hand to the brokers.
     pub crl: bool,
+    /// Whether apply is about to sign the CRL anew (a plan): copies of it will change.
+    pub crl_pending: bool,
+    /// Devices of the manifest whose certificate is revoked (RabbitMQ: no user for them).
+    pub revoked: &'a [String],
+    /// The software of brokers whose manifest entry has no `kind`.
     pub target: Target,
     /// Only this broker, or all.
     pub broker: Option<&'a str>,
@@ -118,6 +140,19 @@ struct BrokerContext {
     psk: Option<PskContext>,
     acl_file: String,
     enroll: Option<EnrollContext>,
+    rabbitmq: Option<RabbitmqContext>,
+}
+
+/// What only RabbitMQ's files name.
+#[derive(Serialize)]
+struct RabbitmqContext {
+    /// `mqtt.listeners.ssl.default`: `ADDRESS:PORT`, or the port alone for every interface.
+    listener: String,
+    vhost: &'static str,
+    exchange: &'static str,
+    definitions: String,
+    /// Where the CRL copy is, when the PKI has a CRL.
+    crl_dir: Option<String>,
 }
 
 /// What a broker needs when the fleet enrolls over it.
@@ -229,7 +264,8 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
         ),
         "PSK listener",
     );
-    let emqx_acl = (inputs.target == Target::Emqx).then(|| {
+    let kinds: Vec<BrokerKind> = brokers.iter().map(|b| b.kind_or(inputs.target)).collect();
+    let emqx_acl = kinds.contains(&BrokerKind::Emqx).then(|| {
         emqx_acl::render(
             fleet,
             &Policy::new(fleet, Scope::All, true, &inputs.unmanaged.all()),
@@ -238,11 +274,16 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
     let pki = crate::pki::Layout::new(inputs.dir.pki());
     let show = |p: &Path| inputs.paths.show(p);
     let mut out = Vec::new();
-    for b in brokers {
+    let rabbitmq_definitions = match kinds.contains(&BrokerKind::Rabbitmq) {
+        true => Some(rabbitmq::definitions(fleet, inputs.revoked)?),
+        false => None,
+    };
+    for (b, kind) in brokers.into_iter().zip(kinds) {
         let dir = inputs.dir;
-        let (acl_path, psk_path) = match inputs.target {
-            Target::Mosquitto => (dir.mtls_acl(&b.name), dir.broker_psk(&b.name)),
-            Target::Emqx => (dir.emqx_acl(&b.name), dir.emqx_psk(&b.name)),
+        let (acl_path, psk_path) = match kind {
+            BrokerKind::Mosquitto => (dir.mtls_acl(&b.name), dir.broker_psk(&b.name)),
+            BrokerKind::Emqx => (dir.emqx_acl(&b.name), dir.emqx_psk(&b.name)),
+            BrokerKind::Rabbitmq => (dir.rabbitmq_definitions(&b.name), dir.broker_psk(&b.name)),
         };
         let listener = |port: u16| match b.listen {
             Some(ip) => format!("{port} {ip}"),
@@ -284,14 +325,25 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
                 max_packet_size: crate::enroll::protocol::MAX_PACKET,
                 max_queued_messages: crate::enroll::protocol::BROKER_MAX_QUEUED,
             }),
+            rabbitmq: (kind == BrokerKind::Rabbitmq).then(|| RabbitmqContext {
+                listener: match (b.listen, b.mtls_port) {
+                    (Some(ip), Some(port)) => format!("{ip}:{port}"),
+                    (None, Some(port)) => port.to_string(),
+                    (_, None) => String::new(),
+                },
+                vhost: rabbitmq::VHOST,
+                exchange: rabbitmq::EXCHANGE,
+                definitions: show(&dir.rabbitmq_definitions(&b.name)),
+                crl_dir: inputs.crl.then(|| show(&dir.rabbitmq_crl_dir(&b.name))),
+            }),
         };
         config_value::check_all(&context).map_err(|(value, why)| FleetError::UnsafeValue {
             broker: b.name.clone(),
             value,
             why,
         })?;
-        match inputs.target {
-            Target::Mosquitto => {
+        match kind {
+            BrokerKind::Mosquitto => {
                 if b.mtls_port.is_some() {
                     out.push(Output {
                         path: dir.mtls_acl(&b.name),
@@ -325,7 +377,7 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
                     kind: "Mosquitto config",
                 });
             }
-            Target::Emqx => {
+            BrokerKind::Emqx => {
                 let emqx = dir.emqx_dir(&b.name);
                 out.push(Output {
                     path: acl_path,
@@ -348,7 +400,101 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
                     kind: "EMQX config",
                 });
             }
+            BrokerKind::Rabbitmq => {
+                let definitions = rabbitmq_definitions.clone().unwrap_or_default();
+                out.extend(rabbitmq_outputs(inputs, b, &env, &context, definitions)?);
+            }
         }
+    }
+    Ok(out)
+}
+
+/// What a RabbitMQ broker reads: its two configuration files, the definitions, the script that
+/// applies them to a running node, and the CRL where Erlang looks for it.
+fn rabbitmq_outputs(
+    inputs: &RenderInputs<'_>,
+    b: &Broker,
+    env: &minijinja::Environment<'_>,
+    context: &BrokerContext,
+    definitions: String,
+) -> Result<Vec<Output>, FleetError> {
+    let dir = inputs.dir;
+    let unsafe_value = |value: &str, why| FleetError::UnsafeValue {
+        broker: b.name.clone(),
+        value: value.to_string(),
+        why,
+    };
+    if let Some(r) = &context.rabbitmq {
+        config_value::check_rabbitmq_conf(&r.definitions)
+            .map_err(|why| unsafe_value(&r.definitions, why))?;
+    }
+    let definitions_path = dir.rabbitmq_definitions(&b.name);
+    let kept = rabbitmq::users(inputs.fleet, inputs.revoked);
+    let mut out = vec![
+        Output {
+            path: dir.rabbitmq_conf(&b.name),
+            contents: text(templates::render(env, templates::RABBITMQ_CONF, context)?),
+            secret: false,
+            kind: "RabbitMQ config",
+        },
+        Output {
+            path: dir.rabbitmq_advanced(&b.name),
+            contents: text(templates::render(
+                env,
+                templates::RABBITMQ_ADVANCED,
+                context,
+            )?),
+            secret: false,
+            kind: "RabbitMQ advanced.config",
+        },
+        Output {
+            path: dir.rabbitmq_script(&b.name),
+            contents: text(rabbitmq::script(
+                inputs.fleet,
+                &b.name,
+                &inputs.paths.show(&definitions_path),
+                &kept,
+            )),
+            secret: false,
+            kind: "RabbitMQ rabbitmqctl script",
+        },
+        Output {
+            path: definitions_path,
+            contents: text(definitions),
+            secret: false,
+            kind: "RabbitMQ definitions",
+        },
+    ];
+    if inputs.crl {
+        let pki = crate::pki::Layout::new(dir.pki());
+        let read = |path: &Path| crate::input::read(path, crate::input::Kind::Certificates);
+        // A plan before the CRL is signed (or before the first apply, when no certificate names
+        // the issuer yet) only needs to show that the copy changes.
+        let (name, contents) = match inputs.crl_pending {
+            true => (
+                read(&pki.leaf_cert(&b.name))
+                    .ok()
+                    .and_then(|pem| rabbitmq::crl_file_name(&pem))
+                    .unwrap_or_else(|| "ISSUER-HASH.r0".to_string()),
+                b"(the CRL apply signs)\n".to_vec(),
+            ),
+            false => {
+                let cert = pki.leaf_cert(&b.name);
+                let name = rabbitmq::crl_file_name(&read(&cert)?).ok_or_else(|| {
+                    FleetError::Pki(crate::pki::PkiError::Certificate {
+                        path: cert.clone(),
+                        message: "not a PEM certificate".into(),
+                    })
+                })?;
+                (name, read(&pki.crl())?)
+            }
+        };
+        out.push(Output {
+            path: dir.rabbitmq_crl_dir(&b.name).join(name),
+            contents: Zeroizing::new(contents),
+            secret: false,
+            kind: "RabbitMQ CRL copy",
+        });
     }
     Ok(out)
 }

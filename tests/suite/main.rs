@@ -63,6 +63,8 @@ mod pki_lifecycle;
 mod pki_mosquitto;
 // Certificates checked by other tools: `openssl verify`, `openssl pkey`, pkilint.
 mod pki_openssl;
+// `kind: rabbitmq` brokers: the rendered files run by a real RabbitMQ node of the test's own.
+mod rabbitmq;
 // `mqauth psk`: generation, formats, rotation, revocation, the linter.
 mod psk_cli;
 // PSK files from mqauth loaded by a real Mosquitto PSK listener.

@@ -82,6 +82,15 @@ pub(super) fn run(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<ExitStatus,
     if let Some(note) = reload_note(&steps) {
         ui.summary(note);
     }
+    // RabbitMQ reads load_definitions only at boot; the script also deletes removed users.
+    if steps
+        .iter()
+        .any(|s| s.kind == "file" && s.detail == "RabbitMQ definitions")
+    {
+        ui.summary(
+            "  RabbitMQ loads definitions.json only at boot: run each RabbitMQ broker's rabbitmqctl.sh to update a running node (it also deletes removed devices' users)",
+        );
+    }
     Ok(ExitStatus::Success)
 }
 

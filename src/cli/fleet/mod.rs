@@ -67,10 +67,12 @@ impl ManifestArgs {
 /// Options of everything that renders broker files.
 #[derive(Debug, Args)]
 pub(super) struct RenderArgs {
-    /// Broker software to render for
+    /// Broker software of brokers whose manifest entry has no `kind:` (kept for older
+    /// manifests; `kind:` in the manifest is the way to choose, and the only way to RabbitMQ)
     #[arg(long, default_value = "mosquitto", value_parser = choice::<Target>())]
     target: Target,
-    /// Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2)
+    /// Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2,
+    /// rabbitmq.conf.j2, rabbitmq-advanced.config.j2)
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
     /// Write paths in broker configs under this directory (where the fleet directory will be

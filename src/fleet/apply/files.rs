@@ -44,6 +44,10 @@ pub(super) struct RenderState<'a> {
     pub(super) unmanaged: &'a Unmanaged,
     pub(super) psk_store: &'a [u8],
     pub(super) crl: bool,
+    /// The CRL is about to be signed (a plan): its copies will change.
+    pub(super) crl_pending: bool,
+    /// Devices of the manifest whose certificate is revoked.
+    pub(super) revoked: &'a [String],
 }
 
 pub(super) fn render(
@@ -62,6 +66,8 @@ pub(super) fn render(
         unmanaged: state.unmanaged,
         psk_store: state.psk_store,
         crl: state.crl,
+        crl_pending: state.crl_pending,
+        revoked: state.revoked,
         target: opts.target,
         broker,
     })

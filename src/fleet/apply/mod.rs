@@ -99,12 +99,14 @@ pub fn plan(fleet: &Fleet, root: &Path, opts: &ApplyOptions) -> Result<Vec<Step>
             psk: c.orphan_psk.clone(),
         }
     };
+    let crl_pending = c.crl || (opts.prune && !c.orphan_certs.is_empty());
+    let revoked = survey::revoked_devices(fleet, survey.index.as_ref());
     let state = RenderState {
         unmanaged: &unmanaged,
         psk_store: &files::store_text(&psk),
-        crl: pki::Layout::new(dir.pki()).crl().exists()
-            || c.crl
-            || (opts.prune && !c.orphan_certs.is_empty()),
+        crl: pki::Layout::new(dir.pki()).crl().exists() || crl_pending,
+        crl_pending,
+        revoked: &revoked,
     };
     let outputs = files::render(fleet, &dir, opts, &state, None)?;
     let mut steps = c.steps;
@@ -157,10 +159,13 @@ pub fn apply(
             c.orphan_psk.clone()
         },
     };
+    let revoked = survey::revoked_devices(fleet, index);
     let state = RenderState {
         unmanaged: &unmanaged,
         psk_store: &made.psk_store,
         crl: pki::Layout::new(dir.pki()).crl().exists(),
+        crl_pending: false,
+        revoked: &revoked,
     };
     let outputs = files::render(fleet, &dir, opts, &state, None)?;
     let mut steps = c.steps;
@@ -233,10 +238,13 @@ pub fn render_brokers(
         }
     }
     let unmanaged = survey::unmanaged_now(fleet, &survey, OffsetDateTime::now_utc());
+    let revoked = survey::revoked_devices(fleet, survey.index.as_ref());
     let state = RenderState {
         unmanaged: &unmanaged,
         psk_store: &files::store_text(&survey.psk),
         crl: layout.crl().exists(),
+        crl_pending: false,
+        revoked: &revoked,
     };
     let outputs = files::render(fleet, &dir, opts, &state, broker)?;
     files::write_changed(&dir, &outputs)

@@ -135,3 +135,23 @@ pub(super) fn unmanaged_certs(
     names.dedup();
     names
 }
+
+/// Devices of the manifest that hold a certificate only through a revoked one: left revoked by
+/// apply, so brokers that cannot deny an authenticated user (RabbitMQ) give them no user.
+pub(super) fn revoked_devices(fleet: &Fleet, index: Option<&Snapshot>) -> Vec<String> {
+    let Some(index) = index else {
+        return Vec::new();
+    };
+    let has = |id: &str, status: Status| {
+        index
+            .certificates
+            .iter()
+            .any(|e| e.profile == Profile::Client && e.name == id && e.status == status)
+    };
+    fleet
+        .devices_with(Auth::Mtls)
+        .map(|d| d.id.as_str())
+        .filter(|id| has(id, Status::Revoked) && !has(id, Status::Valid))
+        .map(str::to_string)
+        .collect()
+}

@@ -21,6 +21,17 @@ pub enum UnsafeValue {
     Empty,
     #[error("it is not valid UTF-8, which Mosquitto refuses")]
     NotUtf8,
+    #[error("it contains '#', which starts a comment in rabbitmq.conf")]
+    Comment,
+}
+
+/// Checks a value for rabbitmq.conf, whose values end where a `#` comment starts.
+pub fn check_rabbitmq_conf(value: &str) -> Result<(), UnsafeValue> {
+    check(value)?;
+    if value.contains('#') {
+        return Err(UnsafeValue::Comment);
+    }
+    Ok(())
 }
 
 /// Checks one value for a Mosquitto or EMQX configuration.

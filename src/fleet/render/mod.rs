@@ -1,11 +1,13 @@
 //! Turning a fleet into broker files: ACLs (Mosquitto acl_file, dynamic-security JSON, EMQX
-//! acl.conf) and broker configurations from templates.
+//! acl.conf, RabbitMQ definitions) and broker configurations from templates.
 
 pub mod config_value;
 pub mod dynsec;
 pub mod emqx_acl;
 pub mod mosquitto_acl;
 mod policy;
+pub mod rabbitmq;
+pub mod rabbitmq_topic;
 pub mod snippet;
 pub mod templates;
 

@@ -7,8 +7,10 @@ use std::path::Path;
 pub const MOSQUITTO_CONF: &str = "mosquitto.conf.j2";
 pub const EMQX_CONF: &str = "emqx.conf.j2";
 pub const MOSQUITTO_SNIPPET: &str = "mosquitto-snippet.conf.j2";
+pub const RABBITMQ_CONF: &str = "rabbitmq.conf.j2";
+pub const RABBITMQ_ADVANCED: &str = "rabbitmq-advanced.config.j2";
 
-const EMBEDDED: [(&str, &str); 4] = [
+const EMBEDDED: [(&str, &str); 6] = [
     (
         MOSQUITTO_CONF,
         include_str!("../../../templates/mosquitto.conf.j2"),
@@ -22,6 +24,14 @@ const EMBEDDED: [(&str, &str); 4] = [
         include_str!("../../../templates/mosquitto-snippet.conf.j2"),
     ),
     (EMQX_CONF, include_str!("../../../templates/emqx.conf.j2")),
+    (
+        RABBITMQ_CONF,
+        include_str!("../../../templates/rabbitmq.conf.j2"),
+    ),
+    (
+        RABBITMQ_ADVANCED,
+        include_str!("../../../templates/rabbitmq-advanced.config.j2"),
+    ),
 ];
 
 /// The template environment; a file of the same name in `overrides` replaces the embedded one.
