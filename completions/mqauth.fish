@@ -41,6 +41,7 @@ complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "broker" -d 'Render co
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "enroll" -d 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "audit" -d 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "export" -d 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker\'s address and pin'
+complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "storm" -d 'Measure what a reconnect storm costs the broker, with the fleet\'s own credentials (PSK vs certificates side by side with --compare)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -l pki -l dir -d 'PKI directory' -r -F
@@ -606,6 +607,29 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand export" -l force -d 'Repla
 complete -c mqauth -n "__fish_mqauth_using_subcommand export" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand export" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l broker -d 'The broker, HOST:PORT (loopback unless --allow-remote); with -m the port may be left out: the manifest\'s ports are used' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -s m -l manifest -d 'Devices of a fleet manifest (credentials as `fleet apply` wrote them)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l fleet-dir -d 'The fleet directory (default: the manifest\'s directory)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l group -d 'Only the devices of this group of the manifest' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l pki -d 'Every client certificate of a PKI directory whose key it holds' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l psk-file -d 'Every identity of a Mosquitto psk_file (IDENTITY:HEXKEY lines)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l clients -d 'How many devices connect (default: all of the source\'s; 1000 per kind with --compare; at most 100000)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l rate -d 'New connections per second, e.g. 200 or 200/s' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l duration -d 'The storm stops then, cutting off clients still connecting (at most 10m)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l timeout -d 'How long one client may take, connect to last acknowledgement' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l publish -d 'Publish one QoS 1 message per client on this topic ({id} is the device)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l broker-pid -d 'The broker\'s process id (a broker on this machine): report its CPU time' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l compare -d 'One storm per credential kind, side by side (psk, p256, p384, ed25519, rsa2048, rsa3072, rsa4096), each with a temporary fleet and its own local Mosquitto' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l burst -d 'Start every client at once'
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l json -d 'Print the report as JSON (an array of reports with --compare)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -l allow-remote -d 'Allow a broker outside loopback: your own broker only'
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand storm" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and not __fish_seen_subcommand_from man completions systemd-unit help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -644,18 +668,19 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'The completion script for SHELL, into DIR'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "systemd-unit" -d 'A hardened systemd unit for a service, on standard output'
 complete -c mqauth -n "__fish_mqauth_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "fleet" -d 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "enroll" -d 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "audit" -d 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "export" -d 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker\'s address and pin'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "pki" -d 'Certificate authority: root and intermediate CA, broker and client certificates, CSRs'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "psk" -d 'TLS pre-shared keys: per-device batches, rotation, revocation, linting'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "inspect" -d 'Show certificates (files, bundles, directories) with their expiry and status'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "verify" -d 'Verify certificate chains like `openssl verify`: signatures, validity, CA flags, purpose, revocation'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "fleet" -d 'Fleet manifests: plan and apply every credential and broker file from one YAML file'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "acl" -d 'Render the fleet\'s ACL (Mosquitto acl_file, dynamic-security JSON, EMQX acl.conf)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "broker" -d 'Render complete broker configurations (Mosquitto, EMQX) for the fleet'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "enroll" -d 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "audit" -d 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "export" -d 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker\'s address and pin'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "storm" -d 'Measure what a reconnect storm costs the broker, with the fleet\'s own credentials (PSK vs certificates side by side with --compare)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and not __fish_seen_subcommand_from pki psk inspect verify fleet acl broker enroll audit export storm generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
