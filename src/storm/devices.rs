@@ -143,7 +143,12 @@ fn from_fleet(
     };
     let mut list = Vec::with_capacity(chosen.len());
     for (device, auth) in chosen {
-        let port = ports[&auth];
+        let Some(&port) = ports.get(&auth) else {
+            return Err(StormError::NoListener {
+                auth: auth.id(),
+                manifest: manifest.to_path_buf(),
+            });
+        };
         let credential = match auth {
             Auth::Mtls => certificate(&layout, &device.id)?,
             Auth::Psk => Credential::Psk(psk.get(&device.id).cloned().ok_or_else(|| {
