@@ -19,4 +19,6 @@ pub mod lock;
 pub mod names;
 pub mod pki;
 pub mod psk;
+pub mod storm;
 pub mod strict_der;
+pub mod tls_psk;

@@ -19,6 +19,7 @@ mod output;
 mod pki;
 mod progress;
 mod psk;
+mod storm;
 mod table;
 mod ui;
 mod verify;
@@ -107,6 +108,9 @@ pub enum Command {
     /// Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env,
     /// and factory streams, with the broker's address and pin
     Export(export::ExportArgs),
+    /// Measure what a reconnect storm costs the broker, with the fleet's own credentials
+    /// (PSK vs certificates side by side with --compare)
+    Storm(storm::StormArgs),
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell
     Completions(generate::CompletionsArgs),
     /// Write one man page per command into DIR
@@ -134,6 +138,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
         Command::Enroll(args) => enroll::run(args, &ui),
         Command::Export(args) => export::run(args, &ui),
         Command::Audit(args) => audit::run(args, &ui),
+        Command::Storm(args) => storm::run(args, &ui),
         Command::Completions(args) => generate::print_completions(args),
         Command::Man(args) => generate::write_man(args, &ui),
         Command::Generate(args) => generate::run(args, &ui),

@@ -18,6 +18,7 @@ use crate::inspect::{InspectError, Purpose, VerifyOptions};
 use crate::names::NameError;
 use crate::pki::{KeyAlgorithm, KeyError};
 use crate::psk::{LineKind, PskError};
+use crate::tls_psk::{PskTlsError, one_line};
 use bytes::{Bytes, BytesMut};
 use rumqttc::v5::mqttbytes::v5::{
     ConnAck, Connect, ConnectProperties, ConnectReturnCode, Disconnect, DisconnectReasonCode,
@@ -380,42 +381,23 @@ fn psk_stream(
     psk: Zeroizing<Vec<u8>>,
     deadline: Instant,
 ) -> Result<Box<dyn Transport>, DeviceError> {
-    use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
     let handshake = |why: String| DeviceError::PskHandshake {
         broker: broker.to_string(),
         identity: options.id.clone(),
         why,
     };
-    let unusable = |why: String| DeviceError::Tls {
-        input: TlsInput::BrokerCa,
-        path: options.ca_file.clone(),
-        why,
-    };
-    let mut builder =
-        SslConnector::builder(SslMethod::tls_client()).map_err(|e| handshake(e.to_string()))?;
-    builder
-        .set_ca_file(&options.ca_file)
-        .map_err(|e| unusable(e.to_string()))?;
-    builder.set_verify(SslVerifyMode::PEER);
-    // TLS 1.2: PSK cipher suites only, so that the PSK is what authenticates the broker.
-    builder
-        .set_cipher_list("PSK:!aNULL:!eNULL")
-        .map_err(|e| handshake(e.to_string()))?;
-    let mut identity = options.id.clone().into_bytes();
-    identity.push(0);
-    builder.set_psk_client_callback(move |_ssl, _hint, identity_out, psk_out| {
-        // OpenSSL's buffers are large (128 and 256 bytes); ids are at most 64 bytes and PSKs
-        // from `psk gen` 32, but a file may hold anything: refuse rather than truncate.
-        if identity.len() > identity_out.len() || psk.len() > psk_out.len() {
-            return Err(openssl::error::ErrorStack::get());
-        }
-        identity_out[..identity.len()].copy_from_slice(&identity);
-        psk_out[..psk.len()].copy_from_slice(&psk);
-        Ok(psk.len())
-    });
-    let connector = builder.build();
+    let config = crate::tls_psk::connector(Some(&options.ca_file))
+        .and_then(|connector| crate::tls_psk::configure(&connector, &options.id, psk))
+        .map_err(|e| match e {
+            PskTlsError::Ca(why) => DeviceError::Tls {
+                input: TlsInput::BrokerCa,
+                path: options.ca_file.clone(),
+                why,
+            },
+            PskTlsError::Setup(why) => handshake(why),
+        })?;
     limit_io(&tcp, deadline).map_err(|e| handshake(e.to_string()))?;
-    let stream = connector
+    let stream = config
         .connect(&options.broker.host, tcp)
         .map_err(|e| handshake(one_line(&e.to_string())))?;
     Ok(Box::new(stream))
@@ -445,11 +427,6 @@ fn mtls_stream(
             .map_err(|e| handshake(e.to_string()))?;
     }
     Ok(Box::new(rustls::StreamOwned::new(conn, tcp)))
-}
-
-/// OpenSSL's error stacks may span lines; the CLI prints one.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The MQTT 5 session: one connection, one question.

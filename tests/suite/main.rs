@@ -69,3 +69,6 @@ mod rabbitmq;
 mod psk_cli;
 // PSK files from mqauth loaded by a real Mosquitto PSK listener.
 mod psk_mosquitto;
+// `mqauth storm` on a real Mosquitto with the rendered fleet config: counts against the
+// broker's log, a revoked certificate and a wrong PSK, `--compare` with its own brokers.
+mod storm;
