@@ -2,8 +2,10 @@
 
 mod authorization;
 mod broker_identity;
+mod devices;
 mod listeners;
 mod psk_keys;
+mod reading;
 mod validity;
 
 use super::config::{Config, Directive, Listener, Place};
@@ -31,6 +33,9 @@ pub(super) struct AuditRun<'a> {
     pub findings: Vec<Finding>,
     /// Files already checked, so that a file several listeners name is reported once.
     seen: HashSet<(PathBuf, &'static str)>,
+    /// Findings already made at a place, so that a rule several listeners share is reported
+    /// once.
+    reported: HashSet<(Place, &'static str)>,
 }
 
 impl AuditRun<'_> {
@@ -60,6 +65,11 @@ impl AuditRun<'_> {
         );
     }
 
+    /// Whether `code` is still to be reported at `place` (and marks it reported).
+    fn once(&mut self, place: &Place, code: &'static str) -> bool {
+        self.reported.insert((place.clone(), code))
+    }
+
     /// Whether `path` still needs checking by `what` (and marks it checked).
     fn first_time(&mut self, path: &Path, what: &'static str) -> bool {
         self.seen.insert((path.to_path_buf(), what))
@@ -82,7 +92,11 @@ impl AuditRun<'_> {
                         Severity::Problem,
                         &directive.at,
                         Some(listener),
-                        format!("{key} {}: {}", directive.value, e.reason()),
+                        format!(
+                            "{key} {}: {}; the broker will not start",
+                            directive.value,
+                            e.reason()
+                        ),
                         format!("create {} or correct the path", directive.value),
                     );
                 }
@@ -143,7 +157,9 @@ pub fn run(configs: &[Config], opts: &Options) -> Vec<Finding> {
             opts,
             findings: Vec::new(),
             seen: HashSet::new(),
+            reported: HashSet::new(),
         };
+        reading::check(&mut ctx);
         listeners::check(&mut ctx);
         authorization::check(&mut ctx);
         validity::check(&mut ctx);
