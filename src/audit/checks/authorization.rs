@@ -268,7 +268,7 @@ fn grants(ctx: &mut AuditRun<'_>, acl: &AclFile, l: &Listener) {
         if rule.pattern
             && rule.topic.contains("%c")
             && !l.client_id_bound()
-            && ctx.once(&place, rules::CLIENT_ID_GRANT.code)
+            && ctx.once(&place, rules::CLIENT_ID_GRANT.code, l)
         {
             ctx.report(
                 &rules::CLIENT_ID_GRANT,
@@ -313,7 +313,7 @@ fn grants(ctx: &mut AuditRun<'_>, acl: &AclFile, l: &Listener) {
         });
         let Some(crossing) = crossing else { continue };
         if !grantee_is_device(acl, &trees, rule, l)
-            || !ctx.once(&place, rules::CROSS_DEVICE_READ.code)
+            || !ctx.once(&place, rules::CROSS_DEVICE_READ.code, l)
         {
             continue;
         }

@@ -2,7 +2,7 @@
 //! authenticates only the broker, and the scaling notes.
 
 use super::AuditRun;
-use crate::audit::config::{Directive, Listener, Origin, Place};
+use crate::audit::config::{Directive, Listener, Origin};
 use crate::audit::finding::Severity;
 use crate::audit::rules;
 
@@ -21,12 +21,7 @@ fn opened_by(l: &Listener) -> String {
 /// Clients without a username are let in on `l`. Where TLS already demands a certificate or
 /// PSK, that is not "anyone": it is every holder of one, under a name of its choosing, which
 /// the authorization checks report; elsewhere it is anyone.
-fn anonymous(
-    ctx: &mut AuditRun<'_>,
-    l: &Listener,
-    anon: &Directive,
-    seen: &mut Vec<(Place, bool)>,
-) {
+fn anonymous(ctx: &mut AuditRun<'_>, l: &Listener, anon: &Directive) {
     let implicit = anon.at == l.at;
     let source = if implicit {
         format!("Mosquitto's default for this listener{}", opened_by(l))
@@ -41,10 +36,6 @@ fn anonymous(
     if l.tls_authenticates() {
         return;
     }
-    if seen.contains(&(anon.at.clone(), true)) {
-        return;
-    }
-    seen.push((anon.at.clone(), true));
     ctx.report(
         &rules::ANONYMOUS,
         Severity::Problem,
@@ -60,7 +51,6 @@ fn anonymous(
 
 pub(super) fn check(ctx: &mut AuditRun<'_>) {
     let config = ctx.config;
-    let mut anonymous_seen = Vec::new();
     for l in &config.listeners {
         if !l.is_tls() && !l.is_loopback() {
             ctx.report(
@@ -82,7 +72,7 @@ pub(super) fn check(ctx: &mut AuditRun<'_>) {
         let psk_unused = !l.has_psk_hint()
             && (config.per_listener_settings || !config.listeners.iter().any(|o| o.has_psk_hint()));
         if let Some(psk_file) = config.security(l, "psk_file").filter(|_| psk_unused)
-            && ctx.once(&psk_file.at, rules::PSK_WITHOUT_HINT.code)
+            && ctx.once(&psk_file.at, rules::PSK_WITHOUT_HINT.code, l)
         {
             ctx.report(
                 &rules::PSK_WITHOUT_HINT,
@@ -97,7 +87,7 @@ pub(super) fn check(ctx: &mut AuditRun<'_>) {
             );
         }
         if let Some(anon) = config.anonymous(l) {
-            anonymous(ctx, l, anon, &mut anonymous_seen);
+            anonymous(ctx, l, anon);
         }
         if l.is_tls() {
             match l.get("tls_version") {
@@ -135,7 +125,7 @@ pub(super) fn check(ctx: &mut AuditRun<'_>) {
             );
         }
         if l.has_certificate()
-            && !l.is_set("require_certificate")
+            && !l.tls_authenticates()
             && !l.has_psk_hint()
             && config.security(l, "password_file").is_none()
             && !config.has_plugin(l)

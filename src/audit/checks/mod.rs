@@ -35,7 +35,7 @@ pub(super) struct AuditRun<'a> {
     seen: HashSet<(PathBuf, &'static str)>,
     /// Findings already made at a place, so that a rule several listeners share is reported
     /// once.
-    reported: HashSet<(Place, &'static str)>,
+    reported: HashSet<(Place, &'static str, String)>,
 }
 
 impl AuditRun<'_> {
@@ -65,9 +65,10 @@ impl AuditRun<'_> {
         );
     }
 
-    /// Whether `code` is still to be reported at `place` (and marks it reported).
-    fn once(&mut self, place: &Place, code: &'static str) -> bool {
-        self.reported.insert((place.clone(), code))
+    /// Whether `code` is still to be reported at `place` for `listener` (and marks it).
+    fn once(&mut self, place: &Place, code: &'static str, listener: &Listener) -> bool {
+        self.reported
+            .insert((place.clone(), code, listener.label()))
     }
 
     /// Whether `path` still needs checking by `what` (and marks it checked).

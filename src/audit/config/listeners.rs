@@ -91,14 +91,20 @@ impl Listener {
 
     /// Every client proves an identity in the TLS handshake (a certificate the CA signed, or
     /// a PSK), so "anonymous" can only mean "without a username".
+    /// use_identity_as_username without require_certificate still refuses a client that sent
+    /// no certificate (handle_connect.c:687-730).
     pub fn tls_authenticates(&self) -> bool {
-        (self.has_certificate() && self.is_set("require_certificate")) || self.has_psk_hint()
+        (self.has_certificate() && (self.is_set("require_certificate") || self.identity_options()))
+            || self.has_psk_hint()
+    }
+
+    fn identity_options(&self) -> bool {
+        self.is_set("use_identity_as_username") || self.is_set("use_subject_as_username")
     }
 
     /// The handshake's identity becomes the username (handle_connect.c:687).
     pub fn identity_is_username(&self) -> bool {
-        self.tls_authenticates()
-            && (self.is_set("use_identity_as_username") || self.is_set("use_subject_as_username"))
+        self.is_tls() && self.identity_options()
     }
 
     /// The client id cannot be chosen by the client: it is the (authenticated) username.

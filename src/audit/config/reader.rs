@@ -11,6 +11,9 @@
 //!   (conf.c:914-921, 1816-1828); listener options before the first `listener` are its too.
 //! - `plugin_opt_*`/`auth_opt_*` belong to the last `plugin`; without one they are refused.
 //! - Bridge options outside a `connection` are refused ("Invalid bridge configuration").
+//! - Each file starts at the default listener: a `listener` block does not continue into an
+//!   included file, nor out of one (the current listener is local to
+//!   `config__read_file_core`; found by the differential test, then read in the source).
 
 use super::include::{self, MAX_BYTES, MAX_FILES};
 use super::listeners::{Listener, Origin};
@@ -157,7 +160,17 @@ impl Reader {
         });
     }
 
+    /// One file. The current listener, bridge and plugin are local to
+    /// `config__read_file_core` (conf.c:728-738): each file starts at the default listener,
+    /// and the including file continues where it was.
     fn text(&mut self, text: &str, path: &Path, level: usize) {
+        let outer = (self.current.take(), self.in_bridge, self.plugin.take());
+        self.in_bridge = false;
+        self.lines(text, path, level);
+        (self.current, self.in_bridge, self.plugin) = outer;
+    }
+
+    fn lines(&mut self, text: &str, path: &Path, level: usize) {
         for (i, raw) in text.split('\n').enumerate() {
             if self.stopped {
                 return;
@@ -497,6 +510,15 @@ impl Reader {
         }
         for l in &mut listeners {
             l.anonymous = anonymous(l, pls, local_only);
+            // use_username_as_clientid refuses a client without a username
+            // (handle_connect.c:826-841); with a password_file or plugin a username must also
+            // check out, so no one gets in without a credential.
+            let checked = ["password_file", "plugin", "auth_plugin"]
+                .iter()
+                .any(|k| l.security.contains_key(*k));
+            if l.is_set("use_username_as_clientid") && checked {
+                l.anonymous = None;
+            }
         }
         self.config.listeners = listeners;
         self.config

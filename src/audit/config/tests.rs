@@ -141,6 +141,16 @@ fn include_dir_order_nesting_and_bounds() {
         "{:?}",
         c.refusals
     );
+    // An included file starts at the default listener: its allow_anonymous is not the
+    // including file's block's (per_listener_settings true).
+    let solo = d.join("solo");
+    std::fs::create_dir(&solo).unwrap();
+    std::fs::write(solo.join("a.conf"), "allow_anonymous true\n").unwrap();
+    let c = parse(&format!(
+        "per_listener_settings true\nlistener 18001 127.0.0.1\ninclude_dir {}\n",
+        solo.display()
+    ));
+    assert!(c.anonymous(&c.listeners[0]).is_none());
     // The file bound.
     let many = d.join("many");
     std::fs::create_dir(&many).unwrap();
