@@ -7,6 +7,8 @@ mod checks;
 mod config;
 mod error;
 mod finding;
+#[cfg(test)]
+mod regressions;
 mod rules;
 mod sarif;
 

@@ -257,8 +257,9 @@ fn grants(ctx: &mut AuditRun<'_>, acl: &AclFile, l: &Listener) {
     let trees = devices::trees(acl);
     let users: std::collections::HashSet<&str> =
         acl.rules.iter().filter_map(|r| r.user.as_deref()).collect();
+    let denies = devices::Denies::of(acl);
     for rule in acl.rules.iter().filter(|r| r.access.grants()) {
-        if devices::denied(acl, rule) {
+        if denies.cancel(rule) {
             continue;
         }
         let place = crate::audit::config::Place {

@@ -12,6 +12,7 @@
 //!   checked first (security_default.c:272, 352), a user's list before the patterns.
 
 use crate::audit::acl::{AclFile, AclRule};
+use std::collections::HashMap;
 
 /// Where devices' ids are: `prefix/ID/…`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +56,7 @@ fn levels(rule: &AclRule) -> Vec<Level<'_>> {
 /// The device trees of `acl`.
 pub fn trees(acl: &AclFile) -> Vec<Tree> {
     let mut out: Vec<Tree> = Vec::new();
+    let mut index: HashMap<Vec<String>, usize> = HashMap::new();
     for rule in acl.rules.iter().filter(|r| r.access.grants()) {
         let ls = levels(rule);
         let Some(k) = ls
@@ -71,12 +73,15 @@ pub fn trees(acl: &AclFile) -> Vec<Tree> {
             })
             .collect();
         let Some(prefix) = prefix else { continue };
-        match out.iter_mut().find(|t| t.prefix == prefix) {
-            Some(t) => t.by_pattern |= rule.pattern,
-            None => out.push(Tree {
-                prefix,
-                by_pattern: rule.pattern,
-            }),
+        match index.get(&prefix) {
+            Some(&i) => out[i].by_pattern |= rule.pattern,
+            None => {
+                index.insert(prefix.clone(), out.len());
+                out.push(Tree {
+                    prefix,
+                    by_pattern: rule.pattern,
+                });
+            }
         }
     }
     out
@@ -138,14 +143,27 @@ fn covers(deny: &str, grant: &str) -> bool {
     d.len() == g.len()
 }
 
-/// A deny that Mosquitto checks before `rule` and that covers all of it.
-pub fn denied(acl: &AclFile, rule: &AclRule) -> bool {
-    acl.rules.iter().any(|d| {
-        !d.access.grants()
-            && d.pattern == rule.pattern
-            && d.user == rule.user
-            && covers(&d.topic, &rule.topic)
-    })
+/// The deny rules of an ACL by the list Mosquitto keeps them in (the patterns, or one user's
+/// block), so that checking a grant against them does not scan the whole file.
+pub struct Denies<'a>(HashMap<(bool, Option<&'a str>), Vec<&'a str>>);
+
+impl<'a> Denies<'a> {
+    pub fn of(acl: &'a AclFile) -> Denies<'a> {
+        let mut map: HashMap<(bool, Option<&str>), Vec<&str>> = HashMap::new();
+        for d in acl.rules.iter().filter(|r| !r.access.grants()) {
+            map.entry((d.pattern, d.user.as_deref()))
+                .or_default()
+                .push(&d.topic);
+        }
+        Denies(map)
+    }
+
+    /// A deny that Mosquitto checks before `rule` and that covers all of it.
+    pub fn cancel(&self, rule: &AclRule) -> bool {
+        self.0
+            .get(&(rule.pattern, rule.user.as_deref()))
+            .is_some_and(|ds| ds.iter().any(|d| covers(d, &rule.topic)))
+    }
 }
 
 /// Whether `user` is one of the devices of `trees` (patterns make every client one; a user
@@ -189,6 +207,6 @@ mod tests {
         );
         assert!(is_device(&a, &t, "dev1"));
         let a = acl("user gw\ntopic read devices/+/x\ntopic deny devices/#\n");
-        assert!(denied(&a, &a.rules[0]));
+        assert!(Denies::of(&a).cancel(&a.rules[0]));
     }
 }
