@@ -46,8 +46,8 @@ pub struct AclRule {
 pub struct AclFile {
     pub path: PathBuf,
     pub rules: Vec<AclRule>,
-    /// Lines Mosquitto would refuse, with their numbers.
-    pub bad_lines: Vec<usize>,
+    /// Lines Mosquitto refuses (it then does not start), with their numbers and why.
+    pub bad_lines: Vec<(usize, String)>,
 }
 
 impl AclFile {
@@ -59,32 +59,62 @@ impl AclFile {
     }
 }
 
+/// A topic filter as `mosquitto_sub_topic_check` accepts it (lib/util_topic.c): `+` alone in
+/// its level, `#` alone in the last one.
+fn valid_filter(topic: &str) -> bool {
+    let levels: Vec<&str> = topic.split('/').collect();
+    levels.iter().enumerate().all(|(i, l)| {
+        (!l.contains('+') || *l == "+")
+            && (!l.contains('#') || (*l == "#" && i + 1 == levels.len()))
+    })
+}
+
+/// Reads `text` as `aclfile__parse` (src/security_default.c:540-640, Mosquitto 2.0.11) does:
+/// trailing blanks removed, `#` a comment only in the first column, words separated by spaces
+/// only; `topic ACCESS TOPIC` or `topic TOPIC` (readwrite), `pattern …` likewise, `user NAME`.
+/// Anything else stops the broker from starting.
 pub fn parse(path: &Path, text: &str) -> AclFile {
     let mut acl = AclFile {
         path: path.to_path_buf(),
         ..AclFile::default()
     };
     let mut user: Option<String> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
+    for (i, raw) in text.split('\n').enumerate() {
+        let line = raw.trim_end_matches(|c: char| c.is_ascii_whitespace() || c == '\u{b}');
+        if line.starts_with('#') {
             continue;
         }
-        let (word, rest) = line.split_once([' ', '\t']).unwrap_or((line, ""));
-        let rest = rest.trim_start();
+        let body = line.trim_start_matches(' ');
+        if body.is_empty() {
+            continue;
+        }
+        let (word, rest) = body.split_once(' ').unwrap_or((body, ""));
+        let mut bad = |why: String| acl.bad_lines.push((i + 1, why));
         match word {
-            "user" if !rest.is_empty() => user = Some(rest.to_string()),
+            "user" => match rest.trim_matches(|c: char| c.is_ascii_whitespace()) {
+                "" => bad("user without a name".into()),
+                name => user = Some(name.to_string()),
+            },
             "topic" | "pattern" => {
-                // An access word is optional: without one the rule is readwrite.
-                let (access, topic) = match rest.split_once([' ', '\t']) {
-                    Some((a, t)) if Access::parse(a).is_some() => (
-                        Access::parse(a).unwrap_or(Access::ReadWrite),
-                        t.trim_start(),
-                    ),
-                    _ => (Access::ReadWrite, rest),
+                let rest = rest.trim_start_matches(' ');
+                let (first, after) = rest.split_once(' ').unwrap_or((rest, ""));
+                let after = after.trim_matches(|c: char| c.is_ascii_whitespace());
+                if first.is_empty() {
+                    bad(format!("{word} without a topic"));
+                    continue;
+                }
+                // One word only: it is the topic, and the access is readwrite.
+                let (access, topic) = if after.is_empty() {
+                    (Some(Access::ReadWrite), first)
+                } else {
+                    (Access::parse(first), after)
                 };
-                if topic.is_empty() {
-                    acl.bad_lines.push(i + 1);
+                let Some(access) = access else {
+                    bad(format!("{first:?} is not read, write, readwrite or deny"));
+                    continue;
+                };
+                if !valid_filter(topic) {
+                    bad(format!("{topic:?} is not a valid topic filter"));
                     continue;
                 }
                 let pattern = word == "pattern";
@@ -96,7 +126,10 @@ pub fn parse(path: &Path, text: &str) -> AclFile {
                     topic: topic.to_string(),
                 });
             }
-            _ => acl.bad_lines.push(i + 1),
+            _ if word.starts_with('#') => bad(
+                "an indented `#`: Mosquitto takes `#` as a comment only in the first column".into(),
+            ),
+            _ => bad(format!("{word:?} is not user, topic or pattern")),
         }
     }
     acl
@@ -118,7 +151,14 @@ mod tests {
         assert_eq!(acl.rules[1].access, Access::ReadWrite);
         assert_eq!(acl.rules[2].access, Access::Deny);
         assert!(acl.rules[3].pattern && acl.rules[3].user.is_none());
-        assert_eq!(acl.bad_lines, vec![6]);
+        assert_eq!(acl.bad_lines.len(), 1);
+        assert_eq!(acl.bad_lines[0].0, 6);
+        let odd = parse(
+            Path::new("acl"),
+            "  # x\ntopic\tread a\ntopic read a/#/b\ntopic read\n",
+        );
+        assert_eq!(odd.bad_lines.len(), 3);
+        assert_eq!(odd.rules[0].topic, "read");
         assert!(acl.keyed_by_username());
     }
 }

@@ -40,6 +40,12 @@ pub struct Rule {
     pub name: &'static str,
     /// Why it matters, in one sentence: the principle.
     pub why: &'static str,
+    /// The most severe a finding of this check is.
+    pub severity: Severity,
+    /// The fix in general (each finding says its own, for its file and listener).
+    pub fix: &'static str,
+    /// What Mosquitto 2.0.11 does that the check relies on (its source, or a measurement).
+    pub behaviour: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]

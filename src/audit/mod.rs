@@ -2,13 +2,17 @@
 //! exists — its configuration read as Mosquitto 2.x reads it, and every file it names.
 
 mod acl;
+mod catalogue;
 mod checks;
 mod config;
 mod error;
 mod finding;
+#[cfg(test)]
+mod regressions;
 mod rules;
 mod sarif;
 
+pub use catalogue::markdown as catalogue;
 pub use checks::Options;
 pub use error::AuditError;
 pub use finding::{Finding, Report, Rule, Severity};

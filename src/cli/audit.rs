@@ -11,11 +11,12 @@ use time::OffsetDateTime;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Reads the configuration as Mosquitto 2.x does (include_dir in sorted \
-    order, per_listener_settings, the 2.x defaults such as allow_anonymous false) and every \
-    file it names: psk_file, acl_file, password_file, cafile/capath, certfile, keyfile, \
-    crlfile, the dynamic-security JSON. Several --config are audited together: a PSK shared \
-    between their psk_files is found.\n\n\
+    after_help = "Reads the configuration as Mosquitto 2.0.11 does (its tokenising, \
+    booleans, per_listener_settings, the default listener, include_dir order; lines the broker \
+    refuses are MQA001) and every file it names: psk_file, acl_file, password_file, \
+    cafile/capath, certfile, keyfile, crlfile, the dynamic-security JSON. At most 1,000 files \
+    and 64 MiB of configuration are read (MQA002). Every check: docs/audit-checks.md. Several \
+    --config are audited together: a PSK shared between their psk_files is found.\n\n\
     Exit status: 0 nothing (or notes only), 3 warnings only, 4 problems, 1 when a configuration \
     cannot be read.\n\n\
     Examples:\n  \

@@ -468,13 +468,24 @@ fn each_check_fires_alone_on_a_config_that_differs_in_one_thing() {
         ),
         ("MQA601", plain(""), "", "plain TCP on every interface"),
         (
+            // On the PSK listener allow_anonymous lets no one in without a PSK (the identity
+            // is the username): MQA602 is for a listener anyone can reach.
             "MQA602",
-            Box::new(|mut l: Vec<String>| {
-                l.push("allow_anonymous true".into());
-                l
-            }),
+            {
+                let port = free_port();
+                let acl = d.p("acl");
+                Box::new(move |mut l: Vec<String>| {
+                    l.extend([
+                        format!("listener {port} 127.0.0.1"),
+                        "max_connections 10".into(),
+                        "allow_anonymous true".into(),
+                        format!("acl_file {acl}"),
+                    ]);
+                    l
+                })
+            },
             "",
-            "anonymous on the PSK listener",
+            "anonymous on a loopback plain listener",
         ),
         (
             "MQA603",
@@ -548,12 +559,36 @@ fn each_check_fires_alone_on_a_config_that_differs_in_one_thing() {
     let clean = d.config(|l| l);
     let (codes, _, json) = d.audit(&clean, &format!("--config {}", other.display()), "warning");
     assert_eq!(codes, set(&["MQA201"]), "{json:#}");
-    // include_dir and per_listener_settings false: a block's allow_anonymous is everyone's.
+    // Without per_listener_settings both blocks' acl_file are the broker's: Mosquitto
+    // refuses the second as a duplicate and does not start.
+    let conf = d.config(|l| l.into_iter().skip(1).collect());
+    let (codes, _, json) = d.audit(&conf, "", "warning");
+    assert_eq!(codes, set(&["MQA001"]), "{json:#}");
+    assert!(
+        json[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("will not start")
+    );
+    // include_dir and per_listener_settings false: a block's allow_anonymous is everyone's,
+    // the plain loopback listener's too.
     fs::create_dir(d.dir.join("conf.d")).unwrap();
     fs::write(d.dir.join("conf.d/10-anon.conf"), "allow_anonymous true\n").unwrap();
+    let port = free_port();
     let conf = d.config(|l| {
-        let mut l: Vec<String> = l.into_iter().skip(1).collect();
+        let mut seen_acl = false;
+        let mut l: Vec<String> = l
+            .into_iter()
+            .skip(1)
+            .filter(|line| {
+                !(line.starts_with("acl_file") && std::mem::replace(&mut seen_acl, true))
+            })
+            .collect();
         l.push(format!("include_dir {}", d.p("conf.d")));
+        l.extend([
+            format!("listener {port} 127.0.0.1"),
+            "max_connections 10".into(),
+        ]);
         l
     });
     let (codes, _, json) = d.audit(&conf, "", "warning");
@@ -645,7 +680,10 @@ fn the_behaviour_each_finding_warns_about_happens_in_mosquitto() {
         let l = replace_first(l, "use_identity_as_username", "allow_anonymous true");
         replace_first(l, "crlfile", &format!("crlfile {}", d.p("pki/crl.pem")))
     });
-    assert_eq!(d.audit(&conf, "", "warning").0, set(&["MQA105", "MQA602"]));
+    // The certificate listener's allow_anonymous is what lets certificate clients in: the
+    // finding is the unbound identity (MQA105), not "anyone connects" (MQA602, whose fix would
+    // lock every device out).
+    assert_eq!(d.audit(&conf, "", "warning").0, set(&["MQA105"]));
     assert!(d.flows(
         &conf,
         &as_dev2,

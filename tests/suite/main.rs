@@ -14,6 +14,9 @@ mod enroll_fixture;
 
 // `mqauth audit`: each check's finding, its behaviour shown on a real Mosquitto, JSON/SARIF.
 mod audit_checks;
+// `mqauth audit` against the real Mosquitto on generated configurations, probed in network
+// namespaces.
+mod audit_differential;
 // `broker snippet`, and `--group`: what a Mosquitto started as root may read.
 mod broker_files;
 // The command line where the docs meet it: `completions`, `man`, help, the example manifest.

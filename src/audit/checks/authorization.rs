@@ -2,6 +2,7 @@
 //! rules that let one device command another, and usernames the broker did not authenticate.
 
 use super::AuditRun;
+use super::devices::{self, Reach, Tree};
 use crate::audit::acl::{self, AclFile, AclRule};
 use crate::audit::config::{Directive, Listener};
 use crate::audit::finding::Severity;
@@ -48,13 +49,19 @@ pub(super) fn check(ctx: &mut AuditRun<'_>) {
                 "acl_file with per-device rules (`mqauth acl render` writes one from a manifest)",
             );
         }
+        if acl_file.is_none() {
+            identity_not_username(ctx, l);
+        }
         if let Some(d) = acl_file {
             let acl = acls
                 .entry(d.path())
                 .or_insert_with(|| load_acl(ctx, d, l))
                 .take();
             if let Some(acl) = acl {
-                unbound_username(ctx, l, &acl);
+                if !unbound_username(ctx, l, &acl) {
+                    identity_not_username(ctx, l);
+                }
+                grants(ctx, &acl, l);
                 enrollment_packet_limit(ctx, l, &acl);
                 if ctx.first_time(&acl.path, "acl") {
                     rules_of(ctx, &acl, l);
@@ -73,34 +80,68 @@ pub(super) fn check(ctx: &mut AuditRun<'_>) {
 fn load_acl(ctx: &mut AuditRun<'_>, d: &Directive, l: &Listener) -> Option<AclFile> {
     let bytes = ctx.read_named(d, l, "acl_file", crate::input::Kind::AccessFile)?;
     let acl = acl::parse(&d.path(), &String::from_utf8_lossy(&bytes));
-    for line in acl.bad_lines.iter().take(10) {
+    for (line, why) in acl.bad_lines.iter().take(10) {
         ctx.report(
             &rules::BAD_ACL_LINE,
-            Severity::Warning,
+            Severity::Problem,
             &crate::audit::config::Place {
                 file: acl.path.clone(),
                 line: *line,
             },
             Some(l),
-            "a line Mosquitto does not understand",
-            "use `user NAME`, `topic [read|write|readwrite|deny] TOPIC` or `pattern …`",
+            format!("{why}: Mosquitto refuses the acl_file, so the broker will not start"),
+            "use `user NAME`, `topic [read|write|readwrite|deny] TOPIC` or `pattern …`, words separated by spaces, `#` in the first column",
         );
     }
     Some(acl)
 }
 
-/// An ACL keyed by username on a listener that authenticates identities (certificates, PSKs)
-/// but does not make them the username: the username is then whatever the client sends.
-fn unbound_username(ctx: &mut AuditRun<'_>, l: &Listener, acl: &AclFile) {
+/// A listener that verifies certificates or PSKs, does not make the identity the username,
+/// and lets clients in without one (MQA605; MQA105 says it when the ACL is keyed by username).
+fn identity_not_username(ctx: &mut AuditRun<'_>, l: &Listener) {
     let c = ctx.config;
-    let identities = l.is_set("require_certificate") || l.has_psk_hint();
-    if !identities
-        || !acl.keyed_by_username()
-        || l.is_set("use_identity_as_username")
-        || l.is_set("use_subject_as_username")
+    if !l.tls_authenticates()
+        || l.identity_is_username()
         || c.has_plugin(l)
+        || c.security(l, "password_file").is_some()
     {
         return;
+    }
+    let Some(anon) = c.anonymous(l) else { return };
+    let source = if anon.at == l.at {
+        "Mosquitto's default for this listener".to_string()
+    } else {
+        format!("allow_anonymous true (line {})", anon.at.line)
+    };
+    let by = if l.has_psk_hint() {
+        "a PSK"
+    } else {
+        "a certificate"
+    };
+    ctx.report(
+        &rules::IDENTITY_NOT_USERNAME,
+        Severity::Problem,
+        &l.at,
+        Some(l),
+        format!(
+            "{} verifies {by} but does not make it the username: with {source}, every holder of one connects without a username or with any username it claims",
+            l.label()
+        ),
+        "use_identity_as_username true on this listener: each device connects as its certificate's CN (or PSK identity) and keeps connecting; removing allow_anonymous instead locks every device out",
+    );
+}
+
+/// An ACL keyed by username on a listener that authenticates identities (certificates, PSKs)
+/// but does not make them the username: the username is then whatever the client sends.
+/// Whether it reported.
+fn unbound_username(ctx: &mut AuditRun<'_>, l: &Listener, acl: &AclFile) -> bool {
+    let c = ctx.config;
+    if !l.tls_authenticates()
+        || !acl.keyed_by_username()
+        || l.identity_is_username()
+        || c.has_plugin(l)
+    {
+        return false;
     }
     let by = if l.has_psk_hint() {
         "PSK"
@@ -123,8 +164,9 @@ fn unbound_username(ctx: &mut AuditRun<'_>, l: &Listener, acl: &AclFile) {
             "{} authenticates clients by {by} but its ACL is keyed by username: {consequence}",
             l.label()
         ),
-        "use_identity_as_username true",
+        "use_identity_as_username true on this listener (each device connects as its certificate's CN or PSK identity, which the ACL's usernames must be)",
     );
+    true
 }
 
 /// Whether `user` (or every client, for `None`) holds a topic of its own right below `prefix`
@@ -200,7 +242,105 @@ fn enrollment_packet_limit(ctx: &mut AuditRun<'_>, l: &Listener, acl: &AclFile) 
     );
 }
 
+/// Whether the clients a rule applies to include devices of `trees`.
+fn grantee_is_device(acl: &AclFile, trees: &[Tree], rule: &AclRule, l: &Listener) -> bool {
+    match (&rule.user, rule.pattern) {
+        (_, true) => true,
+        (Some(user), false) => devices::is_device(acl, trees, user),
+        (None, false) => l.admits_without_username(),
+    }
+}
+
+/// MQA108 and MQA109, for `l`: whether a client id is bound, and who connects without a
+/// username, are the listener's.
+fn grants(ctx: &mut AuditRun<'_>, acl: &AclFile, l: &Listener) {
+    let trees = devices::trees(acl);
+    let users: std::collections::HashSet<&str> =
+        acl.rules.iter().filter_map(|r| r.user.as_deref()).collect();
+    let denies = devices::Denies::of(acl);
+    for rule in acl.rules.iter().filter(|r| r.access.grants()) {
+        if denies.cancel(rule) {
+            continue;
+        }
+        let place = crate::audit::config::Place {
+            file: acl.path.clone(),
+            line: rule.line,
+        };
+        if rule.pattern
+            && rule.topic.contains("%c")
+            && !l.client_id_bound()
+            && ctx.once(&place, rules::CLIENT_ID_GRANT.code, l)
+        {
+            ctx.report(
+                &rules::CLIENT_ID_GRANT,
+                Severity::Problem,
+                &place,
+                Some(l),
+                format!(
+                    "pattern {:?} grants by client id, which {} does not bind: a client that connects with another device's id gets its topics",
+                    rule.topic,
+                    l.label()
+                ),
+                format!(
+                    "use_username_as_clientid true on {} (devices keep connecting; their client id becomes their username), or %u instead of %c",
+                    l.label()
+                ),
+            );
+        }
+        // MQA102 and MQA103 say it for these.
+        if is_wildcard_grant(&rule.topic) || (rule.access.writes() && crosses_devices(acl, rule)) {
+            continue;
+        }
+        let crossing = trees.iter().find_map(|t| match devices::reach(rule, t) {
+            Reach::All => Some(format!("every device's topics under {}", t.show())),
+            Reach::Named(name)
+                if !rule.pattern
+                    && rule.user.as_deref() != Some(name.as_str())
+                    && (users.contains(name.as_str()) || t.by_pattern) =>
+            {
+                Some(format!("device {name}'s topics"))
+            }
+            _ => None,
+        });
+        let crossing = crossing.or_else(|| {
+            // No device tree to measure by: a pattern without %u or %c and with a wildcard
+            // gives every client the same subtree, every device's data in it included.
+            (trees.is_empty()
+                && rule.pattern
+                && !rule.topic.contains("%u")
+                && !rule.topic.contains("%c")
+                && (rule.topic.contains('+') || rule.topic.contains('#')))
+            .then(|| format!("all of {:?}, to every client alike", rule.topic))
+        });
+        let Some(crossing) = crossing else { continue };
+        if !grantee_is_device(acl, &trees, rule, l)
+            || !ctx.once(&place, rules::CROSS_DEVICE_READ.code, l)
+        {
+            continue;
+        }
+        let who = match (&rule.user, rule.pattern) {
+            (_, true) => "every client (pattern)".to_string(),
+            (Some(user), false) => format!("user {user}, a device,"),
+            (None, false) => format!("every client without a username on {}", l.label()),
+        };
+        let access = match rule.access {
+            crate::audit::acl::Access::Read => "read",
+            crate::audit::acl::Access::Write => "write",
+            _ => "read and write",
+        };
+        ctx.report(
+            &rules::CROSS_DEVICE_READ,
+            Severity::Problem,
+            &place,
+            Some(l),
+            format!("{who} may {access} {:?}: {crossing}", rule.topic),
+            "grant each device its own subtree (pattern readwrite devices/%u/#), and fleet-wide topics only to identities that are not devices",
+        );
+    }
+}
+
 fn rules_of(ctx: &mut AuditRun<'_>, acl: &AclFile, l: &Listener) {
+    let trees = devices::trees(acl);
     let users: std::collections::HashSet<&str> =
         acl.rules.iter().filter_map(|r| r.user.as_deref()).collect();
     for rule in acl.rules.iter().filter(|r| r.access.grants()) {
@@ -214,7 +354,11 @@ fn rules_of(ctx: &mut AuditRun<'_>, acl: &AclFile, l: &Listener) {
             (None, false) => "anonymous clients".to_string(),
         };
         if is_wildcard_grant(&rule.topic) {
-            let severity = if rule.access.writes() && !rule.topic.starts_with("$SYS") {
+            let severity = if !rule.topic.starts_with("$SYS")
+                && (rule.access.writes()
+                    || (!trees.is_empty() && grantee_is_device(acl, &trees, rule, l))
+                    || rule.pattern)
+            {
                 Severity::Problem
             } else {
                 Severity::Warning
@@ -244,7 +388,7 @@ fn rules_of(ctx: &mut AuditRun<'_>, acl: &AclFile, l: &Listener) {
         {
             ctx.report(
                 &rules::PATTERN_WITHOUT_IDENTITY,
-                Severity::Warning,
+                Severity::Problem,
                 &place,
                 Some(l),
                 format!(

@@ -51,10 +51,13 @@ pub(super) fn check(ctx: &mut AuditRun<'_>) {
         if leaf.sans.is_empty() {
             ctx.report(
                 &rules::NO_SANS,
-                Severity::Problem,
+                Severity::Warning,
                 &d.at,
                 Some(l),
-                format!("{} has no subject alternative names", leaf.name()),
+                format!(
+                    "{} has no subject alternative names: OpenSSL-based clients (mosquitto_pub, Python's ssl) still accept its CN, clients that follow RFC 6125 (Go, browsers, rustls) refuse it",
+                    leaf.name()
+                ),
                 "re-issue it with --dns/--ip for every name devices dial",
             );
         } else {

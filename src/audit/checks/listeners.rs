@@ -2,12 +2,55 @@
 //! authenticates only the broker, and the scaling notes.
 
 use super::AuditRun;
+use crate::audit::config::{Directive, Listener, Origin};
 use crate::audit::finding::Severity;
 use crate::audit::rules;
 
+/// Why a listener nobody wrote exists.
+fn opened_by(l: &Listener) -> String {
+    match l.origin {
+        Origin::Block => String::new(),
+        Origin::Default => format!(
+            " (Mosquitto opens this default listener because of line {}: `port`, `bind_address` or a listener option before the first `listener`)",
+            l.at.line
+        ),
+        Origin::LocalOnly => " (no listener is configured: Mosquitto's local-only mode)".into(),
+    }
+}
+
+/// Clients without a username are let in on `l`. Where TLS already demands a certificate or
+/// PSK, that is not "anyone": it is every holder of one, under a name of its choosing, which
+/// the authorization checks report; elsewhere it is anyone.
+fn anonymous(ctx: &mut AuditRun<'_>, l: &Listener, anon: &Directive) {
+    let implicit = anon.at == l.at;
+    let source = if implicit {
+        format!("Mosquitto's default for this listener{}", opened_by(l))
+    } else {
+        "allow_anonymous true".to_string()
+    };
+    if l.identity_is_username() {
+        return;
+    }
+    // Where TLS demands a certificate or PSK, the authorization checks say what an unused
+    // identity means (MQA105 or MQA605).
+    if l.tls_authenticates() {
+        return;
+    }
+    ctx.report(
+        &rules::ANONYMOUS,
+        Severity::Problem,
+        &anon.at,
+        Some(l),
+        format!(
+            "{source}: clients connect to {} without any credential",
+            l.label()
+        ),
+        "give every device a credential first (a password_file, or certificates with require_certificate true and use_identity_as_username true), then set allow_anonymous false",
+    );
+}
+
 pub(super) fn check(ctx: &mut AuditRun<'_>) {
     let config = ctx.config;
-    let mut anonymous_seen = Vec::new();
     for l in &config.listeners {
         if !l.is_tls() && !l.is_loopback() {
             ctx.report(
@@ -16,14 +59,21 @@ pub(super) fn check(ctx: &mut AuditRun<'_>) {
                 &l.at,
                 Some(l),
                 format!(
-                    "{} is plain TCP on {}",
+                    "{} is plain TCP on {}{}",
                     l.label(),
-                    l.bind.as_deref().unwrap_or("every interface")
+                    l.bind.as_deref().unwrap_or("every interface"),
+                    opened_by(l)
                 ),
                 "give it certfile/keyfile (or psk_hint and psk_file), or bind it to 127.0.0.1",
             );
         }
-        if let Some(psk_file) = l.get("psk_file").filter(|_| !l.has_psk_hint()) {
+        // Without per_listener_settings the psk_file is the broker's: it is unused only when
+        // no listener has a psk_hint.
+        let psk_unused = !l.has_psk_hint()
+            && (config.per_listener_settings || !config.listeners.iter().any(|o| o.has_psk_hint()));
+        if let Some(psk_file) = config.security(l, "psk_file").filter(|_| psk_unused)
+            && ctx.once(&psk_file.at, rules::PSK_WITHOUT_HINT.code, l)
+        {
             ctx.report(
                 &rules::PSK_WITHOUT_HINT,
                 Severity::Problem,
@@ -36,18 +86,8 @@ pub(super) fn check(ctx: &mut AuditRun<'_>) {
                 "add `psk_hint NAME` to the listener",
             );
         }
-        if let Some(anon) = config.anonymous(l)
-            && !anonymous_seen.contains(&anon.at)
-        {
-            anonymous_seen.push(anon.at.clone());
-            ctx.report(
-                &rules::ANONYMOUS,
-                Severity::Problem,
-                &anon.at,
-                Some(l),
-                "allow_anonymous true: clients connect without credentials",
-                "remove it (Mosquitto 2.x defaults to false)",
-            );
+        if let Some(anon) = config.anonymous(l) {
+            anonymous(ctx, l, anon);
         }
         if l.is_tls() {
             match l.get("tls_version") {
@@ -85,7 +125,7 @@ pub(super) fn check(ctx: &mut AuditRun<'_>) {
             );
         }
         if l.has_certificate()
-            && !l.is_set("require_certificate")
+            && !l.tls_authenticates()
             && !l.has_psk_hint()
             && config.security(l, "password_file").is_none()
             && !config.has_plugin(l)

@@ -2,8 +2,10 @@
 
 mod authorization;
 mod broker_identity;
+mod devices;
 mod listeners;
 mod psk_keys;
+mod reading;
 mod validity;
 
 use super::config::{Config, Directive, Listener, Place};
@@ -31,6 +33,9 @@ pub(super) struct AuditRun<'a> {
     pub findings: Vec<Finding>,
     /// Files already checked, so that a file several listeners name is reported once.
     seen: HashSet<(PathBuf, &'static str)>,
+    /// Findings already made at a place, so that a rule several listeners share is reported
+    /// once.
+    reported: HashSet<(Place, &'static str, String)>,
 }
 
 impl AuditRun<'_> {
@@ -60,6 +65,12 @@ impl AuditRun<'_> {
         );
     }
 
+    /// Whether `code` is still to be reported at `place` for `listener` (and marks it).
+    fn once(&mut self, place: &Place, code: &'static str, listener: &Listener) -> bool {
+        self.reported
+            .insert((place.clone(), code, listener.label()))
+    }
+
     /// Whether `path` still needs checking by `what` (and marks it checked).
     fn first_time(&mut self, path: &Path, what: &'static str) -> bool {
         self.seen.insert((path.to_path_buf(), what))
@@ -82,7 +93,11 @@ impl AuditRun<'_> {
                         Severity::Problem,
                         &directive.at,
                         Some(listener),
-                        format!("{key} {}: {}", directive.value, e.reason()),
+                        format!(
+                            "{key} {}: {}; the broker will not start",
+                            directive.value,
+                            e.reason()
+                        ),
                         format!("create {} or correct the path", directive.value),
                     );
                 }
@@ -143,7 +158,9 @@ pub fn run(configs: &[Config], opts: &Options) -> Vec<Finding> {
             opts,
             findings: Vec::new(),
             seen: HashSet::new(),
+            reported: HashSet::new(),
         };
+        reading::check(&mut ctx);
         listeners::check(&mut ctx);
         authorization::check(&mut ctx);
         validity::check(&mut ctx);

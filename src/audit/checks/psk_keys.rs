@@ -46,7 +46,7 @@ pub(super) fn check(ctx: &mut AuditRun<'_>, checker: &mut crate::psk::Checker) {
                     "permissions" if f.message.contains("the group") => (
                         &rules::PSK_FILE_READABLE,
                         Severity::Note,
-                        "make sure only the broker's user is in the file's group",
+                        "keep the mode if the broker reads the file through its group (as `--group` sets it up; chmod 600 would lock the broker out); make sure the group holds only the broker's user",
                     ),
                     "permissions" => (
                         &rules::PSK_FILE_READABLE,
@@ -59,7 +59,14 @@ pub(super) fn check(ctx: &mut AuditRun<'_>, checker: &mut crate::psk::Checker) {
                         "fix the line: identity:hexkey",
                     ),
                 };
-                Finding::new(rule, severity, (d.path(), f.line), f.message.clone(), fix)
+                // The checker's own advice (chmod 600) is for a file nobody else should read;
+                // for a file shared with the broker's group the finding states the fact only.
+                let message = if f.code == "permissions" && f.message.contains("the group") {
+                    f.message.replace("; chmod 600", "")
+                } else {
+                    f.message.clone()
+                };
+                Finding::new(rule, severity, (d.path(), f.line), message, fix)
                     .on(Some(l.label()))
             })
             .collect();
