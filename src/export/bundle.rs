@@ -187,6 +187,7 @@ impl Sources {
 
     /// The facts of broker `name`'s certificate, for pins and stack checks.
     pub fn broker_facts(&self, name: &str) -> Result<BrokerFacts, ExportError> {
+        crate::names::validate(name)?;
         let Some((layout, records)) = &self.pki else {
             return Err(ExportError::Broker(format!(
                 "no PKI here to find broker {name} in"
@@ -215,6 +216,9 @@ impl Sources {
 
     /// Gathers what `device` needs: its certificate if it has one in force, else its PSK.
     pub fn load(&self, device: &str) -> Result<Bundle, ExportError> {
+        // The name becomes DEVICE.EXT or DEVICE/ wherever it came from (an argument, a PSK
+        // file's identity, a manifest): one outside the alphabet could leave the directory.
+        crate::names::validate(device)?;
         if let (Some((layout, records)), Some((ca_der, intermediate_der))) = (&self.pki, &self.cas)
             && let Some(entry) = records.in_force(device)?
             && entry.profile == Profile::Client

@@ -154,6 +154,11 @@ impl SqliteRecords {
                 .map(|s| San::try_from(s.clone()).map_err(|_| bad("san", &s)))
                 .collect::<Result<_, _>>()?,
         };
+        // A name becomes `issued/NAME.crt` and `private/NAME.key`: one edited into the
+        // database to leave those directories is a damaged record, not a path to follow.
+        if crate::names::validate(&row.name).is_err() {
+            return Err(bad("name", &row.name));
+        }
         Ok(Entry {
             serial: Serial::from_hex(&row.serial).map_err(|_| bad("serial", &row.serial))?,
             profile: Profile::from_id(&row.profile).ok_or_else(|| bad("profile", &row.profile))?,
