@@ -23,7 +23,8 @@ use time::OffsetDateTime;
 pub struct Settings {
     /// Key type for new leaf keys unless a command says otherwise.
     pub key: KeyAlgorithm,
-    /// Number of the last CRL signed by the issuing CA (0: none yet).
+    /// Number of the last CRL signed by the issuing CA (0: none yet, or only the empty one
+    /// `pki init` signs as number 0).
     pub crl_number: u64,
     /// Number of the last CRL signed by the root, when there is an intermediate.
     pub root_crl_number: u64,
