@@ -80,9 +80,11 @@ pub fn check_signed(der: &[u8], kind: Signed) -> Result<(), String> {
     Ok(())
 }
 
-/// Splits the element at the start of `input` into (the whole element, its contents, what
-/// follows it).
-fn tlv(input: &[u8]) -> Result<(&[u8], &[u8], &[u8]), String> {
+/// An element split as (the whole element, its contents, what follows it).
+type Split<'a> = (&'a [u8], &'a [u8], &'a [u8]);
+
+/// Splits the element at the start of `input`.
+fn tlv(input: &[u8]) -> Result<Split<'_>, String> {
     let (rest, header) =
         Header::from_der(input).map_err(|e| format!("malformed DER header: {e}"))?;
     let len = header
