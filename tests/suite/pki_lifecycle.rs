@@ -372,3 +372,26 @@ fn renewal_refusals() {
     let err = fails(dir, "pki renew d3 --days 400d");
     assert!(err.contains("replaced by hand"), "{err}");
 }
+
+#[test]
+fn crl_refresh_before_signs_only_when_due() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    ok(dir, "-q pki init");
+    let crl = dir.join("pki/crl.pem");
+    let said = |args: &str| String::from_utf8_lossy(&ok(dir, args).stderr).into_owned();
+    // The CRL pki init signed is good for 7 days: not due within 3.
+    let before = fs::read(&crl).unwrap();
+    let text = said("pki crl --refresh-before 3d");
+    assert!(text.contains("not signed again"), "{text}");
+    assert_eq!(fs::read(&crl).unwrap(), before, "nothing was signed");
+    // Within 8 days it is due.
+    let text = said("pki crl --refresh-before 8d");
+    assert!(text.contains("CRL number 1"), "{text}");
+    // A short-lived CRL is due; a missing one too.
+    ok(dir, "-q pki crl --lifetime 1d");
+    assert!(said("pki crl --refresh-before 3d").contains("CRL number 3"));
+    fs::remove_file(&crl).unwrap();
+    assert!(said("pki crl --refresh-before 3d").contains("CRL number 4"));
+    usage(dir, "pki crl --refresh-before soon");
+}
