@@ -61,6 +61,15 @@ impl Bundle {
     pub fn is_psk(&self) -> bool {
         matches!(self.credential, Credential::Psk { .. })
     }
+
+    /// The broker certificate's public-key pin, for devices that see that certificate: a PSK
+    /// listener presents none, so a PSK device's export carries no pin to check.
+    pub fn pin(&self) -> Option<&Pin> {
+        self.broker
+            .as_ref()
+            .filter(|_| !self.is_psk())
+            .map(|b| &b.pin)
+    }
 }
 
 /// The PKI, the PSK file and the broker that exports read from, opened once.

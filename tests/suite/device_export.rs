@@ -312,11 +312,14 @@ fn the_whole_fleet_streams_to_one_private_file() {
             .iter()
             .all(|r| r["private_key_pem"].is_null() && r["psk_hex"].is_null())
     );
+    assert!(records.iter().all(|r| r["host"] == "mqtt.acme.example"));
+    // The pin is of the certificate an mTLS listener presents; a PSK listener presents none.
     assert!(
         records
             .iter()
-            .all(|r| r["host"] == "mqtt.acme.example" && r["broker_pin_sha256"].is_string())
+            .all(|r| (r["auth"] == "mtls") == r["broker_pin_sha256"].is_string())
     );
+    assert!(records.iter().any(|r| r["auth"] == "psk"));
     assert_eq!(records[6]["port"], 8884);
     ok(
         d,
