@@ -2376,7 +2376,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__crl)
-            opts="-q -h -V --days --lifetime --ca --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --days --lifetime --ca --refresh-before --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2392,6 +2392,10 @@ _mqauth() {
                     ;;
                 --ca)
                     COMPREPLY=($(compgen -W "issuing root" -- "${cur}"))
+                    return 0
+                    ;;
+                --refresh-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pki)

@@ -188,6 +188,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --lifetime 'Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check the CRL refuse every client'
             cand --days 'Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check the CRL refuse every client'
             cand --ca 'Which CA signs'
+            cand --refresh-before 'Sign only when the CRL''s next update is closer than this (or it is missing): for a timer'
             cand --pki 'PKI directory'
             cand --dir 'PKI directory'
             cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
