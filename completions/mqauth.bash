@@ -2718,7 +2718,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__renew)
-            opts="-q -h -V --within --rekey --days --lifetime --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --within --rekey --days --lifetime --dry-run --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

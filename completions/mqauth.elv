@@ -211,6 +211,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
             cand --rekey 'Generate new keys instead of certifying the existing ones again'
+            cand --dry-run 'Show what would be renewed, and why the others would not be; change nothing'
             cand -q 'Print no summary on stderr (errors and warnings are still printed)'
             cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
             cand -h 'Print help'

@@ -47,7 +47,10 @@ pub use legacy_index::{IndexError, LegacyIndex};
 pub use passphrase::{Passphrase, PassphraseError};
 pub use profile::{Profile, San, SanError};
 pub use records::{Change, Records, RecordsError, Settings};
-pub use renew::{RenewOptions, RenewSelection, Renewal, renew, select as renew_selection};
+pub use renew::{
+    RenewOptions, RenewPlan, RenewSelection, Renewal, plan as renew_plan, renew,
+    select as renew_selection,
+};
 pub use revoke::{Revocation, RevokeTarget, revoke};
 pub use serial::{BadSerial, Serial};
 pub use store::{Migration, Pki, interrupted_run, prepare, read_records, snapshot};

@@ -395,3 +395,36 @@ fn crl_refresh_before_signs_only_when_due() {
     assert!(said("pki crl --refresh-before 3d").contains("CRL number 4"));
     usage(dir, "pki crl --refresh-before soon");
 }
+
+#[test]
+fn renew_says_why_it_skips_what_it_selected_and_dry_run_lists_it() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    ok(dir, "-q pki init");
+    ok(dir, "-q pki client d1 d2 d3 --lifetime 100d");
+    let listed = String::from_utf8_lossy(&ok(dir, "pki list --expiring 400d").stdout).into_owned();
+    assert!(listed.contains("d1") && listed.contains("d3"), "{listed}");
+    // Selected (they expire within 400 days), but a renewal now would not extend them.
+    let said = String::from_utf8_lossy(&ok(dir, "pki renew --within 400d").stderr).into_owned();
+    assert!(
+        said.contains("3 certificates expire within 400d (d1, d2, d3)")
+            && said.contains("would not extend"),
+        "{said}"
+    );
+    let before = fs::read(dir.join("pki/issued/d1.crt")).unwrap();
+    let dry =
+        String::from_utf8_lossy(&ok(dir, "pki renew --within 400d --dry-run").stdout).into_owned();
+    assert_eq!(dry.matches("would skip client").count(), 3, "{dry}");
+    let dry = String::from_utf8_lossy(
+        &ok(dir, "pki renew --within 400d --lifetime 200d --dry-run").stdout,
+    )
+    .into_owned();
+    assert_eq!(dry.matches("would renew client").count(), 3, "{dry}");
+    assert_eq!(fs::read(dir.join("pki/issued/d1.crt")).unwrap(), before);
+    let dry =
+        String::from_utf8_lossy(&ok(dir, "pki renew --within 1d --dry-run").stdout).into_owned();
+    assert!(
+        dry.contains("no certificate in force expires within 1d"),
+        "{dry}"
+    );
+}
