@@ -2452,7 +2452,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__crl)
-            opts="-q -h -V --days --lifetime --ca --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --days --lifetime --ca --refresh-before --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2468,6 +2468,10 @@ _mqauth() {
                     ;;
                 --ca)
                     COMPREPLY=($(compgen -W "issuing root" -- "${cur}"))
+                    return 0
+                    ;;
+                --refresh-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pki)
@@ -2790,7 +2794,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__renew)
-            opts="-q -h -V --within --rekey --days --lifetime --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --within --rekey --days --lifetime --dry-run --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

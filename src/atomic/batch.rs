@@ -12,12 +12,13 @@ use std::sync::Mutex;
 /// Below this many files, fsync each one; above, one `syncfs` is far cheaper.
 const SYNCFS_THRESHOLD: usize = 16;
 
-/// Crash points for the tests of crash recovery, in debug builds only: `MQAUTH_CRASH=journaled`
+/// Crash points for the tests of crash recovery, in debug builds only: `MQAUTH_CRASH=journal-created`
+/// (the journal file created, nothing written into it), `journaled`
 /// (journal written, nothing renamed), `rename:N` (after N renames), `renamed` (every file in
 /// place, an outside commit point not yet reached), `committed` (committed, backups not yet
 /// removed) abort the process there, as `kill -9` would.
 #[cfg(debug_assertions)]
-mod crash {
+pub(super) mod crash {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     static RENAMES: AtomicUsize = AtomicUsize::new(0);
@@ -26,7 +27,7 @@ mod crash {
         std::env::var("MQAUTH_CRASH").ok()
     }
 
-    pub(super) fn at(point: &str) {
+    pub(in crate::atomic) fn at(point: &str) {
         if wanted().as_deref() == Some(point) {
             std::process::abort();
         }
@@ -41,8 +42,8 @@ mod crash {
 }
 
 #[cfg(not(debug_assertions))]
-mod crash {
-    pub(super) fn at(_: &str) {}
+pub(super) mod crash {
+    pub(in crate::atomic) fn at(_: &str) {}
     pub(super) fn renamed() {}
 }
 

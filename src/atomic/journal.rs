@@ -146,6 +146,7 @@ impl Journal {
                     io(e)
                 }
             })?;
+        super::batch::crash::at("journal-created");
         file.write_all(&out)
             .and_then(|()| file.sync_all())
             .map_err(io)?;
@@ -161,6 +162,11 @@ impl Journal {
             why: why.to_string(),
         };
         let Some(body) = bytes.strip_prefix(MAGIC) else {
+            // Shorter than its header (a kill between creating the file and writing it leaves
+            // it empty): torn before any rename could start, like a journal without its end.
+            if MAGIC.starts_with(&bytes) {
+                return Ok(None);
+            }
             return Err(damaged("unknown format"));
         };
         let mut fields = body.split(|b| *b == 0);

@@ -288,4 +288,19 @@ mod tests {
         assert!(!mine.exists());
         assert!(other.exists());
     }
+
+    #[test]
+    fn a_journal_shorter_than_its_header_is_torn_and_recovered() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = journal_for(&dir.path().join("index"));
+        for torn in [&b""[..], b"mqauth-jour"] {
+            fs::write(&journal, torn).unwrap();
+            assert_eq!(recover(&journal).unwrap(), None);
+            assert!(!journal.exists(), "{torn:?}");
+        }
+        // Not a prefix of the header: damaged, and left for a person to look at.
+        fs::write(&journal, b"garbage").unwrap();
+        assert!(matches!(recover(&journal), Err(FileError::Journal { .. })));
+        assert!(journal.exists());
+    }
 }

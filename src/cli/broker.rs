@@ -81,8 +81,10 @@ enum BrokerVerb {
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "The mTLS listener requires a client certificate from the PKI's CA and makes \
-    its CN the username; the PSK listener makes the PSK identity the username. crlfile is named \
-    when the PKI has a CRL. There is no acl_file: write one, or use a fleet manifest.\n\n\
+    its CN the username; the PSK listener makes the PSK identity the username. crlfile names the \
+    PKI's CRL, which `pki init` signs, so a reload (SIGHUP) enforces even the first \
+    revocation; a PKI without one (made by an older mqauth) gets it from `mqauth pki crl`, \
+    before the snippet is rendered. There is no acl_file: write one, or use a fleet manifest.\n\n\
     Examples:\n  \
     mqauth broker snippet --pki pki --broker broker1 > /etc/mosquitto/conf.d/mqauth.conf\n  \
     mqauth broker snippet --pki pki --broker broker1 --mtls-port 8883 \\\n      \

@@ -277,8 +277,8 @@ fn describe(bundle: &Bundle) -> String {
     if let Some(e) = &bundle.endpoint {
         parts.push(format!("broker {}:{}", e.host, e.port));
     }
-    if let Some(b) = &bundle.broker {
-        parts.push(format!("pin {}", b.pin.curl()));
+    if let Some(pin) = bundle.pin() {
+        parts.push(format!("pin {}", pin.curl()));
     }
     parts.join(", ")
 }

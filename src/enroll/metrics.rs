@@ -180,6 +180,8 @@ impl Metrics {
             }
             // Already counted one by one as `Quiet`.
             ServiceEvent::RateLimited { .. } => {}
+            // Said in the log; the CRL's own next update is what to alert on.
+            ServiceEvent::CrlRefreshed { .. } | ServiceEvent::CrlRefreshFailed { .. } => {}
         }
     }
 

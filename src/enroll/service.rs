@@ -67,6 +67,16 @@ pub enum ServiceEvent<'a> {
     Stopping {
         signal: &'static str,
     },
+    /// The CRL was close to its next update and was signed again.
+    CrlRefreshed {
+        number: u64,
+        next_update: time::OffsetDateTime,
+    },
+    /// The CRL is due but could not be signed (the PKI is busy or damaged): tried again at the
+    /// next check.
+    CrlRefreshFailed {
+        error: String,
+    },
 }
 
 pub type Log = Arc<dyn Fn(ServiceEvent<'_>) + Send + Sync>;
@@ -104,6 +114,13 @@ pub fn serve(
         }
     })
 }
+
+/// How often, in minute ticks, the service looks at the CRL.
+const CRL_CHECK_TICKS: u32 = 60;
+
+/// How close to its next update the CRL is signed again: well within its 7-day lifetime, so
+/// that a service down for a day or two still finds it current when it comes back.
+const CRL_REFRESH_BEFORE: time::Duration = time::Duration::days(3);
 
 /// What answering a batch needs, shared with the blocking task that does it.
 struct Signer {
@@ -194,6 +211,8 @@ struct Service {
     sigterm: Signal,
     sigint: Signal,
     minute: tokio::time::Interval,
+    /// Minute ticks until the next CRL check.
+    ticks_to_crl_check: u32,
 }
 
 impl Service {
@@ -234,10 +253,12 @@ impl Service {
                 tokio::time::Instant::now() + RATE_WINDOW,
                 RATE_WINDOW,
             ),
+            ticks_to_crl_check: 1,
         })
     }
 
     async fn run(mut self) -> Stop {
+        self.keep_crl_fresh().await;
         let (signal, stop) = loop {
             match self.next_event().await {
                 Event::Stop(signal) => break (signal, Stop::Signal),
@@ -248,7 +269,10 @@ impl Service {
                     self.handle_batch(batch).await;
                 }
                 Event::Link(status) => self.handle_status(status),
-                Event::Tick => self.handle_tick(),
+                Event::Tick => {
+                    self.handle_tick();
+                    self.keep_crl_fresh().await;
+                }
             }
         };
         self.handle_tick();
@@ -306,6 +330,37 @@ impl Service {
             LinkEvent::Message(message) => (self.log)(ServiceEvent::Ignored {
                 topic: &String::from_utf8_lossy(&message.topic),
             }),
+        }
+    }
+
+    /// Once an hour (the first minute included): signs the CRL again when it is within
+    /// [`CRL_REFRESH_BEFORE`] of its next update, so that brokers checking it never find it
+    /// expired while the service runs. Brokers still need a reload to read the new one.
+    async fn keep_crl_fresh(&mut self) {
+        self.ticks_to_crl_check = self.ticks_to_crl_check.saturating_sub(1);
+        if self.ticks_to_crl_check > 0 {
+            return;
+        }
+        self.ticks_to_crl_check = CRL_CHECK_TICKS;
+        let signer = self.signer.clone();
+        let refreshed = tokio::task::spawn_blocking(move || {
+            crate::pki::refresh_crl(
+                &signer.pki_dir,
+                signer.passphrase.as_ref(),
+                CRL_REFRESH_BEFORE,
+                crate::pki::DEFAULT_CRL_LIFETIME,
+            )
+            .map_err(|e| e.to_string())
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("the CRL check failed: {e}")));
+        match refreshed {
+            Ok(crate::pki::CrlRefresh::Current { .. }) => {}
+            Ok(crate::pki::CrlRefresh::Signed(info)) => (self.log)(ServiceEvent::CrlRefreshed {
+                number: info.number,
+                next_update: info.next_update,
+            }),
+            Err(error) => (self.log)(ServiceEvent::CrlRefreshFailed { error }),
         }
     }
 

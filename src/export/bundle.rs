@@ -61,6 +61,15 @@ impl Bundle {
     pub fn is_psk(&self) -> bool {
         matches!(self.credential, Credential::Psk { .. })
     }
+
+    /// The broker certificate's public-key pin, for devices that see that certificate: a PSK
+    /// listener presents none, so a PSK device's export carries no pin to check.
+    pub fn pin(&self) -> Option<&Pin> {
+        self.broker
+            .as_ref()
+            .filter(|_| !self.is_psk())
+            .map(|b| &b.pin)
+    }
 }
 
 /// The PKI, the PSK file and the broker that exports read from, opened once.
@@ -187,6 +196,7 @@ impl Sources {
 
     /// The facts of broker `name`'s certificate, for pins and stack checks.
     pub fn broker_facts(&self, name: &str) -> Result<BrokerFacts, ExportError> {
+        crate::names::validate(name)?;
         let Some((layout, records)) = &self.pki else {
             return Err(ExportError::Broker(format!(
                 "no PKI here to find broker {name} in"
@@ -215,6 +225,9 @@ impl Sources {
 
     /// Gathers what `device` needs: its certificate if it has one in force, else its PSK.
     pub fn load(&self, device: &str) -> Result<Bundle, ExportError> {
+        // The name becomes DEVICE.EXT or DEVICE/ wherever it came from (an argument, a PSK
+        // file's identity, a manifest): one outside the alphabet could leave the directory.
+        crate::names::validate(device)?;
         if let (Some((layout, records)), Some((ca_der, intermediate_der))) = (&self.pki, &self.cas)
             && let Some(entry) = records.in_force(device)?
             && entry.profile == Profile::Client

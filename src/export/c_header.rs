@@ -77,21 +77,21 @@ pub fn render(bundle: &Bundle) -> Zeroizing<String> {
         let _ = writeln!(out, "#define MQAUTH_BROKER_PORT {}", e.port);
     }
     out.push('\n');
-    if let Some(b) = &bundle.broker {
+    if let Some(pin) = bundle.pin() {
         let _ = writeln!(
             out,
             "/* The broker's public-key pin: SHA-256 of its certificate's SubjectPublicKeyInfo\n * (curl: --pinnedpubkey sha256//{}). */",
-            b.pin.base64()
+            pin.base64()
         );
         let _ = writeln!(
             out,
             "#define MQAUTH_BROKER_PIN_SHA256_B64 {}",
-            c_string(&b.pin.base64())
+            c_string(&pin.base64())
         );
         byte_array(
             &mut out,
             "mqauth_broker_pin_sha256",
-            &b.pin.0,
+            &pin.0,
             "The same pin, raw",
         );
     }

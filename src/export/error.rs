@@ -16,6 +16,10 @@ pub enum ExportError {
         "{device}: no certificate in force and no PSK identity of that name{where_}; issue one with `mqauth pki client {device}`"
     )]
     UnknownDevice { device: String, where_: String },
+    /// A device name that would not stay inside the export's directory (`../x`, `/x`) or is
+    /// otherwise outside the identity alphabet: refused, never rewritten.
+    #[error("{0}; a device's name becomes a file name, so it must follow the name rules")]
+    Name(#[from] crate::names::NameError),
     #[error("{}: {message}", path.display())]
     Unreadable { path: PathBuf, message: String },
     #[error("{0}")]

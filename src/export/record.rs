@@ -3,6 +3,7 @@
 
 use super::bundle::{Bundle, Credential};
 use super::error::ExportError;
+use super::pin::Pin;
 use serde::Serialize;
 use std::io::Write;
 use zeroize::Zeroizing;
@@ -60,8 +61,8 @@ impl Record {
             broker: bundle.broker.as_ref().map(|b| b.name.clone()),
             host: bundle.endpoint.as_ref().map(|e| e.host.clone()),
             port: bundle.endpoint.as_ref().map(|e| e.port),
-            broker_pin_sha256: bundle.broker.as_ref().map(|b| b.pin.base64()),
-            broker_pin_sha256_hex: bundle.broker.as_ref().map(|b| b.pin.hex()),
+            broker_pin_sha256: bundle.pin().map(Pin::base64),
+            broker_pin_sha256_hex: bundle.pin().map(Pin::hex),
             ..Record::default()
         };
         match &bundle.credential {
@@ -115,8 +116,8 @@ impl Record {
             line("MQTT_HOST", &e.host);
             line("MQTT_PORT", &e.port.to_string());
         }
-        if let Some(b) = &bundle.broker {
-            line("MQTT_BROKER_PIN_SHA256", &b.pin.base64());
+        if let Some(pin) = bundle.pin() {
+            line("MQTT_BROKER_PIN_SHA256", &pin.base64());
         }
         match &bundle.credential {
             Credential::Certificate {

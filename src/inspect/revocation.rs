@@ -132,10 +132,12 @@ fn crl_ders(path: &Path, bytes: &[u8]) -> Result<Vec<Vec<u8>>, InspectError> {
 }
 
 fn parse(path: &Path, der: Vec<u8>) -> Result<LoadedCrl, InspectError> {
-    crate::strict_der::check(&der).map_err(|e| InspectError::Crl {
-        path: path.to_path_buf(),
-        message: format!("not a valid CRL: {e}"),
-    })?;
+    crate::strict_der::check(&der)
+        .and_then(|()| crate::strict_der::check_signed(&der, crate::strict_der::Signed::Crl))
+        .map_err(|e| InspectError::Crl {
+            path: path.to_path_buf(),
+            message: format!("not a valid CRL: {e}"),
+        })?;
     let (rest, crl) = CertificateRevocationList::from_der(&der).map_err(|e| InspectError::Crl {
         path: path.to_path_buf(),
         message: format!("not a valid CRL: {e}"),

@@ -165,6 +165,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 fn parse_der(der: &[u8]) -> Result<X509Certificate<'_>, String> {
     crate::strict_der::check(der)?;
+    crate::strict_der::check_signed(der, crate::strict_der::Signed::Certificate)?;
     match X509Certificate::from_der(der) {
         Ok(([], cert)) => Ok(cert),
         Ok(_) => Err("trailing bytes after the certificate".into()),

@@ -174,6 +174,10 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
         ..Change::default()
     };
     pki.commit(files, change)?;
+    // Its own batch: a crash before it leaves a PKI without a CRL, which `pki crl` (or the
+    // next `fleet apply`) signs as before.
+    let ca = SigningCa::issuing(&pki, opts.passphrase)?;
+    super::crl::publish_initial_crl(&mut pki, &ca)?;
     Ok(pki)
 }
 

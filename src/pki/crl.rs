@@ -119,6 +119,26 @@ pub(super) fn stage_crl(
         })
         .collect();
     let revoked = revoked_certs.len();
+    let pem = sign(ca, number, this_update, next_update, revoked_certs)?;
+    files.stage_replacing(&path, pem.as_bytes(), Mode::Public)?;
+    Ok(CrlInfo {
+        path,
+        issuer: ca.subject.clone(),
+        number,
+        this_update,
+        next_update,
+        revoked,
+    })
+}
+
+/// The PEM of a CRL `ca` signs.
+fn sign(
+    ca: &SigningCa,
+    number: u64,
+    this_update: OffsetDateTime,
+    next_update: OffsetDateTime,
+    revoked_certs: Vec<RevokedCertParams>,
+) -> Result<String, PkiError> {
     let params = CertificateRevocationListParams {
         this_update,
         next_update,
@@ -129,17 +149,27 @@ pub(super) fn stage_crl(
         // match the CRL to its CA ("unable to get certificate CRL").
         key_identifier_method: KeyIdMethod::PreSpecified(ca.key_identifier.clone()),
     };
-    let crl = params.signed_by(&ca.issuer)?;
-    let pem = crl.pem()?;
-    files.stage_replacing(&path, pem.as_bytes(), Mode::Public)?;
-    Ok(CrlInfo {
-        path,
-        issuer: ca.subject.clone(),
-        number,
-        this_update,
-        next_update,
-        revoked,
-    })
+    Ok(params.signed_by(&ca.issuer)?.pem()?)
+}
+
+/// Signs the empty CRL a new PKI starts with, as number 0 (RFC 5280 allows it), so that the
+/// CRL numbers `pki crl` and `pki revoke` sign still start at 1. A broker configuration can
+/// then name `crl.pem` from the first day: Mosquitto rereads a `crlfile` it was started with
+/// on SIGHUP, but one added to its configuration later only on a restart, so without it the
+/// first revocation would not be enforced by a reload.
+pub(super) fn publish_initial_crl(pki: &mut Pki, ca: &SigningCa) -> Result<(), PkiError> {
+    let this_update = now();
+    let next_update = this_update + DEFAULT_CRL_LIFETIME.duration();
+    let pem = sign(ca, 0, this_update, next_update, Vec::new())?;
+    let files = Batch::new(false);
+    files.stage_replacing(&pki.layout.crl(), pem.as_bytes(), Mode::Public)?;
+    pki.commit(
+        files,
+        Change {
+            operation: "crl".into(),
+            ..Change::default()
+        },
+    )
 }
 
 /// When the CRL at `path` must be replaced (its nextUpdate), if it is there and readable.

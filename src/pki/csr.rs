@@ -49,6 +49,7 @@ pub fn parse_csr(bytes: &[u8], path: &Path) -> Result<CsrRequest, PkiError> {
         block.into_contents()
     };
     crate::strict_der::check(&der)
+        .and_then(|()| crate::strict_der::check_signed(&der, crate::strict_der::Signed::Request))
         .map_err(|e| bad(format!("not a valid certificate signing request: {e}")))?;
     let (rest, csr) = X509CertificationRequest::from_der(&der)
         .map_err(|e| bad(format!("not a valid certificate signing request: {e}")))?;

@@ -4,6 +4,7 @@
 mod allow;
 mod ca;
 mod crl;
+mod crl_refresh;
 mod csr;
 mod entry;
 mod error;
@@ -28,6 +29,7 @@ pub use ca::{
 pub use crl::{
     CrlInfo, CrlSigner, DEFAULT_CRL_LIFETIME, next_update as crl_next_update, publish_crl,
 };
+pub use crl_refresh::{CrlRefresh, crl_current_until, crl_path, refresh_crl};
 pub use csr::{CsrRequest, parse_csr, read_csr};
 pub use entry::{
     Entry, Reason, Snapshot, State, Status, UnknownReason, fingerprint, spki_sha256,
@@ -45,7 +47,10 @@ pub use legacy_index::{IndexError, LegacyIndex};
 pub use passphrase::{Passphrase, PassphraseError};
 pub use profile::{Profile, San, SanError};
 pub use records::{Change, Records, RecordsError, Settings};
-pub use renew::{RenewOptions, RenewSelection, Renewal, renew, select as renew_selection};
+pub use renew::{
+    RenewOptions, RenewPlan, RenewSelection, Renewal, plan as renew_plan, renew,
+    select as renew_selection,
+};
 pub use revoke::{Revocation, RevokeTarget, revoke};
 pub use serial::{BadSerial, Serial};
 pub use store::{Migration, Pki, interrupted_run, prepare, read_records, snapshot};

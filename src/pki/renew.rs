@@ -36,6 +36,17 @@ pub struct Renewal {
     pub rekeyed: bool,
 }
 
+/// What a renewal would do: the certificates it renews, and those it selected but skips.
+#[derive(Debug, Clone, Default)]
+pub struct RenewPlan {
+    /// Renewed, oldest expiry first.
+    pub chosen: Vec<Entry>,
+    /// Selected, but renewing them now would not push their expiry back by a day (a
+    /// certificate that was just renewed, or whose lifetime is longer than what is left of
+    /// it), oldest expiry first.
+    pub not_extended: Vec<Entry>,
+}
+
 /// The certificates `selection` picks, oldest expiry first. A certificate is skipped when
 /// renewing it would not push its expiry back by at least a day (unless new keys are asked
 /// for), so running the same renewal twice renews nothing the second time.
@@ -44,11 +55,22 @@ pub fn select(
     selection: &RenewSelection,
     opts: RenewOptions,
 ) -> Result<Vec<Entry>, PkiError> {
+    Ok(plan(pki, selection, opts)?.chosen)
+}
+
+/// Like [`select`], keeping the certificates it skips and why: what `--dry-run` shows and
+/// what "nothing to renew" explains.
+pub fn plan(
+    pki: &Pki,
+    selection: &RenewSelection,
+    opts: RenewOptions,
+) -> Result<RenewPlan, PkiError> {
     let records = pki.records();
-    let mut chosen: Vec<Entry> = match selection {
+    let now = now();
+    let selected: Vec<Entry> = match selection {
         RenewSelection::Names(names) => {
             let mut seen = HashSet::new();
-            let mut chosen = Vec::with_capacity(names.len());
+            let mut selected = Vec::with_capacity(names.len());
             for name in names {
                 if !seen.insert(name.as_str()) {
                     return Err(PkiError::DuplicateName { name: name.clone() });
@@ -60,23 +82,26 @@ pub fn select(
                     }
                     None => return Err(PkiError::UnknownName { name: name.clone() }),
                 };
-                if opts.rekey || extends(&e, opts, now()) {
-                    chosen.push(e);
-                }
+                selected.push(e);
             }
-            chosen
+            selected
         }
-        RenewSelection::Within(window) => {
-            let now = now();
-            records
-                .expiring(now + *window)?
-                .into_iter()
-                .filter(|e| e.status == Status::Valid && extends(e, opts, now))
-                .collect()
-        }
+        RenewSelection::Within(window) => records
+            .expiring(now + *window)?
+            .into_iter()
+            .filter(|e| e.status == Status::Valid)
+            .collect(),
     };
-    chosen.sort_by(|a, b| a.not_after.cmp(&b.not_after).then(a.name.cmp(&b.name)));
-    Ok(chosen)
+    let (mut chosen, mut not_extended): (Vec<Entry>, Vec<Entry>) = selected
+        .into_iter()
+        .partition(|e| opts.rekey || extends(e, opts, now));
+    let order = |a: &Entry, b: &Entry| a.not_after.cmp(&b.not_after).then(a.name.cmp(&b.name));
+    chosen.sort_by(order);
+    not_extended.sort_by(order);
+    Ok(RenewPlan {
+        chosen,
+        not_extended,
+    })
 }
 
 /// Whether renewing `e` now would push its expiry back by at least a day.

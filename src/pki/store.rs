@@ -66,6 +66,12 @@ impl Pki {
         atomic::create_dir(layout.dir(), 0o755)?;
         let lock = lock::lock_file(&layout.lock())?;
         let migration = migrate_legacy(&layout)?;
+        // An empty pki.db beside a CA is a PKI's damaged records, not an init to redo.
+        if std::fs::symlink_metadata(layout.db()).is_ok_and(|m| m.is_file() && m.len() == 0)
+            && std::fs::symlink_metadata(layout.ca_cert()).is_ok()
+        {
+            return Err(records::RecordsError::Empty { path: layout.db() }.into());
+        }
         let records = records::open(&layout.db(), true)?;
         // An init that was killed half-way is undone, so it can simply be run again.
         let recovery = recover_batch(&layout, records.as_ref())?;

@@ -314,6 +314,14 @@ fn check_key(
             "weak-key",
             format!("the key of {identity} {why}; generate keys with `mqauth psk gen`"),
         );
+    } else if let Some(why) = pattern(&bytes) {
+        add(
+            Severity::Warning,
+            "patterned-key",
+            format!(
+                "the key of {identity} {why}; a key typed by hand from a pattern is guessable: generate keys with `mqauth psk gen`"
+            ),
+        );
     }
     Some(bytes)
 }
@@ -333,6 +341,25 @@ fn weakness(key: &[u8]) -> Option<&'static str> {
         return Some("repeats a few byte values (not random bytes)");
     }
     None
+}
+
+/// Keys made by hand from a pattern: `00112233…eeff`, `000102…0f`, a block said again. Else the
+/// differences between consecutive bytes repeat with a period of at most 4 (a counting
+/// sequence has one constant difference; a repeated block of up to 4 bytes, its own period).
+/// For 16 random bytes the odds are about 1 in 2^88, so a random key is never warned about.
+fn pattern(key: &[u8]) -> Option<&'static str> {
+    // The same block twice or more (`0123456789abcdef` said twice): 8 random bytes repeating
+    // by chance is a 1 in 2^64 event.
+    if (1..=key.len() / 2).any(|p| key[p..] == key[..key.len() - p]) {
+        return Some("repeats a block of bytes (not random bytes)");
+    }
+    let steps: Vec<u8> = key.windows(2).map(|w| w[1].wrapping_sub(w[0])).collect();
+    let period = (1..=4).find(|p| steps.iter().skip(*p).zip(&steps).all(|(a, b)| a == b))?;
+    Some(if period == 1 {
+        "counts up or down in equal steps (not random bytes)"
+    } else {
+        "follows a short repeating pattern (not random bytes)"
+    })
 }
 
 #[cfg(test)]
@@ -388,6 +415,31 @@ mod tests {
         let mut out = Vec::new();
         super::super::key::push_hex(&mut out, bytes);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn patterned_keys_are_warned_about() {
+        for key in [
+            "00112233445566778899aabbccddeeff",
+            "000102030405060708090a0b0c0d0e0f",
+            "ffeeddccbbaa99887766554433221100",
+            "0123456789abcdef0123456789abcdef",
+            "00012122424363648485a5a6c6c7e7e8",
+        ] {
+            let bytes = decode_hex(key).unwrap();
+            assert!(
+                weakness(&bytes).is_none(),
+                "{key} is weak, not just patterned"
+            );
+            assert!(pattern(&bytes).is_some(), "{key}");
+            let found = codes(&format!("d1:{key}\n"));
+            assert_eq!(found, vec![(Some(1), "patterned-key")], "{key}");
+        }
+        assert!(codes(&format!("d1:{K1}\nd2:{K2}\n")).is_empty());
+        let keys = super::super::key::random_keys(200, 16).unwrap();
+        for key in keys.chunks(16) {
+            assert!(pattern(key).is_none());
+        }
     }
 
     #[test]

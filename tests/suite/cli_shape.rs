@@ -186,7 +186,9 @@ fn verify_takes_a_date_and_a_pki() {
     ok(d, "verify --pki pki pki/issued/c1.crt");
     let later = run(d, "verify --pki pki --at 2099-01-01 pki/issued/c1.crt");
     assert_eq!(later.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&later.stdout).contains("certificate has expired"));
+    // `pki init` signs a CRL, which --pki brings along: in 2099 it has expired too, and like
+    // OpenSSL, verify says so first.
+    assert!(String::from_utf8_lossy(&later.stdout).contains("has expired"));
     usage(d, "verify --pki pki --at 2099-13-01 pki/issued/c1.crt");
     // --pki brings the CRL along.
     ok(d, "pki revoke c1");

@@ -1,6 +1,6 @@
 //! A crash at any moment loses nothing: the next run finishes or undoes the interrupted one.
 //!
-//! Debug builds of mqauth abort at a named point when `MQAUTH_CRASH` says so (`journaled`,
+//! Debug builds of mqauth abort at a named point when `MQAUTH_CRASH` says so (`journal-created`, `journaled`,
 //! `rename:N`, `committed`), exactly as `kill -9` would leave things; a second test kills real
 //! batches with SIGKILL at seeded random moments.
 
@@ -137,6 +137,27 @@ fn an_interrupted_batch_is_undone_before_its_commit_point_and_finished_after() {
         }
         assert_clean(d);
     }
+}
+
+#[test]
+fn a_kill_between_creating_the_journal_and_writing_it_wedges_nothing() {
+    let count = BATCH.to_string();
+    let batch = ["pki", "client", "--count", count.as_str()];
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    ok(d, "pki init");
+    // kill -9 right after the journal was created: an empty file, nothing renamed.
+    crash_at(d, "journal-created", &batch);
+    let journal = d.join("pki/.pki.mqauth-journal");
+    assert_eq!(fs::metadata(&journal).unwrap().len(), 0);
+    // Every writer recovers from it: it is a torn write, nothing had been renamed.
+    ok(d, "pki crl");
+    assert!(leftovers(&d.join("pki")).is_empty(), "{:?}", leftovers(d));
+    assert_clean(d);
+    assert_eq!(devices_in_index(d), 0);
+    ok(d, &batch);
+    assert_eq!(devices_in_index(d), BATCH);
+    assert_clean(d);
 }
 
 #[test]

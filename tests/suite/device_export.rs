@@ -5,7 +5,7 @@
 
 use crate::common::{
     Broker, Tls, c_header_installed, compile_device, fails, free_port, mode, ok, requires,
-    run_tool, tool_path, usage,
+    run_tool, tool_path, usage, write_secret,
 };
 use base64::Engine as _;
 use std::fs;
@@ -312,11 +312,14 @@ fn the_whole_fleet_streams_to_one_private_file() {
             .iter()
             .all(|r| r["private_key_pem"].is_null() && r["psk_hex"].is_null())
     );
+    assert!(records.iter().all(|r| r["host"] == "mqtt.acme.example"));
+    // The pin is of the certificate an mTLS listener presents; a PSK listener presents none.
     assert!(
         records
             .iter()
-            .all(|r| r["host"] == "mqtt.acme.example" && r["broker_pin_sha256"].is_string())
+            .all(|r| (r["auth"] == "mtls") == r["broker_pin_sha256"].is_string())
     );
+    assert!(records.iter().any(|r| r["auth"] == "psk"));
     assert_eq!(records[6]["port"], 8884);
     ok(
         d,
@@ -352,4 +355,48 @@ fn secrets_reach_stdout_only_when_asked() {
     assert!(!d.join("twice").exists());
     assert!(fails(d, "export dev1 --pki /dev/zero").contains("holds no PKI"));
     assert_eq!(mode(&d.join("dev1.json")), 0o600);
+}
+
+#[test]
+fn names_from_a_psk_file_never_leave_the_output_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let d = root.join("a/b");
+    fs::create_dir_all(&d).unwrap();
+    let outside = root.join("abs-target");
+    let key = "00112233445566778899aabbccddeeff";
+    write_secret(
+        &d.join("psk.txt"),
+        &format!(
+            "../../pwned:{key}\n{}:{key}\n.hidden:{key}\ngood:{key}\n",
+            outside.display()
+        ),
+    );
+    let line = fails(&d, "export ../../pwned --psk-file psk.txt --format json");
+    assert!(
+        line.contains("../../pwned") && line.contains("name rules"),
+        "{line}"
+    );
+    assert!(!root.join("pwned.json").exists());
+    let abs = outside.display().to_string();
+    let line = fails(
+        &d,
+        &["export", &abs, "--psk-file", "psk.txt", "--format", "json"],
+    );
+    assert!(line.contains("name rules"), "{line}");
+    assert!(!root.join("abs-target.json").exists());
+    fails(
+        &d,
+        "export good ../../pwned --psk-file psk.txt --format json --out out",
+    );
+    fails(&d, "export good .hidden --psk-file psk.txt --out out");
+    assert!(
+        !d.join("out").exists(),
+        "nothing is written when one name is refused"
+    );
+    ok(
+        &d,
+        "export good --psk-file psk.txt --format json --out ok/good.json",
+    );
+    assert!(d.join("ok/good.json").exists());
 }

@@ -688,3 +688,21 @@ fn a_second_service_with_the_same_client_id_does_not_fight_for_the_session() {
     assert_eq!(answer["status"], "issued", "{answer}");
     drop(first);
 }
+
+#[test]
+fn the_service_signs_the_crl_again_before_it_expires() {
+    requires!("mosquitto");
+    let fleet = Fleet::new(&["d1"]);
+    let d = fleet.path();
+    // A CRL a day from its next update: within the service's margin.
+    ok(d, "-q pki crl --lifetime 1d");
+    let service = fleet.serve();
+    fleet.wait_for_log(|l| l.contains("signed the CRL again"), 1);
+    let out = ok(d, "pki crl --refresh-before 6d");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not signed again"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    service.terminate();
+}

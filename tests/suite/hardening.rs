@@ -556,6 +556,106 @@ fn a_corrupted_signature_algorithm_tag_is_refused_like_openssl_does() {
     }
 }
 
+/// The offset of the OID tag of the outer signature algorithm of a signed DER structure.
+fn outer_algorithm_oid(der: &[u8]) -> usize {
+    let header = |at: usize| -> (usize, usize) {
+        let first = usize::from(der[at + 1]);
+        if first < 0x80 {
+            return (2, first);
+        }
+        let n = first & 0x7f;
+        let len = der[at + 2..at + 2 + n]
+            .iter()
+            .fold(0, |acc, b| acc << 8 | usize::from(*b));
+        (2 + n, len)
+    };
+    let (outer, _) = header(0);
+    let (tbs_header, tbs_len) = header(outer);
+    let algorithm = outer + tbs_header + tbs_len;
+    assert_eq!(der[algorithm], 0x30);
+    let oid = algorithm + header(algorithm).0;
+    assert_eq!(der[oid], 0x06);
+    oid
+}
+
+#[test]
+fn a_damaged_outer_signature_algorithm_oid_is_refused_like_openssl_does() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    ok(d, "-q pki init");
+    ok(d, "-q pki client c1");
+    ok(d, "-q pki crl");
+    let damage = |der: &mut Vec<u8>| {
+        let at = outer_algorithm_oid(der);
+        der[at] = 0x84;
+    };
+
+    // A certificate: verify must not call it valid.
+    let pem = fs::read(d.join("pki/issued/c1.crt")).unwrap();
+    let mut der = pem::parse(&pem).unwrap().into_contents();
+    damage(&mut der);
+    fs::write(d.join("bad.der"), &der).unwrap();
+    let out = run(
+        d,
+        "verify --ca pki/ca.crt --untrusted pki/intermediate.crt bad.der",
+    );
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    if available("openssl") {
+        let (verified, text) =
+            crate::common::openssl_verify(&d.join("pki"), "sslclient", &d.join("bad.der"), &[]);
+        assert!(!verified, "{text}");
+    }
+
+    // A CRL: refused, not read as one listing nothing.
+    let pem = fs::read(d.join("pki/crl.pem")).unwrap();
+    let mut der = pem::parse(&pem).unwrap().into_contents();
+    damage(&mut der);
+    fs::write(d.join("bad-crl.der"), &der).unwrap();
+    let out = run(
+        d,
+        "verify --ca pki/ca.crt --untrusted pki/intermediate.crt --crl bad-crl.der pki/issued/c1.crt",
+    );
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("signature algorithm"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A CSR: never signed.
+    if available("openssl") {
+        let made = Command::new("openssl")
+            .current_dir(d)
+            .args([
+                "req",
+                "-new",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                "csr.key",
+                "-subj",
+                "/CN=c3",
+                "-outform",
+                "DER",
+                "-out",
+                "good.csr",
+            ])
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{}", stderr(&made));
+        let mut der = fs::read(d.join("good.csr")).unwrap();
+        damage(&mut der);
+        fs::write(d.join("bad.csr"), &der).unwrap();
+        let e = fails(d, "pki sign --csr bad.csr");
+        assert!(e.contains("signature algorithm"), "{e}");
+        assert!(!d.join("pki/issued/c3.crt").exists());
+        ok(d, "-q pki sign --csr good.csr");
+    }
+}
+
 // 14. Exit codes and messages.
 
 #[test]

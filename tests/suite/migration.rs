@@ -262,3 +262,78 @@ fn a_pki_of_schema_1_gets_its_keys_from_the_certificate_files() {
         .collect();
     assert_eq!(allowed, ["d2", "d3"]);
 }
+
+/// The schema version of the database at `db`.
+fn user_version(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_damaged_pki_db_is_named_for_what_it_is_and_never_written() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let db = d.join("pki/pki.db");
+
+    // Zero bytes: not "missing", not "already a PKI", and still zero bytes afterwards.
+    ok(d, "-q pki init");
+    fs::write(&db, b"").unwrap();
+    for side in ["pki.db-wal", "pki.db-shm"] {
+        let _ = fs::remove_file(d.join("pki").join(side));
+    }
+    for command in ["pki list", "pki client dev1", "pki crl", "pki init"] {
+        let line = fails(d, command);
+        assert!(line.contains("pki.db: is empty"), "{command}: {line}");
+        assert_eq!(
+            fs::metadata(&db).unwrap().len(),
+            0,
+            "{command} wrote into it"
+        );
+    }
+
+    // A version no mqauth writes, and a version-0 database that holds tables.
+    for (version, said) in [(-1, "schema version -1"), (0, "schema version 0, yet")] {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path();
+        let db = d.join("pki/pki.db");
+        ok(d, "-q pki init");
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .pragma_update(None, "user_version", version)
+            .unwrap();
+        for command in ["pki list", "pki client dev1"] {
+            let line = fails(d, command);
+            assert!(line.contains(said), "{command}: {line}");
+            assert!(!line.contains("CREATE"), "{line}");
+        }
+        assert_eq!(user_version(&db), version);
+        assert!(records_of(&db).iter().all(|n| n != "dev1"));
+    }
+
+    // A link is refused as a linked private/ is: the records would be kept elsewhere.
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    ok(d, "-q pki init");
+    fs::rename(d.join("pki/pki.db"), d.join("elsewhere.db")).unwrap();
+    std::os::unix::fs::symlink(d.join("elsewhere.db"), d.join("pki/pki.db")).unwrap();
+    for command in ["pki list", "pki client dev1", "pki init"] {
+        let line = fails(d, command);
+        assert!(line.contains("symbolic link"), "{command}: {line}");
+    }
+    assert!(
+        records_of(&d.join("elsewhere.db"))
+            .iter()
+            .all(|n| n != "dev1")
+    );
+}
+
+/// The names the certificates table holds.
+fn records_of(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare("SELECT name FROM certificates").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}

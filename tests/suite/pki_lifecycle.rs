@@ -372,3 +372,59 @@ fn renewal_refusals() {
     let err = fails(dir, "pki renew d3 --days 400d");
     assert!(err.contains("replaced by hand"), "{err}");
 }
+
+#[test]
+fn crl_refresh_before_signs_only_when_due() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    ok(dir, "-q pki init");
+    let crl = dir.join("pki/crl.pem");
+    let said = |args: &str| String::from_utf8_lossy(&ok(dir, args).stderr).into_owned();
+    // The CRL pki init signed is good for 7 days: not due within 3.
+    let before = fs::read(&crl).unwrap();
+    let text = said("pki crl --refresh-before 3d");
+    assert!(text.contains("not signed again"), "{text}");
+    assert_eq!(fs::read(&crl).unwrap(), before, "nothing was signed");
+    // Within 8 days it is due.
+    let text = said("pki crl --refresh-before 8d");
+    assert!(text.contains("CRL number 1"), "{text}");
+    // A short-lived CRL is due; a missing one too.
+    ok(dir, "-q pki crl --lifetime 1d");
+    assert!(said("pki crl --refresh-before 3d").contains("CRL number 3"));
+    fs::remove_file(&crl).unwrap();
+    assert!(said("pki crl --refresh-before 3d").contains("CRL number 4"));
+    usage(dir, "pki crl --refresh-before soon");
+}
+
+#[test]
+fn renew_says_why_it_skips_what_it_selected_and_dry_run_lists_it() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    ok(dir, "-q pki init");
+    ok(dir, "-q pki client d1 d2 d3 --lifetime 100d");
+    let listed = String::from_utf8_lossy(&ok(dir, "pki list --expiring 400d").stdout).into_owned();
+    assert!(listed.contains("d1") && listed.contains("d3"), "{listed}");
+    // Selected (they expire within 400 days), but a renewal now would not extend them.
+    let said = String::from_utf8_lossy(&ok(dir, "pki renew --within 400d").stderr).into_owned();
+    assert!(
+        said.contains("3 certificates expire within 400d (d1, d2, d3)")
+            && said.contains("would not extend"),
+        "{said}"
+    );
+    let before = fs::read(dir.join("pki/issued/d1.crt")).unwrap();
+    let dry =
+        String::from_utf8_lossy(&ok(dir, "pki renew --within 400d --dry-run").stdout).into_owned();
+    assert_eq!(dry.matches("would skip client").count(), 3, "{dry}");
+    let dry = String::from_utf8_lossy(
+        &ok(dir, "pki renew --within 400d --lifetime 200d --dry-run").stdout,
+    )
+    .into_owned();
+    assert_eq!(dry.matches("would renew client").count(), 3, "{dry}");
+    assert_eq!(fs::read(dir.join("pki/issued/d1.crt")).unwrap(), before);
+    let dry =
+        String::from_utf8_lossy(&ok(dir, "pki renew --within 1d --dry-run").stdout).into_owned();
+    assert!(
+        dry.contains("no certificate in force expires within 1d"),
+        "{dry}"
+    );
+}

@@ -273,3 +273,46 @@ fn crl_is_enforced_after_sighup_and_renewed_certificates_connect() {
     );
     assert!(flows("dev-3"), "{}", broker.log_text());
 }
+
+#[test]
+fn a_fresh_pki_s_broker_snippet_enforces_the_first_revocation_on_reload() {
+    requires!("mosquitto");
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    ok(dir, "-q pki init");
+    let pki = dir.join("pki");
+    assert!(pki.join("crl.pem").exists(), "pki init signs an empty CRL");
+    ok(dir, "-q pki broker broker1 --ip 127.0.0.1");
+    ok(dir, "-q pki client dev-a dev-b");
+    let port = free_port();
+    let snippet = ok(
+        dir,
+        format!("broker snippet --broker broker1 --listen 127.0.0.1 --mtls-port {port}"),
+    );
+    let snippet = String::from_utf8_lossy(&snippet.stdout).into_owned();
+    assert!(
+        snippet.contains(&format!("crlfile {}", pki.join("crl.pem").display())),
+        "{snippet}"
+    );
+    let broker = Broker::start(dir, &snippet, &[port]);
+    let connects = |name: &str| {
+        publish(port, &device(&pki, name), "t/1", name)
+            .status
+            .success()
+    };
+    assert!(
+        connects("dev-a") && connects("dev-b"),
+        "{}",
+        broker.log_text()
+    );
+
+    ok(dir, "-q pki revoke dev-b");
+    let hup = std::process::Command::new("kill")
+        .args(["-HUP", &broker.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(hup.success());
+    wait_for_log(&broker, "Reloading config", 1);
+    assert!(!connects("dev-b"), "revoked dev-b admitted after SIGHUP");
+    assert!(connects("dev-a"), "{}", broker.log_text());
+}

@@ -439,5 +439,17 @@ fn event_text(event: &ServiceEvent<'_>) -> String {
         ),
         ServiceEvent::Batch { size } => format!("answering {size} requests"),
         ServiceEvent::Quiet { device, .. } => format!("{device}: rate-limited"),
+        ServiceEvent::CrlRefreshed {
+            number,
+            next_update,
+        } => format!(
+            "signed the CRL again (CRL number {number}, next update {}); reload brokers to read it",
+            crate::cli::output::date(*next_update)
+        ),
+        ServiceEvent::CrlRefreshFailed { error } => {
+            format!(
+                "the CRL is due but could not be signed again: {error}; trying again in an hour"
+            )
+        }
     }
 }

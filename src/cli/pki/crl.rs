@@ -12,7 +12,11 @@ use mqauth::pki::{self, CrlSigner, SigningCa};
 #[command(after_help = "Examples:\n  \
     mqauth pki crl                  # crl.pem, valid 7 days: run it daily\n  \
     mqauth pki crl --lifetime 30d\n  \
-    mqauth pki crl --ca root        # ca.crl.pem, covering the intermediate")]
+    mqauth pki crl --ca root        # ca.crl.pem, covering the intermediate\n  \
+    mqauth pki crl --refresh-before 3d   # from a timer: re-signs only when due\n\n\
+    With --refresh-before the CRL is signed again only when its next update is closer than \
+    that (or it is missing); otherwise nothing is touched and the CA key is not read. Either \
+    way the exit status is 0, so a timer can run it hourly (examples/systemd/).")]
 pub(super) struct CrlArgs {
     /// Lifetime of the CRL (its nextUpdate); re-sign before it passes, or brokers that check
     /// the CRL refuse every client
@@ -21,9 +25,25 @@ pub(super) struct CrlArgs {
     /// Which CA signs
     #[arg(long, default_value = "issuing", value_parser = choice::<CrlSigner>())]
     ca: CrlSigner,
+    /// Sign only when the CRL's next update is closer than this (or it is missing): for a timer
+    #[arg(long, value_parser = lifetime::positive, value_name = "DURATION")]
+    refresh_before: Option<Lifetime>,
 }
 
 pub(super) fn run(common: &PkiCommon, a: CrlArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
+    if let Some(before) = a.refresh_before {
+        let path = pki::crl_path(&pki::Layout::new(common.dir()), a.ca);
+        if let Some(next) =
+            pki::crl_current_until(&path, before.duration(), time::OffsetDateTime::now_utc())
+        {
+            ui.summary(format!(
+                "{} is current until {} (more than {before} away): not signed again",
+                path.display(),
+                crate::cli::output::date(next)
+            ));
+            return Ok(ExitStatus::Success);
+        }
+    }
     let pass = common.passphrase(ui)?;
     let mut pki = open_pki(common, ui)?;
     let ca = match a.ca {

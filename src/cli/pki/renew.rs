@@ -15,7 +15,8 @@ use mqauth::pki::{self, RenewOptions, RenewSelection, SigningCa};
     Examples:\n  \
     mqauth pki renew --within 30d\n  \
     mqauth pki renew broker1 --rekey\n  \
-    mqauth pki renew --within 60d --lifetime 90d"
+    mqauth pki renew --within 60d --lifetime 90d\n  \
+    mqauth pki renew --within 400d --dry-run"
 )]
 pub(super) struct RenewArgs {
     /// Renew these certificates, whatever their expiry
@@ -30,6 +31,9 @@ pub(super) struct RenewArgs {
     /// Lifetime of the new certificates [default: the same as the old ones]
     #[arg(long = "lifetime", visible_alias = "days", value_parser = lifetime::positive, value_name = "DURATION")]
     days: Option<Lifetime>,
+    /// Show what would be renewed, and why the others would not be; change nothing
+    #[arg(long)]
+    dry_run: bool,
 }
 
 /// Per-certificate lines beyond this many are summarised.
@@ -48,7 +52,11 @@ pub(super) fn run(common: &PkiCommon, a: RenewArgs, ui: &Ui) -> Result<ExitStatu
         rekey: a.rekey,
         lifetime: a.days,
     };
-    let chosen = pki::renew_selection(&pki, &selection, opts)?;
+    let plan = pki::renew_plan(&pki, &selection, opts)?;
+    if a.dry_run {
+        return dry_run(&plan, &selection, window);
+    }
+    let chosen = plan.chosen;
     if chosen.is_empty() {
         ui.summary(match &selection {
             RenewSelection::Names(names) => format!(
@@ -56,8 +64,15 @@ pub(super) fn run(common: &PkiCommon, a: RenewArgs, ui: &Ui) -> Result<ExitStatu
                 names.join(", "),
                 if names.len() == 1 { "it" } else { "them" }
             ),
+            RenewSelection::Within(_) if plan.not_extended.is_empty() => {
+                format!("nothing to renew: no certificate in force expires within {window}")
+            }
             RenewSelection::Within(_) => format!(
-                "nothing to renew: no certificate in force expires within {window} (renewing one that was just renewed would not extend it)"
+                "nothing to renew: {} within {window} ({}), but renewing {} now would not extend {} by a day: each would get the lifetime it has, from today (--lifetime sets a longer one; --rekey renews anyway; --dry-run lists them)",
+                count(plan.not_extended.len(), "certificate expires", "certificates expire"),
+                names_of(&plan.not_extended),
+                if plan.not_extended.len() == 1 { "it" } else { "them" },
+                if plan.not_extended.len() == 1 { "it" } else { "them" },
             ),
         });
         return Ok(ExitStatus::Success);
@@ -106,5 +121,54 @@ pub(super) fn run(common: &PkiCommon, a: RenewArgs, ui: &Ui) -> Result<ExitStatu
         count(renewed.len(), "certificate", "certificates")
     ));
     ui.summary(lines.join("\n"));
+    Ok(ExitStatus::Success)
+}
+
+/// At most five names, then how many more.
+fn names_of(entries: &[pki::Entry]) -> String {
+    let mut names: Vec<&str> = entries.iter().take(5).map(|e| e.name.as_str()).collect();
+    let more = entries.len().saturating_sub(5);
+    let more = format!("and {more} more");
+    if entries.len() > 5 {
+        names.push(&more);
+    }
+    names.join(", ")
+}
+
+/// `--dry-run`: a line per certificate the renewal selects, on standard output.
+fn dry_run(
+    plan: &pki::RenewPlan,
+    selection: &RenewSelection,
+    window: Lifetime,
+) -> Result<ExitStatus, CliError> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    for e in &plan.chosen {
+        writeln!(
+            out,
+            "would renew {} {}: expires {}",
+            e.profile,
+            e.name,
+            date(e.not_after)
+        )
+        .map_err(CliError::stdout)?;
+    }
+    for e in &plan.not_extended {
+        writeln!(
+            out,
+            "would skip {} {}: expires {}; renewing it now would not extend it by a day (--lifetime sets a longer one, --rekey renews anyway)",
+            e.profile,
+            e.name,
+            date(e.not_after)
+        )
+        .map_err(CliError::stdout)?;
+    }
+    if plan.chosen.is_empty()
+        && plan.not_extended.is_empty()
+        && let RenewSelection::Within(_) = selection
+    {
+        writeln!(out, "no certificate in force expires within {window}")
+            .map_err(CliError::stdout)?;
+    }
     Ok(ExitStatus::Success)
 }

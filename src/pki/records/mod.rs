@@ -23,7 +23,8 @@ use time::OffsetDateTime;
 pub struct Settings {
     /// Key type for new leaf keys unless a command says otherwise.
     pub key: KeyAlgorithm,
-    /// Number of the last CRL signed by the issuing CA (0: none yet).
+    /// Number of the last CRL signed by the issuing CA (0: none yet, or only the empty one
+    /// `pki init` signs as number 0).
     pub crl_number: u64,
     /// Number of the last CRL signed by the root, when there is an intermediate.
     pub root_crl_number: u64,
@@ -67,6 +68,20 @@ pub enum RecordsError {
     Corrupt { path: PathBuf, what: String },
     #[error("{}: the PKI has no settings yet; run `mqauth pki init`", path.display())]
     Uninitialised { path: PathBuf },
+    /// A zero-length file: SQLite would take it for a new database and write a schema into it.
+    #[error(
+        "{}: is empty (0 bytes), not the PKI's records; restore it from a backup (nothing was written to it)", path.display()
+    )]
+    Empty { path: PathBuf },
+    #[error(
+        "{}: not the PKI's records ({what}); restore it from a backup (nothing was written to it)", path.display()
+    )]
+    Damaged { path: PathBuf, what: String },
+    /// Followed, a link would put the records (the commit point of every change) anywhere.
+    #[error(
+        "{}: is a symbolic link; the PKI's records are kept only in a real file", path.display()
+    )]
+    Symlink { path: PathBuf },
 }
 
 /// The queries and the one write the commands make.

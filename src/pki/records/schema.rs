@@ -58,13 +58,61 @@ pub(super) const STEPS: &[&str] = &[V1, V2];
 /// The version a database is at once every step ran.
 pub(super) const CURRENT: i64 = STEPS.len() as i64;
 
-/// Brings the database to [`CURRENT`]; `Err(version)` when it is newer than this mqauth.
+/// Why a database is not one this mqauth may bring up to date (and write into).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Unfit {
+    /// Made by a newer mqauth.
+    TooNew(i64),
+    /// Not an mqauth database, or a damaged one: what is wrong with it.
+    Damaged(String),
+}
+
+/// Reads, without writing anything, whether the database may be brought up to date. Version
+/// 0 is a database no step ran on: fine to create into (`pki init`), but a PKI that is
+/// opened must have its records, and one that holds tables at version 0 is somebody else's.
+pub(super) fn check(
+    conn: &rusqlite::Connection,
+    create: bool,
+) -> Result<Result<(), Unfit>, rusqlite::Error> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version < 0 {
+        return Ok(Err(Unfit::Damaged(format!("schema version {version}"))));
+    }
+    if version > CURRENT {
+        return Ok(Err(Unfit::TooNew(version)));
+    }
+    if version == 0 {
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 {
+            return Ok(Err(Unfit::Damaged(format!(
+                "schema version 0, yet it holds {tables} table{}: not a database mqauth made",
+                if tables == 1 { "" } else { "s" }
+            ))));
+        }
+        if !create {
+            return Ok(Err(Unfit::Damaged(
+                "an empty database (schema version 0, no tables)".into(),
+            )));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Brings the database to [`CURRENT`]; `Err(version)` when it is newer than this mqauth (or
+/// negative, which no mqauth writes). Run [`check`] first.
 pub(super) fn upgrade(conn: &mut rusqlite::Connection) -> Result<Result<(), i64>, rusqlite::Error> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let Ok(done) = usize::try_from(version) else {
+        return Ok(Err(version));
+    };
     if version > CURRENT {
         return Ok(Err(version));
     }
-    for (from, step) in STEPS.iter().enumerate().skip(version as usize) {
+    for (from, step) in STEPS.iter().enumerate().skip(done) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(step)?;
         tx.pragma_update(None, "user_version", from as i64 + 1)?;
@@ -95,6 +143,30 @@ mod tests {
             )
             .unwrap();
         assert_eq!(tables, 3);
+    }
+
+    #[test]
+    fn damaged_versions_are_refused_before_anything_is_written() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        assert_eq!(check(&conn, true).unwrap(), Ok(()));
+        assert!(matches!(
+            check(&conn, false).unwrap(),
+            Err(Unfit::Damaged(_))
+        ));
+        conn.pragma_update(None, "user_version", -1).unwrap();
+        assert_eq!(
+            check(&conn, false).unwrap(),
+            Err(Unfit::Damaged("schema version -1".into()))
+        );
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", -1).unwrap();
+        assert_eq!(upgrade(&mut conn).unwrap(), Err(-1));
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(V1).unwrap();
+        let Err(Unfit::Damaged(why)) = check(&conn, true).unwrap() else {
+            panic!("a version-0 database with tables was accepted");
+        };
+        assert!(!why.contains("CREATE"), "{why}");
     }
 
     #[test]

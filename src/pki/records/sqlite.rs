@@ -103,8 +103,40 @@ impl SqliteRecords {
         if create {
             flags |= rusqlite::OpenFlags::SQLITE_OPEN_CREATE;
         }
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(RecordsError::Symlink {
+                    path: path.to_path_buf(),
+                });
+            }
+            // SQLite takes an empty file for a new database; here it is a damaged one (an
+            // interrupted `pki init` is told apart by the PKI, which creates into it).
+            Ok(meta) if meta.len() == 0 && !create => {
+                return Err(RecordsError::Empty {
+                    path: path.to_path_buf(),
+                });
+            }
+            _ => {}
+        }
         let mut conn = Connection::open_with_flags(path, flags).map_err(db)?;
         conn.busy_timeout(crate::lock::timeout()).map_err(db)?;
+        // Before any pragma that writes (WAL mode is recorded in the file).
+        match schema::check(&conn, create).map_err(db)? {
+            Ok(()) => {}
+            Err(schema::Unfit::TooNew(found)) => {
+                return Err(RecordsError::TooNew {
+                    path: path.to_path_buf(),
+                    found,
+                    known: schema::CURRENT,
+                });
+            }
+            Err(schema::Unfit::Damaged(what)) => {
+                return Err(RecordsError::Damaged {
+                    path: path.to_path_buf(),
+                    what,
+                });
+            }
+        }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(db)?;
         conn.pragma_update(None, "synchronous", "FULL")
@@ -154,6 +186,11 @@ impl SqliteRecords {
                 .map(|s| San::try_from(s.clone()).map_err(|_| bad("san", &s)))
                 .collect::<Result<_, _>>()?,
         };
+        // A name becomes `issued/NAME.crt` and `private/NAME.key`: one edited into the
+        // database to leave those directories is a damaged record, not a path to follow.
+        if crate::names::validate(&row.name).is_err() {
+            return Err(bad("name", &row.name));
+        }
         Ok(Entry {
             serial: Serial::from_hex(&row.serial).map_err(|_| bad("serial", &row.serial))?,
             profile: Profile::from_id(&row.profile).ok_or_else(|| bad("profile", &row.profile))?,
