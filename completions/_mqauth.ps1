@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('enroll', 'enroll', [CompletionResultType]::ParameterValue, 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin')
+            [CompletionResult]::new('storm', 'storm', [CompletionResultType]::ParameterValue, 'Measure what a reconnect storm costs the broker, with the fleet''s own credentials (PSK vs certificates side by side with --compare)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for bash, zsh, fish, elvish or powershell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write one man page per command into DIR')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages or shell completions (how `man/` and `completions/` are made)')
@@ -803,6 +804,34 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mqauth;storm' {
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'The broker, HOST:PORT (loopback unless --allow-remote); with -m the port may be left out: the manifest''s ports are used')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Devices of a fleet manifest (credentials as `fleet apply` wrote them)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Devices of a fleet manifest (credentials as `fleet apply` wrote them)')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet directory (default: the manifest''s directory)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the devices of this group of the manifest')
+            [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'Every client certificate of a PKI directory whose key it holds')
+            [CompletionResult]::new('--psk-file', '--psk-file', [CompletionResultType]::ParameterName, 'Every identity of a Mosquitto psk_file (IDENTITY:HEXKEY lines)')
+            [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'How many devices connect (default: all of the source''s; 1000 per kind with --compare; at most 100000)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'New connections per second, e.g. 200 or 200/s')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'The storm stops then, cutting off clients still connecting (at most 10m)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long one client may take, connect to last acknowledgement')
+            [CompletionResult]::new('--publish', '--publish', [CompletionResultType]::ParameterName, 'Publish one QoS 1 message per client on this topic ({id} is the device)')
+            [CompletionResult]::new('--broker-pid', '--broker-pid', [CompletionResultType]::ParameterName, 'The broker''s process id (a broker on this machine): report its CPU time')
+            [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'One storm per credential kind, side by side (psk, p256, p384, ed25519, rsa2048, rsa3072, rsa4096), each with a temporary fleet and its own local Mosquitto')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Start every client at once')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as JSON (an array of reports with --compare)')
+            [CompletionResult]::new('--allow-remote', '--allow-remote', [CompletionResultType]::ParameterName, 'Allow a broker outside loopback: your own broker only')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mqauth;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
@@ -933,6 +962,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('enroll', 'enroll', [CompletionResultType]::ParameterValue, 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin')
+            [CompletionResult]::new('storm', 'storm', [CompletionResultType]::ParameterValue, 'Measure what a reconnect storm costs the broker, with the fleet''s own credentials (PSK vs certificates side by side with --compare)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for bash, zsh, fish, elvish or powershell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write one man page per command into DIR')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages or shell completions (how `man/` and `completions/` are made)')
@@ -1055,6 +1085,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;help;export' {
+            break
+        }
+        'mqauth;help;storm' {
             break
         }
         'mqauth;help;completions' {

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand enroll 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
             cand audit 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
             cand export 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin'
+            cand storm 'Measure what a reconnect storm costs the broker, with the fleet''s own credentials (PSK vs certificates side by side with --compare)'
             cand completions 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
             cand man 'Write one man page per command into DIR'
             cand generate 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
@@ -733,6 +734,33 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mqauth;storm'= {
+            cand --broker 'The broker, HOST:PORT (loopback unless --allow-remote); with -m the port may be left out: the manifest''s ports are used'
+            cand -m 'Devices of a fleet manifest (credentials as `fleet apply` wrote them)'
+            cand --manifest 'Devices of a fleet manifest (credentials as `fleet apply` wrote them)'
+            cand --fleet-dir 'The fleet directory (default: the manifest''s directory)'
+            cand --group 'Only the devices of this group of the manifest'
+            cand --pki 'Every client certificate of a PKI directory whose key it holds'
+            cand --psk-file 'Every identity of a Mosquitto psk_file (IDENTITY:HEXKEY lines)'
+            cand --clients 'How many devices connect (default: all of the source''s; 1000 per kind with --compare; at most 100000)'
+            cand --rate 'New connections per second, e.g. 200 or 200/s'
+            cand --duration 'The storm stops then, cutting off clients still connecting (at most 10m)'
+            cand --timeout 'How long one client may take, connect to last acknowledgement'
+            cand --publish 'Publish one QoS 1 message per client on this topic ({id} is the device)'
+            cand --broker-pid 'The broker''s process id (a broker on this machine): report its CPU time'
+            cand --compare 'One storm per credential kind, side by side (psk, p256, p384, ed25519, rsa2048, rsa3072, rsa4096), each with a temporary fleet and its own local Mosquitto'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand --burst 'Start every client at once'
+            cand --json 'Print the report as JSON (an array of reports with --compare)'
+            cand --allow-remote 'Allow a broker outside loopback: your own broker only'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqauth;completions'= {
             cand --color 'When to colour output; NO_COLOR in the environment means never'
             cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
@@ -847,6 +875,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand enroll 'Enrollment over MQTT: devices trade a CSR for a certificate, and renew in the field'
             cand audit 'Find the classic mistakes in an existing Mosquitto deployment (ACLs, PSKs, certificates, CRLs, listeners)'
             cand export 'Hand devices their credentials: directories, PEM, DER, PKCS#12, C headers, JSON, env, and factory streams, with the broker''s address and pin'
+            cand storm 'Measure what a reconnect storm costs the broker, with the fleet''s own credentials (PSK vs certificates side by side with --compare)'
             cand completions 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
             cand man 'Write one man page per command into DIR'
             cand generate 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
@@ -937,6 +966,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;audit'= {
         }
         &'mqauth;help;export'= {
+        }
+        &'mqauth;help;storm'= {
         }
         &'mqauth;help;completions'= {
         }
