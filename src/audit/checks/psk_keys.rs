@@ -37,7 +37,7 @@ pub(super) fn check(ctx: &mut AuditRun<'_>, checker: &mut crate::psk::Checker) {
                         Severity::Problem,
                         "use 16 bytes or more: `mqauth psk rotate --bytes 32`",
                     ),
-                    "weak-key" => (
+                    "weak-key" | "patterned-key" => (
                         &rules::WEAK_PSK,
                         Severity::Warning,
                         "draw keys from a CSPRNG: `mqauth psk rotate`",
