@@ -54,22 +54,7 @@ fn start_broker(rig: &mut Rig) {
 }
 
 fn serve(rig: &Rig, metrics_port: u16) -> Service {
-    let broker = format!("127.0.0.1:{}", rig.tls_port);
-    let metrics = format!("127.0.0.1:{metrics_port}");
-    rig.serve(&[
-        "--broker",
-        &broker,
-        "--cafile",
-        "pki/ca.crt",
-        "--cert",
-        "pki/issued/enroll-service.crt",
-        "--key",
-        "pki/private/enroll-service.key",
-        "--bootstrap-psk-file",
-        "bootstrap.psk",
-        "--metrics",
-        &metrics,
-    ])
+    rig.serve_flags(&["--metrics", &format!("127.0.0.1:{metrics_port}")])
 }
 
 /// Sends `request` as is and returns the status code and the body, or None when the

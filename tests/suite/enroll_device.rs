@@ -43,21 +43,7 @@ fn rig(devices: &[&str]) -> Rig {
 }
 
 fn serve(rig: &Rig, extra: &[&str]) -> Service {
-    let broker = format!("127.0.0.1:{}", rig.tls_port);
-    let mut args = vec![
-        "--broker",
-        &broker,
-        "--cafile",
-        "pki/ca.crt",
-        "--cert",
-        "pki/issued/enroll-service.crt",
-        "--key",
-        "pki/private/enroll-service.key",
-        "--bootstrap-psk-file",
-        "bootstrap.psk",
-    ];
-    args.extend(extra);
-    rig.serve(&args)
+    rig.serve_flags(extra)
 }
 
 /// `enroll device ID` over the PSK listener with the bootstrap psk_file, and `extra`.

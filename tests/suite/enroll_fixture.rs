@@ -139,6 +139,26 @@ impl Rig {
         service
     }
 
+    /// The service started with flags, as the PKI tests make it (`pki client enroll-service`,
+    /// the bootstrap identities in `bootstrap.psk`), on the mTLS listener, with `extra` flags.
+    pub fn serve_flags(&self, extra: &[&str]) -> Service {
+        let broker = format!("127.0.0.1:{}", self.tls_port);
+        let mut args = vec![
+            "--broker",
+            &broker,
+            "--cafile",
+            "pki/ca.crt",
+            "--cert",
+            "pki/issued/enroll-service.crt",
+            "--key",
+            "pki/private/enroll-service.key",
+            "--bootstrap-psk-file",
+            "bootstrap.psk",
+        ];
+        args.extend(extra);
+        self.serve(&args)
+    }
+
     /// The service's log as written.
     pub fn log_text(&self) -> String {
         fs::read_to_string(self.path().join("service.log")).unwrap_or_default()

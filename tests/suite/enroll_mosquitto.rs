@@ -87,21 +87,7 @@ impl Fleet {
 
     /// The service started with flags (and `extra` ones).
     fn serve_with(&self, extra: &[&str]) -> Service {
-        let broker = format!("127.0.0.1:{}", self.tls_port);
-        let mut args = vec![
-            "--broker",
-            &broker,
-            "--cafile",
-            "pki/ca.crt",
-            "--cert",
-            "pki/issued/enroll-service.crt",
-            "--key",
-            "pki/private/enroll-service.key",
-            "--bootstrap-psk-file",
-            "bootstrap.psk",
-        ];
-        args.extend(extra);
-        self.rig.serve(&args)
+        self.rig.serve_flags(extra)
     }
 
     fn psk(&self, device: &str) -> Tls {
