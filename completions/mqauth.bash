@@ -656,7 +656,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__broker__subcmd__render)
-            opts="-m -q -h -V --manifest --example --broker --fleet-dir --target --templates --path-base --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --manifest --example --broker --fleet-dir --target --mosquitto-version --templates --path-base --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,6 +680,10 @@ _mqauth() {
                     ;;
                 --target)
                     COMPREPLY=($(compgen -W "mosquitto emqx" -- "${cur}"))
+                    return 0
+                    ;;
+                --mosquitto-version)
+                    COMPREPLY=($(compgen -W "2.0 2.1" -- "${cur}"))
                     return 0
                     ;;
                 --templates)
@@ -706,7 +710,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__broker__subcmd__snippet)
-            opts="-q -h -V --dir --pki --broker --mtls-port --psk-file --psk-port --psk-hint --listen --out --force --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --dir --pki --broker --mtls-port --psk-file --psk-port --psk-hint --listen --mosquitto-version --out --force --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -742,6 +746,10 @@ _mqauth() {
                     ;;
                 --listen)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mosquitto-version)
+                    COMPREPLY=($(compgen -W "2.0 2.1" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -1192,7 +1200,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__fleet__subcmd__apply)
-            opts="-m -q -h -V --fleet-dir --prune --json --group --passphrase-file --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --fleet-dir --prune --json --group --passphrase-file --target --mosquitto-version --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1212,6 +1220,10 @@ _mqauth() {
                     ;;
                 --target)
                     COMPREPLY=($(compgen -W "mosquitto emqx" -- "${cur}"))
+                    return 0
+                    ;;
+                --mosquitto-version)
+                    COMPREPLY=($(compgen -W "2.0 2.1" -- "${cur}"))
                     return 0
                     ;;
                 --templates)
@@ -1346,7 +1358,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__fleet__subcmd__plan)
-            opts="-m -q -h -V --fleet-dir --prune --json --detailed-exitcode --exit-code --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --fleet-dir --prune --json --detailed-exitcode --exit-code --target --mosquitto-version --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1358,6 +1370,10 @@ _mqauth() {
                     ;;
                 --target)
                     COMPREPLY=($(compgen -W "mosquitto emqx" -- "${cur}"))
+                    return 0
+                    ;;
+                --mosquitto-version)
+                    COMPREPLY=($(compgen -W "2.0 2.1" -- "${cur}"))
                     return 0
                     ;;
                 --templates)
