@@ -11,7 +11,7 @@
 set -euo pipefail
 VERSION=2.1.2
 root=$(cd "$(dirname "$0")/.." && pwd)
-DEST=${1:-${CARGO_TARGET_DIR:-$root/target}/mosquitto-$VERSION}
+DEST=$(realpath -m "${1:-${CARGO_TARGET_DIR:-$root/target}/mosquitto-$VERSION}")
 ready() { [ -x "$DEST/bin/mosquitto" ] && [ -f "$DEST/plugins/mosquitto_acl_file.so" ]; }
 if ready; then echo "$DEST"; exit 0; fi
 if ! command -v cmake >/dev/null || ! command -v cc >/dev/null ||
