@@ -400,8 +400,9 @@ fn dynamic_security_json_enforces_the_same_rules() {
     dynamic_security_on(&Mosquitto::debian());
 }
 
-/// `acl render --format dynsec` loaded by `mosquitto`'s dynamic-security plugin.
-pub(crate) fn dynamic_security_on(mosquitto: &Mosquitto) {
+/// `acl render --format dynsec` loaded by `mosquitto`'s dynamic-security plugin; returns the
+/// broker's log.
+pub(crate) fn dynamic_security_on(mosquitto: &Mosquitto) -> String {
     let Some(plugin) = mosquitto.plugin("mosquitto_dynamic_security.so") else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("CI=true and the Mosquitto dynamic-security plugin is missing");
@@ -409,23 +410,35 @@ pub(crate) fn dynamic_security_on(mosquitto: &Mosquitto) {
         eprintln!(
             "SKIP dynamic_security_json_enforces_the_same_rules: no mosquitto_dynamic_security.so"
         );
-        return;
+        return String::new();
     };
     let f = Fleet::new(mosquitto);
     ok(&f.dir, "acl render --format dynsec --out dynsec.json");
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(f.dir.join("dynsec.json")).unwrap()).unwrap();
     assert_eq!(json["defaultACLAccess"]["publishClientSend"], false);
-    // The plugin is global, so listeners share one authorization: per_listener_settings false.
+    // The plugin is global, so listeners share one authorization: on 2.0 per_listener_settings
+    // false; on 2.1 (which deprecates that option) one named instance every listener uses.
     let pki = f.pki();
     let out = f.dir.join("out");
     let log = f.dir.join("dynsec.log");
+    let v21 = mosquitto.version == Some("2.1");
+    let (global, each) = match v21 {
+        false => (
+            "per_listener_settings false\nallow_anonymous false\nplugin",
+            "",
+        ),
+        true => (
+            "plugin_load dynsec",
+            "listener_allow_anonymous false\nplugin_use dynsec\n",
+        ),
+    };
     let conf = format!(
-        "{root}log_dest file {log}\nlog_type all\nper_listener_settings false\nallow_anonymous false\n\
-         plugin {plugin}\nplugin_opt_config_file {json}\n\
-         listener {m} 127.0.0.1\ncafile {pki}/chain.pem\ncertfile {pki}/issued/broker1.fullchain.pem\nkeyfile {pki}/private/broker1.key\n\
+        "{root}log_dest file {log}\nlog_type all\n\
+         {global} {plugin}\nplugin_opt_config_file {json}\n\
+         listener {m} 127.0.0.1\n{each}cafile {pki}/chain.pem\ncertfile {pki}/issued/broker1.fullchain.pem\nkeyfile {pki}/private/broker1.key\n\
          require_certificate true\nuse_identity_as_username true\n\
-         listener {p} 127.0.0.1\npsk_hint acme\npsk_file {out}/brokers/broker1/psk.txt\nuse_identity_as_username true\n",
+         listener {p} 127.0.0.1\n{each}psk_hint acme\npsk_file {out}/brokers/broker1/psk.txt\nuse_identity_as_username true\n",
         root = if is_root() { "user root\n" } else { "" },
         log = log.display(),
         plugin = plugin.display(),
@@ -488,6 +501,7 @@ pub(crate) fn dynamic_security_on(mosquitto: &Mosquitto) {
         "devices/sensor-1/cmd/reboot",
         5
     ));
+    broker.log_text()
 }
 
 #[test]

@@ -73,7 +73,8 @@ fn a_manifest_enrollment_runs_on_2_1() {
 fn the_dynamic_security_json_enforces_the_rules_on_2_1() {
     requires!("mosquitto_pub", "mosquitto_sub");
     let m = mosquitto21!();
-    dynamic_security_on(&m);
+    let log = dynamic_security_on(&m);
+    assert_no_upgrade_warnings(&log);
 }
 
 /// What a 2.1 configuration says, and the ACL files' modes (2.1 warns about readable ones).
