@@ -969,6 +969,29 @@ mod tests {
     }
 
     #[test]
+    fn a_broker_names_its_mosquitto_release_and_plugin_dir() {
+        let with = |fields: &str| {
+            BASE.replace("psk_port: 8884 }", &format!("psk_port: 8884, {fields} }}"))
+                + "devices:\n  - { id: s1, group: s }\n"
+        };
+        let fleet = parse(
+            &with("mosquitto: \"2.1\", plugin_dir: /opt/m/lib/"),
+            Path::new("f.yaml"),
+        )
+        .unwrap();
+        assert_eq!(fleet.brokers[0].mosquitto, Some(MosquittoVersion::V2_1));
+        assert_eq!(fleet.brokers[0].plugin_dir.as_deref(), Some("/opt/m/lib"));
+        let fleet = parse(&with("mosquitto: 2.0"), Path::new("f.yaml")).unwrap();
+        assert_eq!(fleet.brokers[0].mosquitto, Some(MosquittoVersion::V2_0));
+        let e = err(&with("mosquitto: \"3.0\""));
+        assert!(e.starts_with("f.yaml:3:") && e.contains("\"3.0\""), "{e}");
+        assert!(err(&with("plugin_dir: lib")).contains("absolute"));
+        assert!(err(&with("plugin_dir: \"/a\\nuser root\"")).contains("line break"));
+        let e = err(&with("kind: emqx, mosquitto: \"2.1\""));
+        assert!(e.contains("kind emqx"), "{e}");
+    }
+
+    #[test]
     fn errors_name_file_line_and_column() {
         let e = err(&format!("{BASE}devices:\n  - {{ id: d1, group: nope }}\n"));
         assert!(
