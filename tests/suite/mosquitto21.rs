@@ -297,3 +297,26 @@ fn a_2_1_broker_reads_its_group_acl_files_as_its_own_user() {
         .collect();
     assert_no_upgrade_warnings(&others.join("\n"));
 }
+
+/// `--mosquitto-version` is the release of brokers whose entry has none; the manifest wins.
+#[test]
+fn the_flag_is_the_release_of_brokers_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("fleet.yaml"),
+        "fleet: acme\nbrokers:\n  - { name: b1, ip: [127.0.0.1], mtls_port: 18883 }\n  - { name: b2, ip: [127.0.0.1], mtls_port: 18884, mosquitto: \"2.0\" }\n\
+         groups:\n  s: { auth: mtls }\ndevices:\n  - { id: s1, group: s }\n",
+    )
+    .unwrap();
+    ok(d, "-q fleet apply");
+    ok(d, "-q broker render --mosquitto-version 2.1");
+    let conf =
+        |b: &str| fs::read_to_string(d.join("brokers").join(b).join("mosquitto.conf")).unwrap();
+    assert!(conf("b1").contains("plugin_use acl_mtls"), "{}", conf("b1"));
+    assert!(
+        conf("b2").contains("per_listener_settings true"),
+        "{}",
+        conf("b2")
+    );
+}
