@@ -662,7 +662,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__broker__subcmd__render)
-            opts="-m -q -h -V --manifest --example --broker --fleet-dir --target --templates --path-base --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --manifest --example --broker --fleet-dir --target --mosquitto-version --templates --path-base --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -686,6 +686,10 @@ _mqauth() {
                     ;;
                 --target)
                     COMPREPLY=($(compgen -W "mosquitto emqx" -- "${cur}"))
+                    return 0
+                    ;;
+                --mosquitto-version)
+                    COMPREPLY=($(compgen -W "2.0 2.1" -- "${cur}"))
                     return 0
                     ;;
                 --templates)
@@ -712,7 +716,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__broker__subcmd__snippet)
-            opts="-q -h -V --dir --pki --broker --mtls-port --psk-file --psk-port --psk-hint --listen --out --force --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --dir --pki --broker --mtls-port --psk-file --psk-port --psk-hint --listen --mosquitto-version --out --force --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -748,6 +752,10 @@ _mqauth() {
                     ;;
                 --listen)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mosquitto-version)
+                    COMPREPLY=($(compgen -W "2.0 2.1" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -1198,7 +1206,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__fleet__subcmd__apply)
-            opts="-m -q -h -V --fleet-dir --prune --json --group --passphrase-file --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --fleet-dir --prune --json --group --passphrase-file --target --mosquitto-version --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1218,6 +1226,10 @@ _mqauth() {
                     ;;
                 --target)
                     COMPREPLY=($(compgen -W "mosquitto emqx" -- "${cur}"))
+                    return 0
+                    ;;
+                --mosquitto-version)
+                    COMPREPLY=($(compgen -W "2.0 2.1" -- "${cur}"))
                     return 0
                     ;;
                 --templates)
@@ -1352,7 +1364,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__fleet__subcmd__plan)
-            opts="-m -q -h -V --fleet-dir --prune --json --detailed-exitcode --exit-code --target --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --fleet-dir --prune --json --detailed-exitcode --exit-code --target --mosquitto-version --templates --path-base --manifest --example --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1364,6 +1376,10 @@ _mqauth() {
                     ;;
                 --target)
                     COMPREPLY=($(compgen -W "mosquitto emqx" -- "${cur}"))
+                    return 0
+                    ;;
+                --mosquitto-version)
+                    COMPREPLY=($(compgen -W "2.0 2.1" -- "${cur}"))
                     return 0
                     ;;
                 --templates)

@@ -369,6 +369,8 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_sub
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l fleet-dir -d 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest\'s directory]' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l target -d 'Broker software of brokers whose manifest entry has no `kind:` (kept for older manifests; `kind:` in the manifest is the way to choose, and the only way to RabbitMQ)' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
 emqx\t'EMQX 5: emqx.conf, file authorization acl.conf, PSK init file'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l mosquitto-version -d 'Mosquitto release of Mosquitto brokers whose manifest entry has no `mosquitto:`' -r -f -a "2.0\t'per_listener_settings true, acl_file per listener'
+2.1\t'an acl-file plugin per listener (plugin_load/plugin_use), listener_allow_anonymous'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l templates -d 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2, rabbitmq.conf.j2, rabbitmq-advanced.config.j2)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -l path-base -d 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from plan" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
@@ -388,6 +390,8 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_sub
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l target -d 'Broker software of brokers whose manifest entry has no `kind:` (kept for older manifests; `kind:` in the manifest is the way to choose, and the only way to RabbitMQ)' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
 emqx\t'EMQX 5: emqx.conf, file authorization acl.conf, PSK init file'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l mosquitto-version -d 'Mosquitto release of Mosquitto brokers whose manifest entry has no `mosquitto:`' -r -f -a "2.0\t'per_listener_settings true, acl_file per listener'
+2.1\t'an acl-file plugin per listener (plugin_load/plugin_use), listener_allow_anonymous'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l templates -d 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2, rabbitmq.conf.j2, rabbitmq-advanced.config.j2)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -l path-base -d 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand fleet; and __fish_seen_subcommand_from apply" -s m -l manifest -d 'Fleet manifest (YAML)' -r -F
@@ -450,6 +454,8 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_su
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l fleet-dir -d 'Fleet directory: where the PKI, PSKs and broker files live [default: the manifest\'s directory]' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l target -d 'Broker software of brokers whose manifest entry has no `kind:` (kept for older manifests; `kind:` in the manifest is the way to choose, and the only way to RabbitMQ)' -r -f -a "mosquitto\t'Mosquitto 2.0: mosquitto.conf, acl_file per listener, psk_file'
 emqx\t'EMQX 5: emqx.conf, file authorization acl.conf, PSK init file'"
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l mosquitto-version -d 'Mosquitto release of Mosquitto brokers whose manifest entry has no `mosquitto:`' -r -f -a "2.0\t'per_listener_settings true, acl_file per listener'
+2.1\t'an acl-file plugin per listener (plugin_load/plugin_use), listener_allow_anonymous'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l templates -d 'Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2, rabbitmq.conf.j2, rabbitmq-advanced.config.j2)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l path-base -d 'Write paths in broker configs under this directory (where the fleet directory will be deployed) instead of absolute paths of this machine' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from render" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
@@ -467,6 +473,8 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_su
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l psk-port -d 'Port of the PSK listener' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l psk-hint -d 'PSK hint the PSK listener sends [default: the broker\'s name]' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l listen -d 'Bind address of both listeners [default: all interfaces]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l mosquitto-version -d 'Mosquitto release the listeners are for' -r -f -a "2.0\t'per_listener_settings true, acl_file per listener'
+2.1\t'an acl-file plugin per listener (plugin_load/plugin_use), listener_allow_anonymous'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l out -d 'Write to this file instead of standard output' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
@@ -474,7 +482,7 @@ never\t''"
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -l force -d 'Replace --out when it exists'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from snippet" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "render" -d 'Render complete broker configurations (needs the credentials `fleet apply` made)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "snippet" -d 'Mosquitto listener blocks for a plain PKI (no manifest): mTLS, and PSK with --psk-file'

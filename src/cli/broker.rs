@@ -111,6 +111,9 @@ struct SnippetArgs {
     /// Bind address of both listeners [default: all interfaces]
     #[arg(long, value_name = "ADDRESS")]
     listen: Option<std::net::IpAddr>,
+    /// Mosquitto release the listeners are for
+    #[arg(long = "mosquitto-version", default_value = "2.0", value_parser = super::args::choice::<fleet::MosquittoVersion>(), value_name = "VERSION")]
+    mosquitto: fleet::MosquittoVersion,
     /// Write to this file instead of standard output
     #[arg(long, value_name = "FILE")]
     out: Option<std::path::PathBuf>,
@@ -154,6 +157,7 @@ fn snippet(a: SnippetArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         listen: a.listen,
         mtls_port: Some(a.mtls_port),
         psk,
+        mosquitto: a.mosquitto,
     })?;
     match &a.out {
         Some(path) => {

@@ -4,7 +4,7 @@
 use super::error::FleetError;
 use super::model::{
     Auth, Bootstrap, Broker, BrokerKind, Device, EnrollRules, EnrollSettings, Fleet, Group,
-    PkiSettings,
+    MosquittoVersion, PkiSettings,
 };
 use super::topic::{Access, Rule, TopicTemplate, normalize};
 use crate::fleet::render::config_value;
@@ -78,6 +78,8 @@ struct RawBroker {
     mtls_port: Option<Spanned<u16>>,
     psk_port: Option<Spanned<u16>>,
     psk_hint: Option<Spanned<String>>,
+    mosquitto: Option<Spanned<String>>,
+    plugin_dir: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -734,6 +736,7 @@ fn validate_brokers(raw: &RawManifest, ctx: &Locator<'_>) -> Result<Vec<Broker>,
             Some(h) => h.value.clone(),
             None => raw.fleet.value.clone(),
         };
+        let (mosquitto, plugin_dir) = mosquitto_settings(ctx, b, kind)?;
         brokers.push(Broker {
             name: b.name.value.clone(),
             kind,
@@ -742,9 +745,76 @@ fn validate_brokers(raw: &RawManifest, ctx: &Locator<'_>) -> Result<Vec<Broker>,
             mtls_port: b.mtls_port.as_ref().map(|p| p.value),
             psk_port: b.psk_port.as_ref().map(|p| p.value),
             psk_hint,
+            mosquitto,
+            plugin_dir,
         });
     }
     Ok(brokers)
+}
+
+/// A broker's `mosquitto:` release and `plugin_dir:`, which only a Mosquitto broker has.
+fn mosquitto_settings(
+    ctx: &Locator<'_>,
+    b: &RawBroker,
+    kind: Option<BrokerKind>,
+) -> Result<(Option<MosquittoVersion>, Option<String>), FleetError> {
+    use crate::choice::Choice as _;
+    let not_mosquitto = kind.filter(|k| *k != BrokerKind::Mosquitto);
+    let mosquitto = match &b.mosquitto {
+        Some(v) => {
+            if let Some(k) = not_mosquitto {
+                return Err(ctx.at(
+                    v,
+                    format!(
+                        "broker {} is kind {}: mosquitto: names the Mosquitto release of a Mosquitto broker",
+                        b.name.value,
+                        k.id()
+                    ),
+                ));
+            }
+            Some(
+                MosquittoVersion::ALL
+                    .iter()
+                    .copied()
+                    .find(|m| m.id() == v.value.trim())
+                    .ok_or_else(|| {
+                        ctx.at(
+                            v,
+                            format!(
+                                "mosquitto: {:?} is not a supported Mosquitto release: use \"2.0\" or \"2.1\"",
+                                v.value
+                            ),
+                        )
+                    })?,
+            )
+        }
+        None => None,
+    };
+    let plugin_dir = match &b.plugin_dir {
+        Some(d) => {
+            if let Some(k) = not_mosquitto {
+                return Err(ctx.at(
+                    d,
+                    format!(
+                        "broker {} is kind {}: plugin_dir: is where a Mosquitto broker's plugins are",
+                        b.name.value,
+                        k.id()
+                    ),
+                ));
+            }
+            // The directory is written into plugin_load lines of mosquitto.conf.
+            config_value::check(&d.value).map_err(|why| ctx.at(d, format!("plugin_dir: {why}")))?;
+            if !d.value.starts_with('/') {
+                return Err(ctx.at(
+                    d,
+                    "plugin_dir must be an absolute path (where the broker's machine has Mosquitto's plugins)",
+                ));
+            }
+            Some(d.value.trim_end_matches('/').to_string()).filter(|s| !s.is_empty())
+        }
+        None => None,
+    };
+    Ok((mosquitto, plugin_dir))
 }
 
 fn validate_devices(
@@ -896,6 +966,29 @@ mod tests {
             e.starts_with("f.yaml:9:11: device s-2 is already defined at line 8, column 17"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_broker_names_its_mosquitto_release_and_plugin_dir() {
+        let with = |fields: &str| {
+            BASE.replace("psk_port: 8884 }", &format!("psk_port: 8884, {fields} }}"))
+                + "devices:\n  - { id: s1, group: s }\n"
+        };
+        let fleet = parse(
+            &with("mosquitto: \"2.1\", plugin_dir: /opt/m/lib/"),
+            Path::new("f.yaml"),
+        )
+        .unwrap();
+        assert_eq!(fleet.brokers[0].mosquitto, Some(MosquittoVersion::V2_1));
+        assert_eq!(fleet.brokers[0].plugin_dir.as_deref(), Some("/opt/m/lib"));
+        let fleet = parse(&with("mosquitto: 2.0"), Path::new("f.yaml")).unwrap();
+        assert_eq!(fleet.brokers[0].mosquitto, Some(MosquittoVersion::V2_0));
+        let e = err(&with("mosquitto: \"3.0\""));
+        assert!(e.starts_with("f.yaml:3:") && e.contains("\"3.0\""), "{e}");
+        assert!(err(&with("plugin_dir: lib")).contains("absolute"));
+        assert!(err(&with("plugin_dir: \"/a\\nuser root\"")).contains("line break"));
+        let e = err(&with("kind: emqx, mosquitto: \"2.1\""));
+        assert!(e.contains("kind emqx"), "{e}");
     }
 
     #[test]

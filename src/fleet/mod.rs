@@ -18,7 +18,7 @@ pub use layout::{FleetDir, PathStyle};
 pub use manifest::{EXAMPLE, load, parse};
 pub use model::{
     Auth, Bootstrap, Broker, BrokerKind, Device, EnrollRules, EnrollSettings, Fleet, Group,
-    PkiSettings,
+    MosquittoVersion, PkiSettings,
 };
 pub use outputs::{
     AclFormat, Output, RenderInputs, Target, Unmanaged, broker_outputs, differs, fleet_acl,

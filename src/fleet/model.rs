@@ -66,6 +66,41 @@ impl crate::choice::Choice for BrokerKind {
     }
 }
 
+/// The Mosquitto release a Mosquitto broker runs, which decides how its configuration says the
+/// same thing: 2.0 needs `per_listener_settings` and `acl_file`, which 2.1 deprecates (3.0
+/// removes them) in favour of an acl-file plugin per listener.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum MosquittoVersion {
+    /// Debian 12's 2.0.11: the default while distributions ship it.
+    #[default]
+    V2_0,
+    V2_1,
+}
+
+impl crate::choice::Choice for MosquittoVersion {
+    const ALL: &'static [Self] = &[MosquittoVersion::V2_0, MosquittoVersion::V2_1];
+    fn id(self) -> &'static str {
+        match self {
+            MosquittoVersion::V2_0 => "2.0",
+            MosquittoVersion::V2_1 => "2.1",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            MosquittoVersion::V2_0 => "per_listener_settings true, acl_file per listener",
+            MosquittoVersion::V2_1 => {
+                "an acl-file plugin per listener (plugin_load/plugin_use), listener_allow_anonymous"
+            }
+        }
+    }
+}
+
+impl MosquittoVersion {
+    /// Where Debian installs Mosquitto's plugins (the multiarch library directory, which is also
+    /// upstream's `CMAKE_INSTALL_LIBDIR` on a Debian build).
+    pub const DEFAULT_PLUGIN_DIR: &'static str = "/usr/lib/x86_64-linux-gnu";
+}
+
 #[derive(Debug, Clone)]
 pub struct Broker {
     pub name: String,
@@ -78,6 +113,11 @@ pub struct Broker {
     pub mtls_port: Option<u16>,
     pub psk_port: Option<u16>,
     pub psk_hint: String,
+    /// The Mosquitto release it runs (`mosquitto: "2.1"`); absent, the renderer's default.
+    pub mosquitto: Option<MosquittoVersion>,
+    /// Where the broker's Mosquitto plugins are (`plugin_dir:`); absent,
+    /// [`MosquittoVersion::DEFAULT_PLUGIN_DIR`].
+    pub plugin_dir: Option<String>,
 }
 
 impl Broker {

@@ -3,7 +3,7 @@
 
 use super::error::FleetError;
 use super::layout::{FleetDir, PathStyle};
-use super::model::{Auth, Broker, BrokerKind, Fleet};
+use super::model::{Auth, Broker, BrokerKind, Fleet, MosquittoVersion};
 use crate::fleet::render::{
     Policy, Scope, config_value, dynsec, emqx_acl, mosquitto_acl, rabbitmq, templates,
 };
@@ -49,6 +49,19 @@ impl Broker {
     /// The software this broker runs: its manifest `kind`, else `default`.
     pub fn kind_or(&self, default: Target) -> BrokerKind {
         self.kind.unwrap_or_else(|| default.into())
+    }
+
+    /// The Mosquitto release this broker runs: its manifest `mosquitto`, else `default`.
+    pub fn mosquitto_or(&self, default: MosquittoVersion) -> MosquittoVersion {
+        self.mosquitto.unwrap_or(default)
+    }
+
+    /// Whether its ACL files are secrets: Mosquitto 2.1 warns about ACL files others can read
+    /// ("future versions will refuse to load this file"), so they are written 0600 (0640 with
+    /// `--group`) for it.
+    pub fn acl_files_private(&self, target: Target, mosquitto: MosquittoVersion) -> bool {
+        self.kind_or(target) == BrokerKind::Mosquitto
+            && self.mosquitto_or(mosquitto) == MosquittoVersion::V2_1
     }
 }
 
@@ -103,6 +116,8 @@ pub struct RenderInputs<'a> {
     pub revoked: &'a [String],
     /// The software of brokers whose manifest entry has no `kind`.
     pub target: Target,
+    /// The Mosquitto release of Mosquitto brokers whose manifest entry has no `mosquitto`.
+    pub mosquitto: MosquittoVersion,
     /// Only this broker, or all.
     pub broker: Option<&'a str>,
 }
@@ -141,6 +156,31 @@ struct BrokerContext {
     acl_file: String,
     enroll: Option<EnrollContext>,
     rabbitmq: Option<RabbitmqContext>,
+    /// Present for Mosquitto 2.1, whose configuration loads an acl-file plugin per listener
+    /// instead of `per_listener_settings` and `acl_file`.
+    mosquitto21: Option<Mosquitto21Context>,
+}
+
+/// What a Mosquitto 2.1 configuration names besides what 2.0's does.
+#[derive(Serialize)]
+pub(crate) struct Mosquitto21Context {
+    /// The acl-file plugin's path on the broker's machine.
+    pub(crate) acl_plugin: String,
+    /// The plugin instances' names (`plugin_load NAME`, `plugin_use NAME`).
+    pub(crate) mtls_acl: &'static str,
+    pub(crate) psk_acl: &'static str,
+}
+
+impl Mosquitto21Context {
+    /// `plugin_dir`: where the broker's machine has Mosquitto's plugins.
+    pub(crate) fn new(plugin_dir: Option<&str>) -> Self {
+        let dir = plugin_dir.unwrap_or(MosquittoVersion::DEFAULT_PLUGIN_DIR);
+        Mosquitto21Context {
+            acl_plugin: format!("{dir}/mosquitto_acl_file.so"),
+            mtls_acl: "acl_mtls",
+            psk_acl: "acl_psk",
+        }
+    }
 }
 
 /// What only RabbitMQ's files name.
@@ -336,7 +376,11 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
                 definitions: show(&dir.rabbitmq_definitions(&b.name)),
                 crl_dir: inputs.crl.then(|| show(&dir.rabbitmq_crl_dir(&b.name))),
             }),
+            mosquitto21: (kind == BrokerKind::Mosquitto
+                && b.mosquitto_or(inputs.mosquitto) == MosquittoVersion::V2_1)
+                .then(|| Mosquitto21Context::new(b.plugin_dir.as_deref())),
         };
+        let acl_private = b.acl_files_private(inputs.target, inputs.mosquitto);
         config_value::check_all(&context).map_err(|(value, why)| FleetError::UnsafeValue {
             broker: b.name.clone(),
             value,
@@ -348,7 +392,7 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
                     out.push(Output {
                         path: dir.mtls_acl(&b.name),
                         contents: text(mtls_acl.clone()),
-                        secret: false,
+                        secret: acl_private,
                         kind: "ACL (mTLS)",
                     });
                 }
@@ -356,7 +400,7 @@ pub fn broker_outputs(inputs: &RenderInputs<'_>) -> Result<Vec<Output>, FleetErr
                     out.push(Output {
                         path: dir.psk_acl(&b.name),
                         contents: text(psk_acl.clone()),
-                        secret: false,
+                        secret: acl_private,
                         kind: "ACL (PSK)",
                     });
                     out.push(Output {
@@ -499,13 +543,21 @@ fn rabbitmq_outputs(
     Ok(out)
 }
 
-/// Whether `output` would change the file on disk.
+/// Whether `output` would change the file on disk: its contents, or, for a secret, a mode that
+/// lets others read it (an ACL file that becomes private when its broker moves to Mosquitto
+/// 2.1 has the same text but must be written again).
 pub fn differs(output: &Output) -> bool {
     match crate::input::read(&output.path, crate::input::Kind::PskFile) {
         Ok(current) => {
             let current = Zeroizing::new(current);
-            *current != *output.contents
+            *current != *output.contents || (output.secret && open_to_others(&output.path))
         }
         Err(_) => true,
     }
+}
+
+/// Whether others than the owner and its group may read or anyone but the owner may write.
+fn open_to_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o027 != 0)
 }

@@ -239,6 +239,107 @@ pub fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
+/// A Mosquitto release the broker tests run on: its broker binary and what a manifest's broker
+/// entry says for it. The clients (mosquitto_pub/sub) are always the system's.
+#[derive(Debug, Clone)]
+pub struct Mosquitto {
+    pub bin: PathBuf,
+    /// `mosquitto:` in the manifest, when not the default 2.0.
+    pub version: Option<&'static str>,
+    /// `plugin_dir:` in the manifest: where this build's plugins are.
+    pub plugin_dir: Option<PathBuf>,
+}
+
+impl Mosquitto {
+    /// The system's Mosquitto (Debian's 2.0), rendered for by default.
+    pub fn debian() -> Mosquitto {
+        Mosquitto {
+            bin: tool_path("mosquitto"),
+            version: None,
+            plugin_dir: None,
+        }
+    }
+
+    /// Mosquitto 2.1.2 built from its release source by .ci/mosquitto21.sh, once per test run,
+    /// into the target directory; None (with a skip notice) when it cannot be built here, a
+    /// failure under CI=true.
+    pub fn v21() -> Option<Mosquitto> {
+        static BUILT: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+        let built = BUILT.get_or_init(|| {
+            let dest = Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .parent()
+                .unwrap_or(Path::new(env!("CARGO_TARGET_TMPDIR")))
+                .join("mosquitto-2.1.2");
+            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/mosquitto21.sh");
+            let out = std::process::Command::new(&script)
+                .arg(&dest)
+                .output()
+                .map_err(|e| format!("{}: {e}", script.display()))?;
+            match out.status.code() {
+                Some(0) => Ok(dest),
+                Some(3) => {
+                    Err("cmake, cc, libssl-dev or libcjson-dev (to build Mosquitto 2.1.2)".into())
+                }
+                _ => Err(format!(
+                    "a Mosquitto 2.1.2 build ({}: {})",
+                    script.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                )),
+            }
+        });
+        match built {
+            Ok(dest) => Some(Mosquitto {
+                bin: dest.join("bin/mosquitto"),
+                version: Some("2.1"),
+                plugin_dir: Some(dest.join("plugins")),
+            }),
+            Err(what) => {
+                missing(what);
+                None
+            }
+        }
+    }
+
+    /// The broker entry's fields for this release, in flow style (`, mosquitto: "2.1", …`).
+    pub fn flow_fields(&self) -> String {
+        let mut out = String::new();
+        if let Some(v) = self.version {
+            out.push_str(&format!(", mosquitto: \"{v}\""));
+        }
+        if let Some(d) = &self.plugin_dir {
+            out.push_str(&format!(", plugin_dir: \"{}\"", d.display()));
+        }
+        out
+    }
+
+    /// The same in block style, one `    key: value` line each (a list item's fields).
+    pub fn block_fields(&self) -> String {
+        let mut out = String::new();
+        if let Some(v) = self.version {
+            out.push_str(&format!("    mosquitto: \"{v}\"\n"));
+        }
+        if let Some(d) = &self.plugin_dir {
+            out.push_str(&format!("    plugin_dir: \"{}\"\n", d.display()));
+        }
+        out
+    }
+
+    /// The plugin `name`'s path: this build's, or where Debian installs it.
+    pub fn plugin(&self, name: &str) -> Option<PathBuf> {
+        match &self.plugin_dir {
+            Some(dir) => Some(dir.join(name)),
+            None => [
+                "/usr/lib/x86_64-linux-gnu",
+                "/usr/lib/aarch64-linux-gnu",
+                "/usr/lib",
+            ]
+            .iter()
+            .map(|d| Path::new(d).join(name))
+            .find(|p| p.exists()),
+        }
+    }
+}
+
 /// A real mosquitto on loopback, stopped (by its process id) when dropped.
 pub struct Broker {
     child: Child,
@@ -263,7 +364,12 @@ impl Broker {
 
     /// Starts mosquitto on a configuration file written elsewhere (e.g. rendered by mqauth).
     pub fn start_with_file(conf: &Path, log: &Path, ports: &[u16]) -> Broker {
-        let child = std::process::Command::new(tool_path("mosquitto"))
+        Broker::start_on(&Mosquitto::debian(), conf, log, ports)
+    }
+
+    /// Starts `mosquitto`'s broker binary on a configuration file.
+    pub fn start_on(mosquitto: &Mosquitto, conf: &Path, log: &Path, ports: &[u16]) -> Broker {
+        let child = std::process::Command::new(&mosquitto.bin)
             .arg("-c")
             .arg(conf)
             .stdout(Stdio::null())

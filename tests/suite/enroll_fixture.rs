@@ -6,7 +6,7 @@
 //! configured is up to each test file; everything here waits on a condition (a log line, a
 //! process's exit), never for a fixed time.
 
-use crate::common::{Broker, Tls, free_port, is_root, run_tool, tool_path, wait_until};
+use crate::common::{Broker, Mosquitto, Tls, free_port, is_root, run_tool, tool_path, wait_until};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -59,6 +59,11 @@ impl Rig {
     /// log with every message type and, when the tests run as root, `user root` (so the broker
     /// can read 0600 files); returns once both ports accept connections.
     pub fn start_broker(&mut self, config: &str) {
+        self.start_broker_on(&Mosquitto::debian(), config);
+    }
+
+    /// [`Rig::start_broker`] on `mosquitto`'s broker binary.
+    pub fn start_broker_on(&mut self, mosquitto: &Mosquitto, config: &str) {
         let log = self.path().join("mosquitto.log");
         let mut conf = String::new();
         if is_root() {
@@ -71,7 +76,8 @@ impl Rig {
         ));
         let path = self.path().join("mosquitto.conf");
         fs::write(&path, conf).expect("write mosquitto.conf");
-        self.broker = Some(Broker::start_with_file(
+        self.broker = Some(Broker::start_on(
+            mosquitto,
             &path,
             &log,
             &[self.psk_port, self.tls_port],

@@ -2,17 +2,18 @@
 //! PSK and no certificate, issues the service's certificate and renders ACLs that reserve the
 //! enrollment topics; `enroll serve -m` answers on a real Mosquitto running those files.
 
-use crate::common::{Tls, ok, publish, requires, round_trip};
+use crate::common::{Mosquitto, Tls, ok, publish, requires, round_trip};
 use crate::enroll_fixture::{Rig, Service};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-fn manifest(dir: &Path, mtls: u16, psk: u16) -> String {
+fn manifest(dir: &Path, mtls: u16, psk: u16, mosquitto: &Mosquitto) -> String {
+    let release = mosquitto.flow_fields();
     format!(
         r#"fleet: acme
 brokers:
-  - {{ name: broker1, listen: 127.0.0.1, ip: [127.0.0.1], mtls_port: {mtls}, psk_port: {psk} }}
+  - {{ name: broker1, listen: 127.0.0.1, ip: [127.0.0.1], mtls_port: {mtls}, psk_port: {psk}{release} }}
 groups:
   sensors: {{ auth: mtls, publish: ["devices/{{id}}/telemetry"] }}
   meters: {{ auth: mtls, enroll: true, readwrite: ["devices/{{id}}/telemetry"] }}
@@ -34,21 +35,28 @@ struct Site {
     // Dropped first: the service stops before its broker and directory go.
     _service: Option<Service>,
     rig: Rig,
+    mosquitto: Mosquitto,
 }
 
 impl Site {
     fn new() -> Site {
+        Site::on(&Mosquitto::debian())
+    }
+
+    /// The site with its broker on `mosquitto`.
+    fn on(mosquitto: &Mosquitto) -> Site {
         let rig = Rig::new();
         let dir = rig.path();
         fs::write(
             dir.join("fleet.yaml"),
-            manifest(dir, rig.tls_port, rig.psk_port),
+            manifest(dir, rig.tls_port, rig.psk_port, mosquitto),
         )
         .expect("manifest");
         ok(dir, "-q fleet apply");
         Site {
             _service: None,
             rig,
+            mosquitto: mosquitto.clone(),
         }
     }
 
@@ -72,7 +80,7 @@ impl Site {
 
     /// Starts Mosquitto on `rendered` and the enrollment service.
     fn start_with(&mut self, rendered: &str) {
-        self.rig.start_broker(rendered);
+        self.rig.start_broker_on(&self.mosquitto, rendered);
         self._service = Some(self.rig.serve(&["-m", "fleet.yaml"]));
     }
 
@@ -144,7 +152,13 @@ impl Site {
 #[test]
 fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
     requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
-    let mut site = Site::new();
+    manifest_enrollment_on(&Mosquitto::debian());
+}
+
+/// The enrollment of [`manifest`] on the files `fleet apply` renders for `mosquitto`: the
+/// per-listener scopes hold and devices enroll as themselves only; returns the broker's log.
+pub(crate) fn manifest_enrollment_on(mosquitto: &Mosquitto) -> String {
+    let mut site = Site::on(mosquitto);
     let d = site.dir();
     // Enrolling devices get a bootstrap key and no certificate; the service gets one.
     assert!(!d.join("pki/issued/meter-1.crt").exists());
@@ -237,6 +251,7 @@ fn a_manifest_enrollment_runs_on_the_files_fleet_apply_renders() {
     // apply afterwards changes nothing: no new bootstrap key, no certificate for meters.
     let plan = ok(&d, "fleet plan --exit-code");
     assert!(String::from_utf8_lossy(&plan.stderr).contains("nothing to do"));
+    site.rig.broker_log()
 }
 
 #[test]

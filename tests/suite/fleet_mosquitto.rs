@@ -2,15 +2,16 @@
 //! dynamic-security JSON loaded by the real plugin: least privilege over both listeners.
 
 use crate::common::{
-    Broker, Tls, free_port, is_root, ok, publish, requires, round_trip, tool_path,
+    Broker, Mosquitto, Tls, free_port, is_root, ok, publish, requires, round_trip, tool_path,
 };
 use std::fs;
 use std::path::PathBuf;
 use std::time::Duration;
 
 /// Two mTLS groups that share one rule (so it can be a pattern) and differ otherwise (so the
-/// rest must not be), and a PSK group of gateways.
-fn manifest(mtls_port: u16, psk_port: u16) -> String {
+/// rest must not be), and a PSK group of gateways; the broker runs `mosquitto`.
+fn manifest(mtls_port: u16, psk_port: u16, mosquitto: &Mosquitto) -> String {
+    let release = mosquitto.block_fields();
     format!(
         r#"fleet: acme
 brokers:
@@ -20,7 +21,7 @@ brokers:
     ip: [127.0.0.1]
     mtls_port: {mtls_port}
     psk_port: {psk_port}
-groups:
+{release}groups:
   sensors:
     auth: mtls
     publish: ["devices/{{id}}/telemetry", "devices/{{id}}/status"]
@@ -47,21 +48,28 @@ struct Fleet {
     dir: PathBuf,
     mtls: u16,
     psk: u16,
+    mosquitto: Mosquitto,
 }
 
 impl Fleet {
-    fn new() -> Fleet {
+    fn new(mosquitto: &Mosquitto) -> Fleet {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().to_path_buf();
         let (mtls, psk) = (free_port(), free_port());
-        fs::write(dir.join("fleet.yaml"), manifest(mtls, psk)).unwrap();
+        fs::write(dir.join("fleet.yaml"), manifest(mtls, psk, mosquitto)).unwrap();
         ok(&dir, "fleet apply --out out");
         Fleet {
             _tmp: tmp,
             dir,
             mtls,
             psk,
+            mosquitto: mosquitto.clone(),
         }
+    }
+
+    /// The manifest this fleet was made from.
+    fn manifest(&self) -> String {
+        manifest(self.mtls, self.psk, &self.mosquitto)
     }
 
     fn pki(&self) -> PathBuf {
@@ -102,7 +110,7 @@ impl Fleet {
         conf.push_str(&rendered);
         let path = self.dir.join("run.conf");
         fs::write(&path, conf).unwrap();
-        Broker::start_with_file(&path, &log, &[self.mtls, self.psk])
+        Broker::start_on(&self.mosquitto, &path, &log, &[self.mtls, self.psk])
     }
 
     /// Whether `message`, published by `from` on `topic`, reaches `to` subscribed to `filter`.
@@ -175,7 +183,13 @@ fn cross_listener(
 #[test]
 fn rendered_mosquitto_config_enforces_least_privilege() {
     requires!("mosquitto");
-    let f = Fleet::new();
+    least_privilege_on(&Mosquitto::debian());
+}
+
+/// The rendered files of [`manifest`] on `mosquitto`: each device reaches its own topics over
+/// either listener and nothing else; returns the broker's log.
+pub(crate) fn least_privilege_on(mosquitto: &Mosquitto) -> String {
+    let f = Fleet::new(mosquitto);
     let acl = fs::read_to_string(f.dir.join("out/brokers/broker1/mtls.acl")).unwrap();
     // The rule both mTLS groups hold is one pattern line; the rest is per device.
     assert!(acl.contains("pattern write devices/%u/status"), "{acl}");
@@ -298,14 +312,21 @@ fn rendered_mosquitto_config_enforces_least_privilege() {
         .output()
         .unwrap();
     assert!(!plain.status.success(), "plain MQTT on the TLS port");
+    broker.log_text()
 }
 
 #[test]
 fn removed_devices_lose_their_rights_and_prune_revokes_them() {
     requires!("mosquitto");
-    let f = Fleet::new();
+    removed_devices_on(&Mosquitto::debian());
+}
+
+/// Devices removed from the manifest keep nothing on `mosquitto`; pruned ones are refused.
+pub(crate) fn removed_devices_on(mosquitto: &Mosquitto) {
+    let f = Fleet::new(mosquitto);
     // Remove sensor-3 and gw-02 from the manifest.
-    let text = manifest(f.mtls, f.psk)
+    let text = f
+        .manifest()
         .replace("to: 3, group: sensors", "to: 2, group: sensors")
         .replace(
             "  - { id: gw-02, group: gateways, publish: [\"devices/+/cmd/reboot\"] }\n",
@@ -373,44 +394,51 @@ fn removed_devices_lose_their_rights_and_prune_revokes_them() {
     assert!(publish(p, &gw1, "gateways/gw-01/x", "x").status.success());
 }
 
-fn dynsec_plugin() -> Option<PathBuf> {
-    [
-        "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
-        "/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so",
-        "/usr/lib/mosquitto_dynamic_security.so",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .find(|p| p.exists())
-}
-
 #[test]
 fn dynamic_security_json_enforces_the_same_rules() {
     requires!("mosquitto");
-    let Some(plugin) = dynsec_plugin() else {
+    dynamic_security_on(&Mosquitto::debian());
+}
+
+/// `acl render --format dynsec` loaded by `mosquitto`'s dynamic-security plugin; returns the
+/// broker's log.
+pub(crate) fn dynamic_security_on(mosquitto: &Mosquitto) -> String {
+    let Some(plugin) = mosquitto.plugin("mosquitto_dynamic_security.so") else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("CI=true and the Mosquitto dynamic-security plugin is missing");
         }
         eprintln!(
             "SKIP dynamic_security_json_enforces_the_same_rules: no mosquitto_dynamic_security.so"
         );
-        return;
+        return String::new();
     };
-    let f = Fleet::new();
+    let f = Fleet::new(mosquitto);
     ok(&f.dir, "acl render --format dynsec --out dynsec.json");
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(f.dir.join("dynsec.json")).unwrap()).unwrap();
     assert_eq!(json["defaultACLAccess"]["publishClientSend"], false);
-    // The plugin is global, so listeners share one authorization: per_listener_settings false.
+    // The plugin is global, so listeners share one authorization: on 2.0 per_listener_settings
+    // false; on 2.1 (which deprecates that option) one named instance every listener uses.
     let pki = f.pki();
     let out = f.dir.join("out");
     let log = f.dir.join("dynsec.log");
+    let v21 = mosquitto.version == Some("2.1");
+    let (global, each) = match v21 {
+        false => (
+            "per_listener_settings false\nallow_anonymous false\nplugin",
+            "",
+        ),
+        true => (
+            "plugin_load dynsec",
+            "listener_allow_anonymous false\nplugin_use dynsec\n",
+        ),
+    };
     let conf = format!(
-        "{root}log_dest file {log}\nlog_type all\nper_listener_settings false\nallow_anonymous false\n\
-         plugin {plugin}\nplugin_opt_config_file {json}\n\
-         listener {m} 127.0.0.1\ncafile {pki}/chain.pem\ncertfile {pki}/issued/broker1.fullchain.pem\nkeyfile {pki}/private/broker1.key\n\
+        "{root}log_dest file {log}\nlog_type all\n\
+         {global} {plugin}\nplugin_opt_config_file {json}\n\
+         listener {m} 127.0.0.1\n{each}cafile {pki}/chain.pem\ncertfile {pki}/issued/broker1.fullchain.pem\nkeyfile {pki}/private/broker1.key\n\
          require_certificate true\nuse_identity_as_username true\n\
-         listener {p} 127.0.0.1\npsk_hint acme\npsk_file {out}/brokers/broker1/psk.txt\nuse_identity_as_username true\n",
+         listener {p} 127.0.0.1\n{each}psk_hint acme\npsk_file {out}/brokers/broker1/psk.txt\nuse_identity_as_username true\n",
         root = if is_root() { "user root\n" } else { "" },
         log = log.display(),
         plugin = plugin.display(),
@@ -422,7 +450,7 @@ fn dynamic_security_json_enforces_the_same_rules() {
     );
     let path = f.dir.join("dynsec.conf");
     fs::write(&path, conf).unwrap();
-    let broker = Broker::start_with_file(&path, &log, &[f.mtls, f.psk]);
+    let broker = Broker::start_on(mosquitto, &path, &log, &[f.mtls, f.psk]);
     let (m, p) = (f.mtls, f.psk);
     let (s1, act) = (f.device("sensor-1"), f.device("act-1"));
     let gw1 = f.gateway("gw-01");
@@ -473,12 +501,19 @@ fn dynamic_security_json_enforces_the_same_rules() {
         "devices/sensor-1/cmd/reboot",
         5
     ));
+    broker.log_text()
 }
 
 #[test]
 fn a_reload_is_enough_to_lock_out_a_pruned_device() {
     requires!("mosquitto");
-    let f = Fleet::new();
+    reload_locks_out_on(&Mosquitto::debian());
+}
+
+/// A device pruned (its certificate revoked, the CRL re-signed) is refused by `mosquitto` after
+/// a SIGHUP, without a restart.
+pub(crate) fn reload_locks_out_on(mosquitto: &Mosquitto) {
+    let f = Fleet::new(mosquitto);
     // Mosquitto ignores a crlfile added after it started, even on SIGHUP: the first apply must
     // name one already.
     let conf = fs::read_to_string(f.dir.join("out/brokers/broker1/mosquitto.conf")).unwrap();
@@ -493,7 +528,9 @@ fn a_reload_is_enough_to_lock_out_a_pruned_device() {
         "{}",
         broker.log_text()
     );
-    let text = manifest(f.mtls, f.psk).replace("to: 3, group: sensors", "to: 2, group: sensors");
+    let text = f
+        .manifest()
+        .replace("to: 3, group: sensors", "to: 2, group: sensors");
     fs::write(f.dir.join("fleet.yaml"), &text).unwrap();
     ok(&f.dir, "fleet apply --out out --prune");
     let reloaded = std::process::Command::new("kill")

@@ -44,6 +44,9 @@ mod enroll_mosquitto;
 mod fleet_cli;
 // What `fleet apply` renders (acl files, dynamic-security JSON), run by a real Mosquitto.
 mod fleet_mosquitto;
+// Mosquitto 2.1.2 (built from source once per run): the fleet's 2.1 rendering, and the broker
+// tests of fleet_mosquitto and enroll_fleet run on it.
+mod mosquitto21;
 // The fuzzers' corpora and past crashes replayed through the fuzz entry points.
 mod fuzz_corpus;
 // Defects found by attacking mqauth on purpose, each with the test that keeps it fixed.

@@ -62,7 +62,7 @@ pub(super) fn run(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<ExitStatus,
         print_steps(&steps, ui)?;
     }
     if let (Some(gid), Some(group)) = (gid, &a.group.group) {
-        let shared = share_broker_files(&fleet, &dir, gid)?;
+        let shared = share_broker_files(&fleet, &dir, &a.render, gid)?;
         ui.summary(format!(
             "gave group {group} read access to {} broker file{} (mode 0640); device and CA keys stay private",
             shared,
@@ -94,10 +94,12 @@ pub(super) fn run(m: &ManifestArgs, a: ApplyArgs, ui: &Ui) -> Result<ExitStatus,
     Ok(ExitStatus::Success)
 }
 
-/// The files a broker reads that are secret: its key and its psk_file.
+/// The files a broker reads that are secret: its key and its psk_file, and for Mosquitto 2.1
+/// its ACL files (which it wants private).
 fn share_broker_files(
     fleet: &fleet::Fleet,
     root: &std::path::Path,
+    render: &RenderArgs,
     gid: u32,
 ) -> Result<usize, CliError> {
     let dir = fleet::FleetDir::new(root, fleet);
@@ -109,6 +111,9 @@ fn share_broker_files(
             files.push(layout.leaf_key(&b.name));
         }
         files.extend(dir.broker_psk_files(b));
+        if b.acl_files_private(render.target, render.mosquitto) {
+            files.extend([dir.mtls_acl(&b.name), dir.psk_acl(&b.name)]);
+        }
         for file in files.iter().filter(|f| f.exists()) {
             mqauth::atomic::share_with_group(root, file, gid)?;
             shared += 1;

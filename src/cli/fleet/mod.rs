@@ -10,7 +10,7 @@ use super::output::count;
 use super::table::StatusTable;
 use super::{CliError, ExitStatus, Ui};
 use clap::{Args, Subcommand};
-use mqauth::fleet::{self, ApplyOptions, Fleet, Step, Target};
+use mqauth::fleet::{self, ApplyOptions, Fleet, MosquittoVersion, Step, Target};
 use std::path::{Path, PathBuf};
 
 /// Where the manifest comes from; shared by the fleet, acl and broker nouns.
@@ -70,7 +70,10 @@ pub(super) struct RenderArgs {
     /// Broker software of brokers whose manifest entry has no `kind:` (kept for older
     /// manifests; `kind:` in the manifest is the way to choose, and the only way to RabbitMQ)
     #[arg(long, default_value = "mosquitto", value_parser = choice::<Target>())]
-    target: Target,
+    pub(super) target: Target,
+    /// Mosquitto release of Mosquitto brokers whose manifest entry has no `mosquitto:`
+    #[arg(long = "mosquitto-version", default_value = "2.0", value_parser = choice::<MosquittoVersion>(), value_name = "VERSION")]
+    pub(super) mosquitto: MosquittoVersion,
     /// Directory of templates that replace the built-in ones (mosquitto.conf.j2, emqx.conf.j2,
     /// rabbitmq.conf.j2, rabbitmq-advanced.config.j2)
     #[arg(long, value_name = "DIR")]
@@ -86,6 +89,7 @@ impl RenderArgs {
         ApplyOptions {
             prune,
             target: self.target,
+            mosquitto: self.mosquitto,
             templates: self.templates.clone(),
             path_base: self.path_base.clone(),
         }

@@ -69,6 +69,7 @@ pub(super) fn render(
         crl_pending: state.crl_pending,
         revoked: state.revoked,
         target: opts.target,
+        mosquitto: opts.mosquitto,
         broker,
     })
 }

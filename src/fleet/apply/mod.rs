@@ -65,6 +65,8 @@ pub struct Step {
 pub struct ApplyOptions {
     pub prune: bool,
     pub target: Target,
+    /// The Mosquitto release of Mosquitto brokers whose manifest entry has no `mosquitto:`.
+    pub mosquitto: crate::fleet::MosquittoVersion,
     pub templates: Option<std::path::PathBuf>,
     /// Write broker-config paths under this base instead of absolute ones.
     pub path_base: Option<std::path::PathBuf>,

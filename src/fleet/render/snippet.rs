@@ -2,7 +2,8 @@
 //! the same listener template `fleet apply` renders, with absolute paths and no ACL.
 
 use super::{config_value, templates};
-use crate::fleet::FleetError;
+use crate::fleet::outputs::Mosquitto21Context;
+use crate::fleet::{FleetError, MosquittoVersion};
 use crate::pki::Layout;
 use serde::Serialize;
 use std::net::IpAddr;
@@ -17,6 +18,8 @@ pub struct SnippetInputs<'a> {
     pub mtls_port: Option<u16>,
     /// psk_file, port and hint.
     pub psk: Option<(PathBuf, u16, String)>,
+    /// The Mosquitto release the snippet is for.
+    pub mosquitto: MosquittoVersion,
 }
 
 #[derive(Serialize)]
@@ -43,6 +46,8 @@ struct Context {
     pki: String,
     mtls: Option<Mtls>,
     psk: Option<Psk>,
+    /// Present for Mosquitto 2.1 (`listener_allow_anonymous`, no `per_listener_settings`).
+    mosquitto21: Option<Mosquitto21Context>,
 }
 
 fn text(path: &Path) -> String {
@@ -74,6 +79,9 @@ pub fn render(inputs: &SnippetInputs<'_>) -> Result<String, FleetError> {
             psk_file: text(file),
             acl_file: None,
         }),
+        // No ACL is named, so no plugin either: its directory does not matter here.
+        mosquitto21: (inputs.mosquitto == MosquittoVersion::V2_1)
+            .then(|| Mosquitto21Context::new(None)),
     };
     config_value::check_all(&context).map_err(|(value, why)| FleetError::UnsafeValue {
         broker: inputs.broker.to_string(),
