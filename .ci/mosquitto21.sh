@@ -5,11 +5,12 @@
 # manifest's plugin_dir names it. Prints DEST. The tests (tests/suite/mosquitto21.rs) and .ci/run
 # both call it: a lock keeps two callers from building at once, and a finished build is reused.
 #
-# The source: $MOSQUITTO21_SOURCE (a tarball), else the copy vendored next to this workspace,
-# else the release tarball from mosquitto.org. Needs cmake, a C compiler, libssl-dev and
+# The source: $MOSQUITTO21_SOURCE (a tarball), else the copy vendored next to this workspace;
+# either must be the release tarball whose SHA-256 is pinned below. Needs cmake, a C compiler, libssl-dev and
 # libcjson-dev; exits 3 without them (.ci/run installs them; the tests skip, or fail under CI).
 set -euo pipefail
 VERSION=2.1.2
+SHA256=cdad3ac1f474a87b1f7888f7f705e6ca3bd79e68a1376961e4c37575c30b7bcd
 root=$(cd "$(dirname "$0")/.." && pwd)
 DEST=$(realpath -m "${1:-${CARGO_TARGET_DIR:-$root/target}/mosquitto-$VERSION}")
 ready() { [ -x "$DEST/bin/mosquitto" ] && [ -f "$DEST/plugins/mosquitto_acl_file.so" ]; }
@@ -32,9 +33,11 @@ work="$DEST.build"
 rm -rf "$work" "$DEST"
 mkdir -p "$work"
 if [ -z "$tarball" ]; then
-    tarball="$work/mosquitto-$VERSION.tar.gz"
-    curl -fsSL -o "$tarball" "https://mosquitto.org/files/source/mosquitto-$VERSION.tar.gz"
+    echo "no Mosquitto $VERSION source: set MOSQUITTO21_SOURCE to its release tarball" >&2
+    exit 3
 fi
+echo "$SHA256  $tarball" | sha256sum -c --quiet - >&2 ||
+    { echo "$tarball is not the Mosquitto $VERSION release tarball" >&2; exit 1; }
 tar xzf "$tarball" -C "$work"
 mkdir -p "$work/mosquitto-$VERSION/build"
 cd "$work/mosquitto-$VERSION/build"
