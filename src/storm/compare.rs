@@ -107,6 +107,8 @@ fn one(
             target: crate::fleet::Target::Mosquitto,
             templates: None,
             path_base: None,
+            // The Mosquitto installed here: Debian's, 2.0.
+            mosquitto: crate::fleet::MosquittoVersion::default(),
         },
         None,
         &|n| observer.advance(n),
