@@ -3,6 +3,7 @@
 
 mod allow;
 mod ca;
+mod ca_key;
 mod crl;
 mod csr;
 mod entry;
@@ -19,12 +20,14 @@ mod renew;
 mod revoke;
 mod serial;
 mod store;
+mod token;
 
 pub use allow::{Allowance, allow_again, blocked_devices, blocks_enrollment};
 pub use ca::{
-    BACKDATE, CaNameError, DEFAULT_CA_NAME, InitOptions, SigningCa, check_ca_name, init,
+    BACKDATE, CaNameError, DEFAULT_CA_NAME, HsmPlan, InitOptions, SigningCa, check_ca_name, init,
     intermediate_name,
 };
+pub use ca_key::{CaKey, CaKeyLocations, TokenLocation};
 pub use crl::{
     CrlInfo, CrlSigner, DEFAULT_CRL_LIFETIME, next_update as crl_next_update, publish_crl,
 };
@@ -49,3 +52,4 @@ pub use renew::{RenewOptions, RenewSelection, Renewal, renew, select as renew_se
 pub use revoke::{Revocation, RevokeTarget, revoke};
 pub use serial::{BadSerial, Serial};
 pub use store::{Migration, Pki, interrupted_run, prepare, read_records, snapshot};
+pub use token::{MODULE_ENV, PIN_FILE_ENV, Pkcs11Uri, TokenAccess, TokenError, TokenKey, UriError};
