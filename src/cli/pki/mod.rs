@@ -58,7 +58,7 @@ impl PkiCommon {
 #[derive(Debug, Subcommand)]
 enum PkiVerb {
     /// Create a root CA and an intermediate issuing CA
-    Init(init::InitArgs),
+    Init(Box<init::InitArgs>),
     /// Issue a broker (server) certificate with subject alternative names
     Broker(broker::BrokerArgs),
     /// Issue client certificates, one key per device (CN = device ID)
@@ -80,7 +80,7 @@ enum PkiVerb {
 pub fn run(args: PkiArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let common = &args.common;
     match args.verb {
-        PkiVerb::Init(a) => init::run(common, a, ui),
+        PkiVerb::Init(a) => init::run(common, *a, ui),
         PkiVerb::Broker(a) => broker::run(common, a, ui),
         PkiVerb::Client(a) => client::run(common, a, ui),
         PkiVerb::Sign(a) => sign::run(common, a, ui),
