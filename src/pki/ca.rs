@@ -158,6 +158,12 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
         return Err(PkiError::ZeroLifetime);
     }
     check_ca_name(&opts.name, opts.intermediate)?;
+    if let Some(plan) = &opts.hsm {
+        plan.access.login(&plan.root)?;
+        if opts.intermediate {
+            plan.access.login(&plan.intermediate_uri())?;
+        }
+    }
     let mut pki = Pki::create(dir)?;
     let layout = pki.layout().clone();
     let now = now();

@@ -125,6 +125,12 @@ impl TokenAccess {
         })
     }
 
+    /// Opens and logs in to the token `uri` names, so a wrong PIN or a missing token is told
+    /// before anything is written.
+    pub fn login(&self, uri: &Pkcs11Uri) -> Result<(), TokenError> {
+        self.token(uri).map(drop)
+    }
+
     /// The module this access resolves to for `uri`, to record beside the URI.
     pub fn module_path(&self, uri: &Pkcs11Uri) -> Result<PathBuf, TokenError> {
         self.module_for(uri)
