@@ -5,10 +5,11 @@ use super::TokenError;
 use super::session::Token;
 use super::uri::Pkcs11Uri;
 use crate::pki::keys::KeyAlgorithm;
+use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::mechanism::Mechanism;
 use cryptoki::object::{Attribute, AttributeType, KeyType, ObjectClass, ObjectHandle};
 use rcgen::{PublicKeyData, SignatureAlgorithm, SigningKey};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// DER of the named-curve OIDs in CKA_EC_PARAMS.
 const P256_OID: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
@@ -17,7 +18,10 @@ const P384_OID: &[u8] = &[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22];
 /// A private key in a token, with its public point read once.
 pub struct TokenKey {
     token: Arc<Token>,
-    handle: ObjectHandle,
+    /// Handles may change when the token logs in again (SoftHSM renumbers private objects), so
+    /// the key is found again by `exact` when its handle stops working.
+    handle: Mutex<ObjectHandle>,
+    exact: Vec<Attribute>,
     algorithm: KeyAlgorithm,
     /// The uncompressed EC point, as in the certificate's subjectPublicKey.
     point: Vec<u8>,
@@ -139,6 +143,8 @@ impl TokenKey {
         let mut template = vec![Attribute::Class(ObjectClass::PUBLIC_KEY)];
         template.extend(id.map(Attribute::Id));
         template.extend(label.map(Attribute::Label));
+        let mut exact = template.clone();
+        exact[0] = Attribute::Class(ObjectClass::PRIVATE_KEY);
         let publics = token.with_session(|s| s.find_objects(&template))?;
         let public = publics
             .first()
@@ -158,7 +164,8 @@ impl TokenKey {
             })?;
         Ok(Some(TokenKey {
             token,
-            handle,
+            handle: Mutex::new(handle),
+            exact,
             algorithm,
             point,
             uri: uri.clone(),
@@ -219,6 +226,11 @@ impl TokenKey {
         })
     }
 
+    #[cfg(test)]
+    pub(super) fn token(&self) -> &Token {
+        &self.token
+    }
+
     pub fn algorithm(&self) -> KeyAlgorithm {
         self.algorithm
     }
@@ -234,9 +246,23 @@ impl TokenKey {
             KeyAlgorithm::P384 => ring::digest::digest(&ring::digest::SHA384, msg),
             _ => ring::digest::digest(&ring::digest::SHA256, msg),
         };
-        let raw = self
-            .token
-            .with_session(|s| s.sign(&Mechanism::Ecdsa, self.handle, digest.as_ref()))?;
+        let raw = self.token.with_session(|s| {
+            let handle = *self.handle.lock().unwrap_or_else(|p| p.into_inner());
+            match s.sign(&Mechanism::Ecdsa, handle, digest.as_ref()) {
+                Err(CkError::Pkcs11(
+                    RvError::ObjectHandleInvalid | RvError::KeyHandleInvalid,
+                    f,
+                )) => {
+                    let found = s.find_objects(&self.exact)?;
+                    let [handle] = found.as_slice() else {
+                        return Err(CkError::Pkcs11(RvError::KeyHandleInvalid, f));
+                    };
+                    *self.handle.lock().unwrap_or_else(|p| p.into_inner()) = *handle;
+                    s.sign(&Mechanism::Ecdsa, *handle, digest.as_ref())
+                }
+                other => other,
+            }
+        })?;
         Ok(raw_to_der(&raw))
     }
 }

@@ -3,6 +3,8 @@
 
 mod key;
 mod session;
+#[cfg(test)]
+mod tests;
 mod uri;
 
 pub use key::TokenKey;

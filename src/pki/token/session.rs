@@ -143,30 +143,45 @@ impl Token {
             Some(s) => s,
             None => self.new_session()?,
         };
-        match op(&session) {
+        let first = match op(&session) {
             Ok(r) => {
                 self.put_back(session);
-                Ok(r)
+                return Ok(r);
             }
-            Err(CkError::Pkcs11(
-                RvError::SessionHandleInvalid
-                | RvError::SessionClosed
-                | RvError::UserNotLoggedIn
-                | RvError::TokenNotPresent
-                | RvError::DeviceRemoved,
-                _,
-            )) => {
+            Err(e) => e,
+        };
+        // Why it failed decides whether a retry can help: a session the token closed, or a
+        // login it forgot (tokens then report the key's handle invalid, or the user not logged
+        // in), is replaced; any other failure is the answer.
+        let session = match session.get_session_info().map(|i| i.session_state()) {
+            Ok(SessionState::RwUser | SessionState::RoUser) => {
+                self.put_back(session);
+                return Err(TokenError::from_ck(&self.label, first));
+            }
+            Ok(_) => {
+                drop(session);
+                self.new_session()?
+            }
+            Err(_) => {
                 // The handle is dead: forget it rather than close it (closing fails too).
                 std::mem::forget(session);
-                let fresh = self.new_session()?;
-                let r = op(&fresh).map_err(|e| TokenError::from_ck(&self.label, e))?;
-                self.put_back(fresh);
-                Ok(r)
+                self.new_session()?
             }
-            Err(e) => {
-                self.put_back(session);
-                Err(TokenError::from_ck(&self.label, e))
-            }
-        }
+        };
+        let r = op(&session).map_err(|e| TokenError::from_ck(&self.label, e))?;
+        self.put_back(session);
+        Ok(r)
+    }
+}
+
+#[cfg(test)]
+impl Token {
+    /// Logs the whole process out of the token, as a token that timed out its login would.
+    pub(super) fn log_out_for_test(&self) {
+        let _ = self.with_session(|s| s.logout());
+    }
+
+    pub(super) fn idle_sessions(&self) -> usize {
+        lock(&self.idle).len()
     }
 }
