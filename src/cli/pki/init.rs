@@ -44,12 +44,13 @@ pub(super) struct InitArgs {
     /// The intermediate's key in a token [default: the --hsm URI with object <object>-issuing]
     #[arg(long, value_name = "URI", value_parser = parse_uri, requires = "hsm", conflicts_with = "no_intermediate")]
     intermediate_hsm: Option<pki::Pkcs11Uri>,
-    /// The PKCS#11 module (shared library) that reaches the token; recorded for later commands
-    #[arg(long, value_name = "PATH", env = pki::MODULE_ENV, requires = "hsm")]
+    /// The PKCS#11 module (shared library) that reaches the token; recorded for later
+    /// commands (unused without --hsm)
+    #[arg(long, value_name = "PATH", env = pki::MODULE_ENV)]
     pkcs11_module: Option<std::path::PathBuf>,
     /// File whose first line is the token's user PIN (or pin-source in the URI); later commands
-    /// read MQAUTH_PKCS11_PIN_FILE
-    #[arg(long, value_name = "FILE", env = pki::PIN_FILE_ENV, requires = "hsm")]
+    /// read MQAUTH_PKCS11_PIN_FILE (unused without --hsm)
+    #[arg(long, value_name = "FILE", env = pki::PIN_FILE_ENV)]
     pin_file: Option<std::path::PathBuf>,
 }
 
