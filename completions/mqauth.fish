@@ -73,6 +73,10 @@ rsa3072\t'RSA 3072 bits'
 rsa4096\t'RSA 4096 bits'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l lifetime -l days -d 'Lifetime of the root CA (e.g. 3650d, 10y)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l intermediate-lifetime -l intermediate-days -d 'Lifetime of the intermediate CA' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l hsm -d 'Keep the root CA\'s key in a PKCS#11 token (RFC 7512 URI naming token and object, e.g. \'pkcs11:token=fleet;object=root\'): the key is generated there, or used if the token already holds it; no CA key file is written (docs/hsm.md)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l intermediate-hsm -d 'The intermediate\'s key in a token [default: the --hsm URI with object <object>-issuing]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l pkcs11-module -d 'The PKCS#11 module (shared library) that reaches the token; recorded for later commands (unused without --hsm)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l pin-file -d 'File whose first line is the token\'s user PIN (or pin-source in the URI); later commands read MQAUTH_PKCS11_PIN_FILE (unused without --hsm)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l pki -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
