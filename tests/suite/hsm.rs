@@ -4,6 +4,7 @@
 use crate::common::{
     Broker, Tls, free_port, mqauth, openssl_verify, requires, round_trip, run_tool,
 };
+use crate::enroll_fixture::Rig;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
@@ -102,6 +103,15 @@ impl SoftHsm {
             .env("MQAUTH_PKCS11_PIN_FILE", pin)
             .output()
             .unwrap()
+    }
+
+    /// The environment every command but `pki init` reaches the token with.
+    fn env(&self) -> Vec<(&'static str, PathBuf)> {
+        vec![
+            ("SOFTHSM2_CONF", self.conf()),
+            ("MQAUTH_PKCS11_MODULE", PathBuf::from(MODULE)),
+            ("MQAUTH_PKCS11_PIN_FILE", self.pin_file()),
+        ]
     }
 
     fn ok(&self, dir: &Path, args: &str) -> String {
@@ -409,4 +419,83 @@ fn mosquitto_admits_devices_whose_certificates_the_token_signed() {
         "a revoked device got in: {}",
         broker.log_text()
     );
+}
+
+#[test]
+fn the_enrollment_service_signs_device_csrs_through_the_token() {
+    requires!(
+        "softhsm2-util",
+        "pkcs11-tool",
+        "mosquitto",
+        "mosquitto_pub",
+        "mosquitto_sub",
+        "openssl"
+    );
+    if !module_present() {
+        return;
+    }
+    let hsm = SoftHsm::new("fleet");
+    let mut rig = Rig::new();
+    let d = rig.path().to_path_buf();
+    hsm.init(&d, "");
+    hsm.ok(&d, "-q pki broker broker1 --ip 127.0.0.1");
+    hsm.ok(&d, "-q pki client enroll-service");
+    hsm.ok(&d, "-q psk gen --out bootstrap.psk dev1");
+    std::fs::write(
+        d.join("acl"),
+        "pattern write mqauth/enroll/%u/csr\npattern read mqauth/enroll/%u/result\n\
+         pattern readwrite devices/%u/#\nuser enroll-service\ntopic read mqauth/enroll/+/csr\n\
+         topic write mqauth/enroll/+/result\n",
+    )
+    .unwrap();
+    let p = d.display();
+    rig.start_broker(&format!(
+        "acl_file {p}/acl\nlistener {} 127.0.0.1\npsk_hint mqauth\npsk_file {p}/bootstrap.psk\n\
+         use_identity_as_username true\nlistener {} 127.0.0.1\ncafile {p}/pki/chain.pem\n\
+         certfile {p}/pki/issued/broker1.fullchain.pem\nkeyfile {p}/pki/private/broker1.key\n\
+         require_certificate true\nuse_identity_as_username true\n",
+        rig.psk_port, rig.tls_port
+    ));
+    let broker = format!("127.0.0.1:{}", rig.tls_port);
+    let env = hsm.env();
+    let env: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
+    let _service = rig.serve_env(
+        &[
+            "--broker",
+            &broker,
+            "--cafile",
+            "pki/ca.crt",
+            "--cert",
+            "pki/issued/enroll-service.crt",
+            "--key",
+            "pki/private/enroll-service.key",
+            "--bootstrap-psk-file",
+            "bootstrap.psk",
+        ],
+        &env,
+    );
+    let csr = rig.csr("dev1", "dev1");
+    let answer = rig
+        .ask(
+            &rig.psk("bootstrap.psk", "dev1"),
+            "dev1",
+            "dev1/csr",
+            &csr,
+            Duration::from_secs(15),
+        )
+        .unwrap_or_else(|| panic!("no answer: {}", rig.log_text()));
+    let tls = rig.keep(&answer, "dev1", "dev1");
+    let (good, why) = openssl_verify(&d.join("pki"), "sslclient", &d.join("dev1.crt"), &[]);
+    assert!(good, "{why}");
+    let got = round_trip(
+        rig.tls_port,
+        &tls,
+        "devices/dev1/state",
+        &tls,
+        "devices/dev1/state",
+        "online",
+        Duration::from_secs(10),
+    );
+    assert_eq!(got.as_deref(), Some("online"));
+    assert!(ca_key_files(&d.join("pki")).is_empty());
 }
