@@ -9,6 +9,7 @@ mod csr;
 mod entry;
 mod error;
 mod exposure;
+mod hsm_import;
 mod issue;
 mod keys;
 mod layout;
@@ -38,6 +39,7 @@ pub use entry::{
 };
 pub use error::PkiError;
 pub use exposure::{Exposure, exposed_ca_secrets, exposure, exposure_of};
+pub use hsm_import::{Import, import_ca_key};
 pub use issue::{IssueOptions, LeafKey, LeafRequest, cut_short, issue, issue_with_pem};
 pub use keys::{
     KeyAlgorithm, KeyError, UnknownKeyAlgorithm, describe_key, key_from_pem, key_to_pem, pkcs8_pem,

@@ -3,6 +3,7 @@
 mod broker;
 mod client;
 mod crl;
+mod hsm;
 mod init;
 mod list;
 mod pin;
@@ -75,6 +76,8 @@ enum PkiVerb {
     Renew(renew::RenewArgs),
     /// Print a broker's public-key pin (SHA-256 of its SubjectPublicKeyInfo)
     Pin(pin::PinArgs),
+    /// CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)
+    Hsm(hsm::HsmArgs),
 }
 
 pub fn run(args: PkiArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
@@ -89,6 +92,7 @@ pub fn run(args: PkiArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         PkiVerb::Crl(a) => crl::run(common, a, ui),
         PkiVerb::Renew(a) => renew::run(common, a, ui),
         PkiVerb::Pin(a) => pin::run(common, a, ui),
+        PkiVerb::Hsm(a) => hsm::run(common, a, ui),
     }
 }
 

@@ -226,6 +226,90 @@ impl TokenKey {
         })
     }
 
+    /// Stores an existing EC private key (the scalar, with its public point) in the token:
+    /// sensitive and not extractable from now on, though the token will rightly record that it
+    /// was neither always sensitive nor never extractable.
+    pub fn import(
+        token: Arc<Token>,
+        uri: &Pkcs11Uri,
+        algorithm: KeyAlgorithm,
+        scalar: &[u8],
+        point: &[u8],
+    ) -> Result<TokenKey, TokenError> {
+        let oid = curve_oid(algorithm)?;
+        if TokenKey::find(token.clone(), uri)?.is_some() {
+            return Err(TokenError::KeyExists {
+                uri: uri.to_string(),
+            });
+        }
+        let id = match &uri.id {
+            Some(id) => id.clone(),
+            None => {
+                let mut id = vec![0u8; 8];
+                ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut id)
+                    .map_err(|_| TokenError::Random)?;
+                id
+            }
+        };
+        let label = uri.object.clone().unwrap_or_default().into_bytes();
+        // CKA_EC_POINT is a DER OCTET STRING around the point (65 or 97 bytes: short form).
+        let mut octets = vec![0x04, point.len() as u8];
+        octets.extend_from_slice(point);
+        let public = vec![
+            Attribute::Class(ObjectClass::PUBLIC_KEY),
+            Attribute::KeyType(KeyType::EC),
+            Attribute::Token(true),
+            Attribute::Private(false),
+            Attribute::Verify(true),
+            Attribute::EcParams(oid.to_vec()),
+            Attribute::EcPoint(octets),
+            Attribute::Id(id.clone()),
+            Attribute::Label(label.clone()),
+        ];
+        let private = vec![
+            Attribute::Class(ObjectClass::PRIVATE_KEY),
+            Attribute::KeyType(KeyType::EC),
+            Attribute::Token(true),
+            Attribute::Private(true),
+            Attribute::Sensitive(true),
+            Attribute::Extractable(false),
+            Attribute::Sign(true),
+            Attribute::Decrypt(false),
+            Attribute::Derive(false),
+            Attribute::EcParams(oid.to_vec()),
+            Attribute::Value(scalar.to_vec()),
+            Attribute::Id(id.clone()),
+            Attribute::Label(label),
+        ];
+        token.with_session(|s| s.create_object(&public))?;
+        token.with_session(|s| s.create_object(&private))?;
+        let exact = Pkcs11Uri {
+            id: Some(id),
+            ..uri.clone()
+        };
+        let key = TokenKey::find(token, &exact)?.ok_or_else(|| TokenError::NoKey {
+            uri: uri.to_string(),
+        })?;
+        Ok(TokenKey {
+            uri: uri.clone(),
+            ..key
+        })
+    }
+
+    /// Removes the key pair from the token (an import whose test signature failed).
+    pub fn destroy(self) -> Result<(), TokenError> {
+        let mut public = self.exact.clone();
+        public[0] = Attribute::Class(ObjectClass::PUBLIC_KEY);
+        self.token.with_session(|s| {
+            for template in [&self.exact, &public] {
+                for h in s.find_objects(template)? {
+                    s.destroy_object(h)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
     #[cfg(test)]
     pub(super) fn token(&self) -> &Token {
         &self.token

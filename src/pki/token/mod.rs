@@ -56,6 +56,12 @@ pub enum TokenError {
         found: &'static str,
         wanted: &'static str,
     },
+    #[error("the token already holds a key matching {uri}; name another object")]
+    KeyExists { uri: String },
+    #[error("that CA's key is already in a token ({uri})")]
+    AlreadyInToken { uri: String },
+    #[error("the key imported as {uri} did not produce a signature its certificate verifies")]
+    ImportCheck { uri: String },
     #[error("no random bytes from the system")]
     Random,
 }
@@ -131,6 +137,17 @@ impl TokenAccess {
     /// before anything is written.
     pub fn login(&self, uri: &Pkcs11Uri) -> Result<(), TokenError> {
         self.token(uri).map(drop)
+    }
+
+    /// Stores an existing EC key in the token (see [`TokenKey::import`]).
+    pub fn import_key(
+        &self,
+        uri: &Pkcs11Uri,
+        algorithm: KeyAlgorithm,
+        scalar: &[u8],
+        point: &[u8],
+    ) -> Result<TokenKey, TokenError> {
+        TokenKey::import(self.token(uri)?, uri, algorithm, scalar, point)
     }
 
     /// The module this access resolves to for `uri`, to record beside the URI.
