@@ -499,3 +499,66 @@ fn the_enrollment_service_signs_device_csrs_through_the_token() {
     assert_eq!(got.as_deref(), Some("online"));
     assert!(ca_key_files(&d.join("pki")).is_empty());
 }
+
+#[test]
+fn a_file_key_moves_into_the_token_and_the_file_goes() {
+    requires!("softhsm2-util", "pkcs11-tool", "openssl");
+    if !module_present() {
+        return;
+    }
+    let hsm = SoftHsm::new("fleet");
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let pki = dir.join("pki");
+    hsm.ok(dir, "-q pki init");
+    hsm.ok(dir, "-q pki client d1");
+    let said = hsm.ok(
+        dir,
+        "pki hsm import --hsm 'pkcs11:token=fleet;object=issuing'",
+    );
+    assert!(said.contains("test signature verified"), "{said}");
+    assert!(!pki.join("intermediate.key").exists());
+    assert!(pki.join("ca.key").exists());
+    hsm.ok(dir, "-q pki client d2");
+    hsm.ok(dir, "-q pki revoke d1");
+    let (good, why) = openssl_verify(&pki, "sslclient", Path::new("issued/d2.crt"), &[]);
+    assert!(good, "{why}");
+    let out = run_tool(
+        "openssl",
+        &[
+            "crl",
+            "-in",
+            "crl.pem",
+            "-CAfile",
+            "chain.pem",
+            "-verify",
+            "-noout",
+        ],
+        &pki,
+    );
+    assert!(text(&out).contains("verify OK"), "{}", text(&out));
+    // The token holds it as sensitive; it was a file, so not "never extractable".
+    let objects = hsm.p11(&["--list-objects", "--type", "privkey"]);
+    assert!(objects.contains("label:      issuing"), "{objects}");
+    assert!(objects.contains("sensitive"), "{objects}");
+
+    // Twice is refused, and says so; the root follows, and the PKI is then HSM-only.
+    let again = hsm.run(
+        dir,
+        "pki hsm import --hsm 'pkcs11:token=fleet;object=other'",
+    );
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
+    assert!(
+        text(&again).contains("already in a token"),
+        "{}",
+        text(&again)
+    );
+    hsm.ok(
+        dir,
+        "pki hsm import --ca root --hsm 'pkcs11:token=fleet;object=root'",
+    );
+    assert_eq!(ca_key_files(&pki), Vec::<PathBuf>::new());
+    let recorded = std::fs::read_to_string(pki.join("ca-keys.json")).unwrap();
+    assert!(recorded.contains("\"hsm_only\": true"), "{recorded}");
+    hsm.ok(dir, "-q pki crl --ca root");
+}
