@@ -62,6 +62,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+            cand hsm 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;init'= {
@@ -237,6 +238,46 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mqauth;pki;hsm'= {
+            cand --pki 'PKI directory'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand import 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;pki;hsm;import'= {
+            cand --ca 'Which CA''s key'
+            cand --hsm 'Where to put the key: an RFC 7512 URI naming the token and a new object'
+            cand --pkcs11-module 'The PKCS#11 module (shared library) that reaches the token; recorded for later commands'
+            cand --pin-file 'File whose first line is the token''s user PIN (or pin-source in the URI)'
+            cand --pki 'PKI directory'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;pki;hsm;help'= {
+            cand import 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;pki;hsm;help;import'= {
+        }
+        &'mqauth;pki;hsm;help;help'= {
+        }
         &'mqauth;pki;help'= {
             cand init 'Create a root CA and an intermediate issuing CA'
             cand broker 'Issue a broker (server) certificate with subject alternative names'
@@ -247,6 +288,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+            cand hsm 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;help;init'= {
@@ -266,6 +308,11 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;pki;help;renew'= {
         }
         &'mqauth;pki;help;pin'= {
+        }
+        &'mqauth;pki;help;hsm'= {
+            cand import 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
+        }
+        &'mqauth;pki;help;hsm;import'= {
         }
         &'mqauth;pki;help;help'= {
         }
@@ -864,6 +911,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+            cand hsm 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
         }
         &'mqauth;help;pki;init'= {
         }
@@ -882,6 +930,11 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;pki;renew'= {
         }
         &'mqauth;help;pki;pin'= {
+        }
+        &'mqauth;help;pki;hsm'= {
+            cand import 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
+        }
+        &'mqauth;help;pki;hsm;import'= {
         }
         &'mqauth;help;psk'= {
             cand gen 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'
