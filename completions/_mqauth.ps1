@@ -67,6 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
             [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)')
+            [CompletionResult]::new('hsm', 'hsm', [CompletionResultType]::ParameterValue, 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -77,6 +78,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the root CA (e.g. 3650d, 10y)')
             [CompletionResult]::new('--intermediate-lifetime', '--intermediate-lifetime', [CompletionResultType]::ParameterName, 'Lifetime of the intermediate CA')
             [CompletionResult]::new('--intermediate-days', '--intermediate-days', [CompletionResultType]::ParameterName, 'Lifetime of the intermediate CA')
+            [CompletionResult]::new('--hsm', '--hsm', [CompletionResultType]::ParameterName, 'Keep the root CA''s key in a PKCS#11 token (RFC 7512 URI naming token and object, e.g. ''pkcs11:token=fleet;object=root''): the key is generated there, or used if the token already holds it; no CA key file is written (docs/hsm.md)')
+            [CompletionResult]::new('--intermediate-hsm', '--intermediate-hsm', [CompletionResultType]::ParameterName, 'The intermediate''s key in a token [default: the --hsm URI with object <object>-issuing]')
+            [CompletionResult]::new('--pkcs11-module', '--pkcs11-module', [CompletionResultType]::ParameterName, 'The PKCS#11 module (shared library) that reaches the token; recorded for later commands (unused without --hsm)')
+            [CompletionResult]::new('--pin-file', '--pin-file', [CompletionResultType]::ParameterName, 'File whose first line is the token''s user PIN (or pin-source in the URI); later commands read MQAUTH_PKCS11_PIN_FILE (unused without --hsm)')
             [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)')
@@ -250,6 +255,51 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mqauth;pki;hsm' {
+            [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;pki;hsm;import' {
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Which CA''s key')
+            [CompletionResult]::new('--hsm', '--hsm', [CompletionResultType]::ParameterName, 'Where to put the key: an RFC 7512 URI naming the token and a new object')
+            [CompletionResult]::new('--pkcs11-module', '--pkcs11-module', [CompletionResultType]::ParameterName, 'The PKCS#11 module (shared library) that reaches the token; recorded for later commands')
+            [CompletionResult]::new('--pin-file', '--pin-file', [CompletionResultType]::ParameterName, 'File whose first line is the token''s user PIN (or pin-source in the URI)')
+            [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqauth;pki;hsm;help' {
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqauth;pki;hsm;help;import' {
+            break
+        }
+        'mqauth;pki;hsm;help;help' {
+            break
+        }
         'mqauth;pki;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA and an intermediate issuing CA')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Issue a broker (server) certificate with subject alternative names')
@@ -260,6 +310,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
             [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)')
+            [CompletionResult]::new('hsm', 'hsm', [CompletionResultType]::ParameterValue, 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -288,6 +339,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;pki;help;pin' {
+            break
+        }
+        'mqauth;pki;help;hsm' {
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies')
+            break
+        }
+        'mqauth;pki;help;hsm;import' {
             break
         }
         'mqauth;pki;help;help' {
@@ -983,6 +1041,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
             [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)')
+            [CompletionResult]::new('hsm', 'hsm', [CompletionResultType]::ParameterValue, 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)')
             break
         }
         'mqauth;help;pki;init' {
@@ -1010,6 +1069,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;help;pki;pin' {
+            break
+        }
+        'mqauth;help;pki;hsm' {
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies')
+            break
+        }
+        'mqauth;help;pki;hsm;import' {
             break
         }
         'mqauth;help;psk' {

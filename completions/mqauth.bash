@@ -271,6 +271,9 @@ _mqauth() {
             mqauth__subcmd__help__subcmd__pki,crl)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__crl"
                 ;;
+            mqauth__subcmd__help__subcmd__pki,hsm)
+                cmd="mqauth__subcmd__help__subcmd__pki__subcmd__hsm"
+                ;;
             mqauth__subcmd__help__subcmd__pki,init)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__init"
                 ;;
@@ -288,6 +291,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__help__subcmd__pki,sign)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__sign"
+                ;;
+            mqauth__subcmd__help__subcmd__pki__subcmd__hsm,import)
+                cmd="mqauth__subcmd__help__subcmd__pki__subcmd__hsm__subcmd__import"
                 ;;
             mqauth__subcmd__help__subcmd__psk,check)
                 cmd="mqauth__subcmd__help__subcmd__psk__subcmd__check"
@@ -312,6 +318,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__pki,help)
                 cmd="mqauth__subcmd__pki__subcmd__help"
+                ;;
+            mqauth__subcmd__pki,hsm)
+                cmd="mqauth__subcmd__pki__subcmd__hsm"
                 ;;
             mqauth__subcmd__pki,init)
                 cmd="mqauth__subcmd__pki__subcmd__init"
@@ -343,6 +352,9 @@ _mqauth() {
             mqauth__subcmd__pki__subcmd__help,help)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__help"
                 ;;
+            mqauth__subcmd__pki__subcmd__help,hsm)
+                cmd="mqauth__subcmd__pki__subcmd__help__subcmd__hsm"
+                ;;
             mqauth__subcmd__pki__subcmd__help,init)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__init"
                 ;;
@@ -360,6 +372,21 @@ _mqauth() {
                 ;;
             mqauth__subcmd__pki__subcmd__help,sign)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__sign"
+                ;;
+            mqauth__subcmd__pki__subcmd__help__subcmd__hsm,import)
+                cmd="mqauth__subcmd__pki__subcmd__help__subcmd__hsm__subcmd__import"
+                ;;
+            mqauth__subcmd__pki__subcmd__hsm,help)
+                cmd="mqauth__subcmd__pki__subcmd__hsm__subcmd__help"
+                ;;
+            mqauth__subcmd__pki__subcmd__hsm,import)
+                cmd="mqauth__subcmd__pki__subcmd__hsm__subcmd__import"
+                ;;
+            mqauth__subcmd__pki__subcmd__hsm__subcmd__help,help)
+                cmd="mqauth__subcmd__pki__subcmd__hsm__subcmd__help__subcmd__help"
+                ;;
+            mqauth__subcmd__pki__subcmd__hsm__subcmd__help,import)
+                cmd="mqauth__subcmd__pki__subcmd__hsm__subcmd__help__subcmd__import"
                 ;;
             mqauth__subcmd__psk,check)
                 cmd="mqauth__subcmd__psk__subcmd__check"
@@ -2008,7 +2035,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__pki)
-            opts="init broker client sign list revoke crl renew pin"
+            opts="init broker client sign list revoke crl renew pin hsm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2052,6 +2079,34 @@ _mqauth() {
         mqauth__subcmd__help__subcmd__pki__subcmd__crl)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__pki__subcmd__hsm)
+            opts="import"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__pki__subcmd__hsm__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2314,7 +2369,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki)
-            opts="-q -h -V --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version init broker client sign list revoke crl renew pin help"
+            opts="-q -h -V --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version init broker client sign list revoke crl renew pin hsm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2538,7 +2593,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__help)
-            opts="init broker client sign list revoke crl renew pin help"
+            opts="init broker client sign list revoke crl renew pin hsm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2596,6 +2651,34 @@ _mqauth() {
         mqauth__subcmd__pki__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__help__subcmd__hsm)
+            opts="import"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__help__subcmd__hsm__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2691,8 +2774,134 @@ _mqauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mqauth__subcmd__pki__subcmd__hsm)
+            opts="-q -h -V --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__hsm__subcmd__help)
+            opts="import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__hsm__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__hsm__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__hsm__subcmd__import)
+            opts="-q -h -V --ca --hsm --pkcs11-module --pin-file --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ca)
+                    COMPREPLY=($(compgen -W "root intermediate" -- "${cur}"))
+                    return 0
+                    ;;
+                --hsm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pkcs11-module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mqauth__subcmd__pki__subcmd__init)
-            opts="-q -h -V --name --key --days --lifetime --intermediate-days --intermediate-lifetime --no-intermediate --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --name --key --days --lifetime --intermediate-days --intermediate-lifetime --no-intermediate --hsm --intermediate-hsm --pkcs11-module --pin-file --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2719,6 +2928,22 @@ _mqauth() {
                     return 0
                     ;;
                 --intermediate-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hsm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --intermediate-hsm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pkcs11-module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -63,6 +63,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+            cand hsm 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;init'= {
@@ -72,6 +73,10 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --days 'Lifetime of the root CA (e.g. 3650d, 10y)'
             cand --intermediate-lifetime 'Lifetime of the intermediate CA'
             cand --intermediate-days 'Lifetime of the intermediate CA'
+            cand --hsm 'Keep the root CA''s key in a PKCS#11 token (RFC 7512 URI naming token and object, e.g. ''pkcs11:token=fleet;object=root''): the key is generated there, or used if the token already holds it; no CA key file is written (docs/hsm.md)'
+            cand --intermediate-hsm 'The intermediate''s key in a token [default: the --hsm URI with object <object>-issuing]'
+            cand --pkcs11-module 'The PKCS#11 module (shared library) that reaches the token; recorded for later commands (unused without --hsm)'
+            cand --pin-file 'File whose first line is the token''s user PIN (or pin-source in the URI); later commands read MQAUTH_PKCS11_PIN_FILE (unused without --hsm)'
             cand --pki 'PKI directory'
             cand --dir 'PKI directory'
             cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
@@ -236,6 +241,46 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mqauth;pki;hsm'= {
+            cand --pki 'PKI directory'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand import 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;pki;hsm;import'= {
+            cand --ca 'Which CA''s key'
+            cand --hsm 'Where to put the key: an RFC 7512 URI naming the token and a new object'
+            cand --pkcs11-module 'The PKCS#11 module (shared library) that reaches the token; recorded for later commands'
+            cand --pin-file 'File whose first line is the token''s user PIN (or pin-source in the URI)'
+            cand --pki 'PKI directory'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqauth;pki;hsm;help'= {
+            cand import 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqauth;pki;hsm;help;import'= {
+        }
+        &'mqauth;pki;hsm;help;help'= {
+        }
         &'mqauth;pki;help'= {
             cand init 'Create a root CA and an intermediate issuing CA'
             cand broker 'Issue a broker (server) certificate with subject alternative names'
@@ -246,6 +291,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+            cand hsm 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;help;init'= {
@@ -265,6 +311,11 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;pki;help;renew'= {
         }
         &'mqauth;pki;help;pin'= {
+        }
+        &'mqauth;pki;help;hsm'= {
+            cand import 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
+        }
+        &'mqauth;pki;help;hsm;import'= {
         }
         &'mqauth;pki;help;help'= {
         }
@@ -895,6 +946,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+            cand hsm 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
         }
         &'mqauth;help;pki;init'= {
         }
@@ -913,6 +965,11 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;pki;renew'= {
         }
         &'mqauth;help;pki;pin'= {
+        }
+        &'mqauth;help;pki;hsm'= {
+            cand import 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
+        }
+        &'mqauth;help;pki;hsm;import'= {
         }
         &'mqauth;help;psk'= {
             cand gen 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'

@@ -46,25 +46,26 @@ complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "completions" -d 'Prin
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "man" -d 'Write one man page per command into DIR'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -l pki -l dir -d 'PKI directory' -r -F
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -l pki -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -s h -l help -d 'Print help'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -s V -l version -d 'Print version'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "sign" -d 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "list" -d 'List the certificates the PKI issued'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "revoke" -d 'Revoke a certificate and publish a new CRL'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "pin" -d 'Print a broker\'s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "sign" -d 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "list" -d 'List the certificates the PKI issued'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "revoke" -d 'Revoke a certificate and publish a new CRL'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "pin" -d 'Print a broker\'s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "hsm" -d 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l name -d 'Common Name of the root CA (the intermediate gets "<NAME> Intermediate"); printable text, at most 64 characters with the suffix' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l key -d 'Key type of the CAs, and the default for keys issued later' -r -f -a "p256\t'ECDSA P-256: small, fast, read by every TLS stack'
 p384\t'ECDSA P-384'
@@ -74,6 +75,10 @@ rsa3072\t'RSA 3072 bits'
 rsa4096\t'RSA 4096 bits'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l lifetime -l days -d 'Lifetime of the root CA (e.g. 3650d, 10y)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l intermediate-lifetime -l intermediate-days -d 'Lifetime of the intermediate CA' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l hsm -d 'Keep the root CA\'s key in a PKCS#11 token (RFC 7512 URI naming token and object, e.g. \'pkcs11:token=fleet;object=root\'): the key is generated there, or used if the token already holds it; no CA key file is written (docs/hsm.md)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l intermediate-hsm -d 'The intermediate\'s key in a token [default: the --hsm URI with object <object>-issuing]' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l pkcs11-module -d 'The PKCS#11 module (shared library) that reaches the token; recorded for later commands (unused without --hsm)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l pin-file -d 'File whose first line is the token\'s user PIN (or pin-source in the URI); later commands read MQAUTH_PKCS11_PIN_FILE (unused without --hsm)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l pki -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
@@ -226,6 +231,17 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from pin" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from pin" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from pin" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -l pki -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -f -a "import" -d 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
@@ -235,6 +251,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "pin" -d 'Print a broker\'s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "hsm" -d 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
@@ -716,6 +733,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subc
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "pin" -d 'Print a broker\'s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "hsm" -d 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "gen" -d 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "rotate" -d 'Give identities fresh keys in an existing PSK file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "revoke" -d 'Remove identities from a PSK file'

@@ -10,7 +10,7 @@ use mqauth::inspect::{
 };
 use mqauth::lifetime::Lifetime;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -102,6 +102,8 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         inspection: mut found,
         mut mismatches,
         exposures,
+        ca_keys,
+        stray_ca_keys,
     } = match &a.pki {
         Some(dir) => inspect::check_pki_consistency(dir, &opts)?,
         None => PkiConsistency {
@@ -154,6 +156,18 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
                 .iter()
                 .map(|e| JsonRow::note(&e.path, "exposed", e.to_string())),
         );
+        rows.extend(ca_keys.iter().filter(|k| k.in_token).map(|k| {
+            JsonRow::note(
+                Path::new(&k.location),
+                "ca-key-in-token",
+                format!("the {} key is in the token", k.profile.id()),
+            )
+        }));
+        rows.extend(
+            stray_ca_keys
+                .iter()
+                .map(|p| JsonRow::note(p, "ca-key-file", STRAY_CA_KEY.to_string())),
+        );
         print_json(&rows)?;
     } else {
         if a.long || found.rows.len() == 1 {
@@ -172,6 +186,14 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         for e in &exposures {
             eprintln!("warning: {}", escape(&e.to_string()));
         }
+        for k in &ca_keys {
+            let place = if k.in_token { "in token" } else { "file" };
+            println!("{} key: {place} {}", k.profile.id(), escape(&k.location));
+        }
+        for p in &stray_ca_keys {
+            let line = format!("{}: {STRAY_CA_KEY}", p.display());
+            eprintln!("warning: {}", escape(&line));
+        }
     }
     let mut text = summary(&found, &mismatches);
     if !exposures.is_empty() {
@@ -184,10 +206,14 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let problems = !found.problems.is_empty()
         || !mismatches.is_empty()
         || found.rows.iter().any(|r| r.status.is_problem());
-    let warnings =
-        !exposures.is_empty() || found.rows.iter().any(|r| r.status == CertStatus::Expiring);
+    let warnings = !stray_ca_keys.is_empty()
+        || !exposures.is_empty()
+        || found.rows.iter().any(|r| r.status == CertStatus::Expiring);
     Ok(ExitStatus::of_check(problems, warnings))
 }
+
+const STRAY_CA_KEY: &str =
+    "a CA key file in a PKI whose CA keys are kept in a token (ca-keys.json says hsm_only)";
 
 /// Server certificates that a client dialling one of `names` would refuse.
 fn peer_name_mismatches<'n>(

@@ -95,6 +95,58 @@ pub struct PkiConsistency {
     pub mismatches: Vec<Mismatch>,
     /// Keys (and the key directory) that others can read: warnings.
     pub exposures: Vec<pki::Exposure>,
+    /// Where each CA key is, when the PKI records one in a token (`ca-keys.json`).
+    pub ca_keys: Vec<CaKeyPlace>,
+    /// CA key files in a PKI marked HSM-only: warnings.
+    pub stray_ca_keys: Vec<PathBuf>,
+}
+
+/// Where one CA's key is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaKeyPlace {
+    pub profile: Profile,
+    /// A token URI (without PIN), or the key file's path.
+    pub location: String,
+    pub in_token: bool,
+}
+
+/// The CA keys' places, and key files a PKI marked HSM-only should not have.
+fn ca_key_places(
+    layout: &Layout,
+    index: &pki::Snapshot,
+) -> Result<(Vec<CaKeyPlace>, Vec<PathBuf>), InspectError> {
+    let recorded = pki::CaKeyLocations::read(layout)?;
+    if recorded == pki::CaKeyLocations::default() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut places = Vec::new();
+    let mut stray = Vec::new();
+    for e in index
+        .certificates
+        .iter()
+        .filter(|e| e.profile.is_ca() && e.status == Status::Valid)
+    {
+        let file = match e.profile {
+            Profile::Root => layout.ca_key(),
+            _ => layout.intermediate_key(),
+        };
+        match recorded.of(e.profile) {
+            Some(token) => places.push(CaKeyPlace {
+                profile: e.profile,
+                location: token.uri.clone(),
+                in_token: true,
+            }),
+            None => places.push(CaKeyPlace {
+                profile: e.profile,
+                location: file.display().to_string(),
+                in_token: false,
+            }),
+        }
+        if recorded.hsm_only && file.exists() {
+            stray.push(file);
+        }
+    }
+    Ok((places, stray))
 }
 
 /// Reads the certificate file of an index entry in force and compares it, and its key, with
@@ -234,9 +286,12 @@ pub fn check_pki_consistency(
             });
         }
     }
+    let (ca_keys, stray_ca_keys) = ca_key_places(&layout, &index)?;
     Ok(PkiConsistency {
         inspection,
         mismatches,
         exposures,
+        ca_keys,
+        stray_ca_keys,
     })
 }

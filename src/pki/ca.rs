@@ -1,6 +1,7 @@
 //! The certificate authorities: creating the root and intermediate, and loading the one that
 //! signs.
 
+use super::ca_key::{CaKey, CaKeyLocations, TokenLocation};
 use super::entry::{Entry, Status, fingerprint};
 use super::error::PkiError;
 use super::keys::{KeyAlgorithm, key_from_pem, key_to_pem};
@@ -9,11 +10,12 @@ use super::profile::{CertSpec, Profile};
 use super::records::{Change, Settings};
 use super::serial::Serial;
 use super::store::Pki;
+use super::token::{Pkcs11Uri, TokenAccess};
 use crate::atomic::{Batch, Mode};
 use crate::input::Kind;
 use crate::lifetime::Lifetime;
 use crate::names;
-use rcgen::{Issuer, KeyPair};
+use rcgen::{Issuer, PublicKeyData};
 use std::path::{Path, PathBuf};
 use time::{Duration, OffsetDateTime};
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -31,6 +33,59 @@ pub struct InitOptions<'a> {
     pub intermediate_lifetime: Lifetime,
     pub intermediate: bool,
     pub passphrase: Option<&'a Passphrase>,
+    /// Keep the CA keys in a token instead of files.
+    pub hsm: Option<HsmPlan>,
+}
+
+/// Where `init` puts (or finds) the CA keys in a token.
+#[derive(Debug, Clone)]
+pub struct HsmPlan {
+    pub access: TokenAccess,
+    /// The root's key.
+    pub root: Pkcs11Uri,
+    /// The intermediate's key; by default the root's URI with the object `<object>-issuing`.
+    pub intermediate: Option<Pkcs11Uri>,
+}
+
+impl HsmPlan {
+    fn intermediate_uri(&self) -> Pkcs11Uri {
+        self.intermediate.clone().unwrap_or_else(|| {
+            let base = self.root.object.clone().unwrap_or_else(|| "ca".into());
+            self.root.with_object(format!("{base}-issuing"))
+        })
+    }
+}
+
+/// A CA key for `init`: generated in the token (or found there) or generated in memory to be
+/// written to a file; the location to record when it is in a token.
+fn init_key(
+    opts: &InitOptions<'_>,
+    uri: Option<Pkcs11Uri>,
+) -> Result<(CaKey, Option<TokenLocation>), PkiError> {
+    match (&opts.hsm, uri) {
+        (Some(plan), Some(uri)) => {
+            let (key, _generated) = plan.access.open_or_generate(&uri, opts.key)?;
+            let location = TokenLocation {
+                // A pin-source names a file, never the PIN, so the whole URI is recorded.
+                uri: uri.to_string(),
+                module: plan.access.module_path(&uri)?,
+            };
+            Ok((CaKey::Token(key), Some(location)))
+        }
+        _ => Ok((CaKey::File(opts.key.generate()?), None)),
+    }
+}
+
+fn stage_key_file(
+    files: &Batch,
+    path: &Path,
+    key: &CaKey,
+    passphrase: Option<&Passphrase>,
+) -> Result<(), PkiError> {
+    if let CaKey::File(k) = key {
+        files.stage(path, key_to_pem(k, passphrase)?.as_bytes(), Mode::Secret)?;
+    }
+    Ok(())
 }
 
 /// The current time at the precision certificates record (whole seconds), so the records say
@@ -103,12 +158,20 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
         return Err(PkiError::ZeroLifetime);
     }
     check_ca_name(&opts.name, opts.intermediate)?;
+    if let Some(plan) = &opts.hsm {
+        plan.access.login(&plan.root)?;
+        if opts.intermediate {
+            plan.access.login(&plan.intermediate_uri())?;
+        }
+    }
     let mut pki = Pki::create(dir)?;
     let layout = pki.layout().clone();
     let now = now();
     let start = not_before(now);
 
-    let root_key = opts.key.generate()?;
+    let mut locations = CaKeyLocations::default();
+    let (root_key, root_location) = init_key(opts, opts.hsm.as_ref().map(|p| p.root.clone()))?;
+    locations.root = root_location;
     let root_serial = Serial::random();
     let root_spec = CertSpec {
         profile: Profile::Root,
@@ -124,17 +187,14 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
     let mut inserted = vec![ca_entry(&root_spec, &opts.name, root_cert.der())];
 
     let files = Batch::new(false);
-    files.stage(
-        &layout.ca_key(),
-        key_to_pem(&root_key, opts.passphrase)?.as_bytes(),
-        Mode::Secret,
-    )?;
+    stage_key_file(&files, &layout.ca_key(), &root_key, opts.passphrase)?;
     files.stage(&layout.ca_cert(), root_cert.pem().as_bytes(), Mode::Public)?;
 
     let mut chain = String::new();
     if opts.intermediate {
         let root_issuer = Issuer::new(root_params, root_key);
-        let key = opts.key.generate()?;
+        let (key, location) = init_key(opts, opts.hsm.as_ref().map(HsmPlan::intermediate_uri))?;
+        locations.intermediate = location;
         let serial = Serial::random_unique(&[root_serial.clone()].into());
         let name = intermediate_name(&opts.name);
         let spec = CertSpec {
@@ -148,11 +208,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
             key: opts.key,
         };
         let cert = spec.params(&key)?.signed_by(&key, &root_issuer)?;
-        files.stage(
-            &layout.intermediate_key(),
-            key_to_pem(&key, opts.passphrase)?.as_bytes(),
-            Mode::Secret,
-        )?;
+        stage_key_file(&files, &layout.intermediate_key(), &key, opts.passphrase)?;
         files.stage(
             &layout.intermediate_cert(),
             cert.pem().as_bytes(),
@@ -163,6 +219,14 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
     }
     chain.push_str(&root_cert.pem());
     files.stage(&layout.chain(), chain.as_bytes(), Mode::Public)?;
+    if opts.hsm.is_some() {
+        locations.hsm_only = true;
+        files.stage(
+            &layout.ca_keys(),
+            locations.to_json().as_bytes(),
+            Mode::Public,
+        )?;
+    }
     let change = Change {
         operation: "init".into(),
         settings: Some(Settings {
@@ -211,7 +275,7 @@ pub struct SigningCa {
     pub subject: String,
     pub not_after: OffsetDateTime,
     pub key_identifier: Vec<u8>,
-    pub issuer: Issuer<'static, KeyPair>,
+    pub issuer: Issuer<'static, CaKey>,
 }
 
 impl std::fmt::Debug for SigningCa {
@@ -231,8 +295,20 @@ impl SigningCa {
         key_path: &Path,
         passphrase: Option<&Passphrase>,
     ) -> Result<SigningCa, PkiError> {
-        let cert_pem = read_text(cert_path, Kind::Certificates)?;
         let key_pem = zeroize::Zeroizing::new(read_text(key_path, Kind::PrivateKey)?);
+        let key = CaKey::File(key_from_pem(&key_pem, key_path, passphrase)?);
+        SigningCa::with_key(profile, cert_path, key, &key_path.display().to_string())
+    }
+
+    /// Loads a CA's certificate and pairs it with `key` (found at `key_place`), checking that
+    /// they belong together.
+    pub fn with_key(
+        profile: Profile,
+        cert_path: &Path,
+        key: CaKey,
+        key_place: &str,
+    ) -> Result<SigningCa, PkiError> {
+        let cert_pem = read_text(cert_path, Kind::Certificates)?;
         let bad_cert = |message: String| PkiError::Certificate {
             path: cert_path.to_path_buf(),
             message,
@@ -241,11 +317,9 @@ impl SigningCa {
             pem::parse(&cert_pem).map_err(|e| bad_cert(format!("not a PEM certificate: {e}")))?;
         let (_, cert) = X509Certificate::from_der(block.contents())
             .map_err(|e| bad_cert(format!("cannot parse certificate: {e}")))?;
-        let key = key_from_pem(&key_pem, key_path, passphrase)?;
-        if cert.public_key().subject_public_key.data.as_ref() != key.public_key_raw() {
+        if cert.public_key().subject_public_key.data.as_ref() != key.der_bytes() {
             return Err(bad_cert(format!(
-                "its public key does not match {}",
-                key_path.display()
+                "its public key does not match {key_place}"
             )));
         }
         let subject = cert.subject().to_string();
@@ -275,7 +349,8 @@ impl SigningCa {
     pub fn issuing(pki: &Pki, passphrase: Option<&Passphrase>) -> Result<SigningCa, PkiError> {
         let layout = pki.layout();
         if layout.intermediate_cert().exists() {
-            SigningCa::load(
+            SigningCa::located(
+                pki,
                 Profile::Intermediate,
                 &layout.intermediate_cert(),
                 &layout.intermediate_key(),
@@ -288,12 +363,30 @@ impl SigningCa {
 
     pub fn root(pki: &Pki, passphrase: Option<&Passphrase>) -> Result<SigningCa, PkiError> {
         let layout = pki.layout();
-        SigningCa::load(
+        SigningCa::located(
+            pki,
             Profile::Root,
             &layout.ca_cert(),
             &layout.ca_key(),
             passphrase,
         )
+    }
+
+    /// Loads a CA whose key is wherever `ca-keys.json` says: in a token, or the key file.
+    fn located(
+        pki: &Pki,
+        profile: Profile,
+        cert_path: &Path,
+        key_path: &Path,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<SigningCa, PkiError> {
+        match CaKeyLocations::read(pki.layout())?.of(profile) {
+            Some(location) => {
+                let key = CaKey::Token(location.open()?);
+                SigningCa::with_key(profile, cert_path, key, &location.uri)
+            }
+            None => SigningCa::load(profile, cert_path, key_path, passphrase),
+        }
     }
 
     /// What servers send after their own certificate: the intermediate, or nothing.

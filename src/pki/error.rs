@@ -80,6 +80,8 @@ pub enum PkiError {
     Lock(#[from] crate::lock::LockError),
     #[error(transparent)]
     CaName(#[from] super::ca::CaNameError),
+    #[error(transparent)]
+    Token(#[from] super::token::TokenError),
     #[error("{}: {why}", path.display())]
     UnsafeDirectory { path: PathBuf, why: String },
 }

@@ -28,6 +28,10 @@ impl Layout {
     pub fn intermediate_key(&self) -> PathBuf {
         self.root.join("intermediate.key")
     }
+    /// Where each CA key lives when one is in a token (absent: both are files).
+    pub fn ca_keys(&self) -> PathBuf {
+        self.root.join("ca-keys.json")
+    }
     pub fn chain(&self) -> PathBuf {
         self.root.join("chain.pem")
     }
@@ -56,7 +60,7 @@ impl Layout {
         self.root.join("ca.crl.pem")
     }
     /// The files mqauth writes at the top of the PKI directory.
-    pub fn top_level_files(&self) -> [PathBuf; 9] {
+    pub fn top_level_files(&self) -> [PathBuf; 10] {
         [
             self.ca_cert(),
             self.ca_key(),
@@ -67,6 +71,7 @@ impl Layout {
             self.crl(),
             self.root_crl(),
             self.lock(),
+            self.ca_keys(),
         ]
     }
     pub fn lock(&self) -> PathBuf {

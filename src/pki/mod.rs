@@ -3,12 +3,14 @@
 
 mod allow;
 mod ca;
+mod ca_key;
 mod crl;
 mod crl_refresh;
 mod csr;
 mod entry;
 mod error;
 mod exposure;
+mod hsm_import;
 mod issue;
 mod keys;
 mod layout;
@@ -20,12 +22,14 @@ mod renew;
 mod revoke;
 mod serial;
 mod store;
+mod token;
 
 pub use allow::{Allowance, allow_again, blocked_devices, blocks_enrollment};
 pub use ca::{
-    BACKDATE, CaNameError, DEFAULT_CA_NAME, InitOptions, SigningCa, check_ca_name, init,
+    BACKDATE, CaNameError, DEFAULT_CA_NAME, HsmPlan, InitOptions, SigningCa, check_ca_name, init,
     intermediate_name,
 };
+pub use ca_key::{CaKey, CaKeyLocations, TokenLocation};
 pub use crl::{
     CrlInfo, CrlSigner, DEFAULT_CRL_LIFETIME, next_update as crl_next_update, publish_crl,
 };
@@ -37,6 +41,7 @@ pub use entry::{
 };
 pub use error::PkiError;
 pub use exposure::{Exposure, exposed_ca_secrets, exposure, exposure_of};
+pub use hsm_import::{Import, import_ca_key};
 pub use issue::{IssueOptions, LeafKey, LeafRequest, cut_short, issue, issue_with_pem};
 pub use keys::{
     KeyAlgorithm, KeyError, UnknownKeyAlgorithm, describe_key, key_from_pem, key_to_pem, pkcs8_pem,
@@ -54,3 +59,4 @@ pub use renew::{
 pub use revoke::{Revocation, RevokeTarget, revoke};
 pub use serial::{BadSerial, Serial};
 pub use store::{Migration, Pki, interrupted_run, prepare, read_records, snapshot};
+pub use token::{MODULE_ENV, PIN_FILE_ENV, Pkcs11Uri, TokenAccess, TokenError, TokenKey, UriError};

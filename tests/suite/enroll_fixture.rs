@@ -113,6 +113,12 @@ impl Rig {
     /// to `service.log`, and waits until it logs that it is subscribed (`connected to …;
     /// answering requests`, written after the broker's SUBACK).
     pub fn serve(&self, args: &[&str]) -> Service {
+        self.serve_env(args, &[])
+    }
+
+    /// [`Rig::serve`] with variables added to the service's environment (a token's module,
+    /// config and PIN file).
+    pub fn serve_env(&self, args: &[&str], env: &[(&str, &Path)]) -> Service {
         let connected = |l: &str| l.contains("connected to");
         let before = self.log_text().lines().filter(|l| connected(l)).count();
         let child = Command::new(assert_cmd::cargo::cargo_bin("mqauth"))
@@ -121,6 +127,7 @@ impl Rig {
             .args(args)
             .args(["--log-format", "json"])
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::from(
                 fs::OpenOptions::new()

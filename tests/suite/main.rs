@@ -51,6 +51,8 @@ mod mosquitto21;
 mod fuzz_corpus;
 // Defects found by attacking mqauth on purpose, each with the test that keeps it fixed.
 mod hardening;
+// CA keys in a PKCS#11 token (SoftHSM2): init, issuance, CRLs, Mosquitto, a wrong PIN.
+mod hsm;
 // `mqauth inspect` and `mqauth verify`, with `openssl verify` as the referee.
 mod inspect;
 // x509-limbo through the library's verifier (opt-in: MQAUTH_LIMBO), and its harness.

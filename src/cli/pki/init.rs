@@ -15,7 +15,9 @@ use mqauth::pki::{self, KeyAlgorithm, Profile};
     Examples:\n  \
     mqauth pki init --name \"Acme Fleet CA\"\n  \
     mqauth pki init --key rsa3072 --lifetime 20y --intermediate-lifetime 5y\n  \
-    mqauth pki init --passphrase-file ca.pass      # CA keys encrypted (PBES2)"
+    mqauth pki init --passphrase-file ca.pass      # CA keys encrypted (PBES2)\n  \
+    mqauth pki init --hsm 'pkcs11:token=fleet;object=root' --pin-file fleet.pin \\\n    \
+    --pkcs11-module /usr/lib/softhsm/libsofthsm2.so   # CA keys in a token (docs/hsm.md)"
 )]
 pub(super) struct InitArgs {
     /// Common Name of the root CA (the intermediate gets "<NAME> Intermediate"); printable
@@ -34,6 +36,26 @@ pub(super) struct InitArgs {
     /// Issue leaves directly from the root (no intermediate CA)
     #[arg(long)]
     no_intermediate: bool,
+    /// Keep the root CA's key in a PKCS#11 token (RFC 7512 URI naming token and object, e.g.
+    /// 'pkcs11:token=fleet;object=root'): the key is generated there, or used if the token
+    /// already holds it; no CA key file is written (docs/hsm.md)
+    #[arg(long, value_name = "URI", value_parser = parse_uri)]
+    hsm: Option<pki::Pkcs11Uri>,
+    /// The intermediate's key in a token [default: the --hsm URI with object <object>-issuing]
+    #[arg(long, value_name = "URI", value_parser = parse_uri, requires = "hsm", conflicts_with = "no_intermediate")]
+    intermediate_hsm: Option<pki::Pkcs11Uri>,
+    /// The PKCS#11 module (shared library) that reaches the token; recorded for later
+    /// commands (unused without --hsm)
+    #[arg(long, value_name = "PATH", env = pki::MODULE_ENV)]
+    pkcs11_module: Option<std::path::PathBuf>,
+    /// File whose first line is the token's user PIN (or pin-source in the URI); later commands
+    /// read MQAUTH_PKCS11_PIN_FILE (unused without --hsm)
+    #[arg(long, value_name = "FILE", env = pki::PIN_FILE_ENV)]
+    pin_file: Option<std::path::PathBuf>,
+}
+
+fn parse_uri(text: &str) -> Result<pki::Pkcs11Uri, String> {
+    pki::Pkcs11Uri::parse(text).map_err(|e| e.to_string())
 }
 
 pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
@@ -45,6 +67,14 @@ pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus
         intermediate_lifetime: a.intermediate_days,
         intermediate: !a.no_intermediate,
         passphrase: pass.as_ref(),
+        hsm: a.hsm.map(|root| pki::HsmPlan {
+            access: pki::TokenAccess {
+                module: a.pkcs11_module,
+                pin_file: a.pin_file,
+            },
+            root,
+            intermediate: a.intermediate_hsm,
+        }),
     };
     let pki = pki::init(common.dir(), &opts)?;
     let layout = pki.layout();
@@ -69,6 +99,19 @@ pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus
         "chain",
         layout.chain().display()
     ));
+    let keys = pki::CaKeyLocations::read(layout)?;
+    for (profile, loc) in [
+        (Profile::Root, &keys.root),
+        (Profile::Intermediate, &keys.intermediate),
+    ] {
+        if let Some(loc) = loc {
+            lines.push(format!(
+                "  {:<13} key in {}  (never in a file)",
+                profile.id(),
+                loc.uri
+            ));
+        }
+    }
     if pass.is_some() {
         lines.push("  CA keys are encrypted with the passphrase".into());
     }

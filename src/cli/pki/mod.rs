@@ -3,6 +3,7 @@
 mod broker;
 mod client;
 mod crl;
+mod hsm;
 mod init;
 mod list;
 mod pin;
@@ -58,7 +59,7 @@ impl PkiCommon {
 #[derive(Debug, Subcommand)]
 enum PkiVerb {
     /// Create a root CA and an intermediate issuing CA
-    Init(init::InitArgs),
+    Init(Box<init::InitArgs>),
     /// Issue a broker (server) certificate with subject alternative names
     Broker(broker::BrokerArgs),
     /// Issue client certificates, one key per device (CN = device ID)
@@ -75,12 +76,14 @@ enum PkiVerb {
     Renew(renew::RenewArgs),
     /// Print a broker's public-key pin (SHA-256 of its SubjectPublicKeyInfo)
     Pin(pin::PinArgs),
+    /// CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)
+    Hsm(hsm::HsmArgs),
 }
 
 pub fn run(args: PkiArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let common = &args.common;
     match args.verb {
-        PkiVerb::Init(a) => init::run(common, a, ui),
+        PkiVerb::Init(a) => init::run(common, *a, ui),
         PkiVerb::Broker(a) => broker::run(common, a, ui),
         PkiVerb::Client(a) => client::run(common, a, ui),
         PkiVerb::Sign(a) => sign::run(common, a, ui),
@@ -89,6 +92,7 @@ pub fn run(args: PkiArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         PkiVerb::Crl(a) => crl::run(common, a, ui),
         PkiVerb::Renew(a) => renew::run(common, a, ui),
         PkiVerb::Pin(a) => pin::run(common, a, ui),
+        PkiVerb::Hsm(a) => hsm::run(common, a, ui),
     }
 }
 
