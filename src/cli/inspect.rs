@@ -78,9 +78,12 @@ struct JsonRow<'a> {
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// A CRL given by name, shown for what it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crl: Option<&'a inspect::CrlFacts>,
 }
 
-impl JsonRow<'_> {
+impl<'a> JsonRow<'a> {
     fn note(file: &std::path::Path, status: &'static str, error: String) -> Self {
         JsonRow {
             file: file.display().to_string(),
@@ -88,8 +91,79 @@ impl JsonRow<'_> {
             days_left: None,
             status,
             error: Some(error),
+            crl: None,
         }
     }
+
+    fn crl(crl: &'a inspect::CrlFacts) -> Self {
+        JsonRow {
+            file: crl.file.display().to_string(),
+            facts: None,
+            days_left: None,
+            status: crl.status,
+            error: None,
+            crl: Some(crl),
+        }
+    }
+}
+
+/// The files among `paths` that hold CRLs (named, not found in a directory), described; the
+/// other paths are left for the certificate view.
+fn split_crls(
+    paths: &[PathBuf],
+    opts: &InspectOptions,
+) -> Result<(Vec<PathBuf>, Vec<inspect::CrlFacts>), CliError> {
+    let mut others = Vec::new();
+    let mut crls = Vec::new();
+    for path in paths {
+        let bytes = match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {
+                mqauth::input::read(path, mqauth::input::Kind::Certificates).ok()
+            }
+            _ => None,
+        };
+        match bytes {
+            Some(bytes) if inspect::is_crl(&bytes) => {
+                crls.extend(inspect::describe_crls(path, &bytes, opts.now)?);
+            }
+            _ => others.push(path.clone()),
+        }
+    }
+    Ok((others, crls))
+}
+
+fn print_crls(crls: &[inspect::CrlFacts]) -> Result<(), CliError> {
+    let mut out = String::new();
+    for (i, c) in crls.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let next = c.next_update.map_or_else(|| "-".to_string(), date);
+        out.push_str(&format!(
+            "File:         {}\nCRL of:       {}\nNumber:       {}\nThis update:  {}\nNext update:  {}\nStatus:       {}\nRevoked:      {}\n",
+            c.file.display(),
+            c.issuer,
+            c.number.as_deref().unwrap_or("-"),
+            date(c.this_update),
+            next,
+            c.status,
+            c.entries.len()
+        ));
+        for e in &c.entries {
+            out.push_str(&format!(
+                "  {}  {}  {}\n",
+                e.serial,
+                date(e.revoked_at),
+                e.reason.as_deref().unwrap_or("-")
+            ));
+        }
+    }
+    let lines: Vec<String> = out
+        .trim_end()
+        .lines()
+        .map(|l| escape(l).into_owned())
+        .collect();
+    print_line(&lines.join("\n"))
 }
 
 pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
@@ -98,6 +172,24 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         crls: CrlSet::load(&a.crl)?,
         now: OffsetDateTime::now_utc(),
     };
+    let (paths, crls) = split_crls(&a.paths, &opts)?;
+    if !crls.is_empty() {
+        let status = |s: &str| crls.iter().any(|c| c.status == s);
+        let crl_status = ExitStatus::of_check(status("expired"), status("expiring"));
+        if paths.is_empty() {
+            if a.json {
+                print_json(&crls.iter().map(JsonRow::crl).collect::<Vec<_>>())?;
+            } else {
+                print_crls(&crls)?;
+            }
+            ui.summary(count(crls.len(), "CRL", "CRLs"));
+            return Ok(crl_status);
+        }
+        if !a.json {
+            print_crls(&crls)?;
+        }
+    }
+    let a = InspectArgs { paths, ..a };
     let PkiConsistency {
         inspection: mut found,
         mut mismatches,
@@ -138,6 +230,7 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
                 days_left: Some(r.days_left),
                 status: r.status.id(),
                 error: None,
+                crl: None,
             })
             .collect();
         rows.extend(
@@ -168,6 +261,7 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
                 .iter()
                 .map(|p| JsonRow::note(p, "ca-key-file", STRAY_CA_KEY.to_string())),
         );
+        rows.extend(crls.iter().map(JsonRow::crl));
         print_json(&rows)?;
     } else {
         if a.long || found.rows.len() == 1 {
@@ -203,10 +297,12 @@ pub fn run(a: InspectArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         ));
     }
     ui.summary(text);
-    let problems = !found.problems.is_empty()
+    let problems = crls.iter().any(|c| c.status == "expired")
+        || !found.problems.is_empty()
         || !mismatches.is_empty()
         || found.rows.iter().any(|r| r.status.is_problem());
-    let warnings = !stray_ca_keys.is_empty()
+    let warnings = crls.iter().any(|c| c.status == "expiring")
+        || !stray_ca_keys.is_empty()
         || !exposures.is_empty()
         || found.rows.iter().any(|r| r.status == CertStatus::Expiring);
     Ok(ExitStatus::of_check(problems, warnings))

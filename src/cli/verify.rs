@@ -117,18 +117,27 @@ pub fn run(a: VerifyArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         max_depth: a.max_depth,
         peer_names: a.host.iter().chain(&a.ip).cloned().collect(),
     };
+    let certs = inspect::certificate_files(&a.certs)
+        .map_err(|(path, reason)| CliError::Unusable { path, reason })?;
+    if certs.is_empty() {
+        return Err(CliError::NothingFound(
+            a.certs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
     let verdicts: Vec<Result<Verdict, String>> =
-        inspect::verify_files(&a.certs, &anchors, &untrusted, &opts)
+        inspect::verify_files(&certs, &anchors, &untrusted, &opts)
             .into_iter()
             .map(|v| v.map_err(|e| e.to_string()))
             .collect();
     if let Some(Err(first)) = verdicts.first()
         && verdicts.iter().all(Result::is_err)
     {
-        return Err(CliError::Unusable {
-            path: a.certs[0].clone(),
-            reason: first.clone(),
-        });
+        // The verifier's message names the file already.
+        return Err(CliError::Refused(first.clone()));
     }
     let good = verdicts
         .iter()
@@ -137,7 +146,7 @@ pub fn run(a: VerifyArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     if a.json {
         let rows: Vec<JsonVerdict<'_>> = verdicts
             .iter()
-            .zip(&a.certs)
+            .zip(&certs)
             .map(|(v, file)| match v {
                 Ok(v) => JsonVerdict {
                     file: v.file.display().to_string(),

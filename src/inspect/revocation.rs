@@ -111,7 +111,7 @@ impl CrlSet {
     }
 }
 
-fn crl_ders(path: &Path, bytes: &[u8]) -> Result<Vec<Vec<u8>>, InspectError> {
+pub(super) fn crl_ders(path: &Path, bytes: &[u8]) -> Result<Vec<Vec<u8>>, InspectError> {
     let bad = |message: String| InspectError::Crl {
         path: path.to_path_buf(),
         message,

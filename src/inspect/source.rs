@@ -41,6 +41,26 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<(PathBuf, String)>)
     (inputs, missing)
 }
 
+/// The files `verify` checks for `paths`: files as named; in directories, the files that hold
+/// certificates (keys, CSRs and CRLs beside them are passed over, as `inspect` passes them).
+/// A named path that cannot be read is returned as a problem.
+pub fn certificate_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, (PathBuf, String)> {
+    let (inputs, problems) = collect_inputs(paths);
+    if let Some(problem) = problems.into_iter().next() {
+        return Err(problem);
+    }
+    Ok(inputs
+        .into_iter()
+        .filter(|input| {
+            input.named
+                || crate::input::read(&input.path, crate::input::Kind::Certificates).is_ok_and(
+                    |bytes| matches!(decode(input, &bytes, |_, _| ()), Contents::Certificates(_)),
+                )
+        })
+        .map(|input| input.path)
+        .collect())
+}
+
 fn walk(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<(PathBuf, String)>) {
     let mut entries: Vec<_> = match std::fs::read_dir(dir) {
         Ok(entries) => entries.flatten().collect(),

@@ -514,3 +514,86 @@ fn verify_prints_one_line_per_certificate() {
     let err = fails(d, "verify --ca pki/private/d1.key pki/issued/d1.crt");
     assert!(err.contains("private key"), "{err}");
 }
+
+#[test]
+fn a_crl_is_shown_for_what_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, "-q pki init");
+    ok(d, "-q pki client d1 d2");
+    ok(d, "-q pki revoke d1 --reason keyCompromise");
+    let out = ok(d, "inspect pki/crl.pem");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Number:       1"), "{text}");
+    assert!(text.contains("Status:       valid"), "{text}");
+    assert!(text.contains("Revoked:      1"), "{text}");
+    assert!(text.contains("KeyCompromise"), "{text}");
+    let (status, rows) = inspect_json(d, &["pki/crl.pem", "pki/issued/d2.crt"]);
+    assert_eq!(status, 0);
+    let crl = rows.iter().find(|r| r["file"] == "pki/crl.pem").unwrap();
+    assert_eq!(crl["status"], "valid");
+    assert_eq!(crl["crl"]["number"], "1");
+    assert_eq!(crl["crl"]["entries"].as_array().unwrap().len(), 1);
+    assert!(rows.iter().any(|r| r["cn"] == "d2"));
+    // Seen from after its nextUpdate: expired, a problem (exit 4).
+    let out = crate::common::run(d, "inspect pki/crl.pem --json");
+    assert_eq!(out.status.code(), Some(0));
+    fs::write(d.join("old.pem"), forge_expired_crl(d)).unwrap();
+    let out = crate::common::run(d, "inspect old.pem");
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("expired"));
+}
+
+/// A CRL of the PKI's issuing CA whose nextUpdate has passed, made with openssl-free rcgen.
+fn forge_expired_crl(d: &Path) -> String {
+    let key =
+        rcgen::KeyPair::from_pem(&fs::read_to_string(d.join("pki/intermediate.key")).unwrap())
+            .unwrap();
+    let issuer = rcgen::Issuer::from_ca_cert_pem(
+        &fs::read_to_string(d.join("pki/intermediate.crt")).unwrap(),
+        key,
+    )
+    .unwrap();
+    let now = OffsetDateTime::now_utc();
+    let params = rcgen::CertificateRevocationListParams {
+        this_update: now - Duration::days(10),
+        next_update: now - Duration::days(3),
+        crl_number: rcgen::SerialNumber::from(7u64),
+        issuing_distribution_point: None,
+        revoked_certs: Vec::new(),
+        key_identifier_method: rcgen::KeyIdMethod::Sha256,
+    };
+    params.signed_by(&issuer).unwrap().pem().unwrap()
+}
+
+#[test]
+fn verify_walks_directories_and_names_a_file_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, "-q pki init");
+    ok(d, "-q pki client d1 d2");
+    // A directory of certificates with keys beside them: the keys are passed over.
+    fs::create_dir(d.join("bundle")).unwrap();
+    for f in ["d1.crt", "d2.crt"] {
+        fs::copy(d.join("pki/issued").join(f), d.join("bundle").join(f)).unwrap();
+    }
+    fs::copy(d.join("pki/private/d1.key"), d.join("bundle/d1.key")).unwrap();
+    let out = ok(d, "verify --pki pki bundle");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("bundle/d1.crt: OK") && text.contains("bundle/d2.crt: OK"),
+        "{text}"
+    );
+    let err = fails(d, "verify --pki pki missing.crt");
+    assert_eq!(err.matches("missing.crt").count(), 1, "{err}");
+    let err = fails(d, "verify --pki pki pki/private");
+    assert!(
+        err.contains("no certificates found in pki/private"),
+        "{err}"
+    );
+}
