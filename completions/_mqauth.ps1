@@ -76,6 +76,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Lifetime of the root CA (e.g. 3650d, 10y)')
             [CompletionResult]::new('--intermediate-lifetime', '--intermediate-lifetime', [CompletionResultType]::ParameterName, 'Lifetime of the intermediate CA')
             [CompletionResult]::new('--intermediate-days', '--intermediate-days', [CompletionResultType]::ParameterName, 'Lifetime of the intermediate CA')
+            [CompletionResult]::new('--records', '--records', [CompletionResultType]::ParameterName, 'Keep the records in this PostgreSQL database (postgres://USER@HOST[:PORT]/DB, no password in it) instead of pki.db; the directory names it in records.url')
+            [CompletionResult]::new('--records-password-file', '--records-password-file', [CompletionResultType]::ParameterName, 'File holding the database''s password (kept as private/records.password); without it PGPASSFILE or ~/.pgpass is read')
             [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)')

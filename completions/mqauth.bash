@@ -2652,7 +2652,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__init)
-            opts="-q -h -V --name --key --days --lifetime --intermediate-days --intermediate-lifetime --no-intermediate --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --name --key --days --lifetime --intermediate-days --intermediate-lifetime --no-intermediate --records --records-password-file --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2679,6 +2679,14 @@ _mqauth() {
                     return 0
                     ;;
                 --intermediate-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --records)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --records-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -71,6 +71,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --days 'Lifetime of the root CA (e.g. 3650d, 10y)'
             cand --intermediate-lifetime 'Lifetime of the intermediate CA'
             cand --intermediate-days 'Lifetime of the intermediate CA'
+            cand --records 'Keep the records in this PostgreSQL database (postgres://USER@HOST[:PORT]/DB, no password in it) instead of pki.db; the directory names it in records.url'
+            cand --records-password-file 'File holding the database''s password (kept as private/records.password); without it PGPASSFILE or ~/.pgpass is read'
             cand --pki 'PKI directory'
             cand --dir 'PKI directory'
             cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'

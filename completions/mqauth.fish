@@ -73,6 +73,8 @@ rsa3072\t'RSA 3072 bits'
 rsa4096\t'RSA 4096 bits'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l lifetime -l days -d 'Lifetime of the root CA (e.g. 3650d, 10y)' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l intermediate-lifetime -l intermediate-days -d 'Lifetime of the intermediate CA' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l records -d 'Keep the records in this PostgreSQL database (postgres://USER@HOST[:PORT]/DB, no password in it) instead of pki.db; the directory names it in records.url' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l records-password-file -d 'File holding the database\'s password (kept as private/records.password); without it PGPASSFILE or ~/.pgpass is read' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l pki -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''

@@ -460,6 +460,7 @@ mod tests {
             intermediate_lifetime: "1825d".parse().expect("lifetime"),
             intermediate: true,
             passphrase: None,
+            records: None,
         };
         crate::pki::init(&tmp.path().join("pki"), &opts).expect("pki init");
         tmp

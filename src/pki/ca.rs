@@ -8,7 +8,7 @@ use super::passphrase::Passphrase;
 use super::profile::{CertSpec, Profile};
 use super::records::{Change, Settings};
 use super::serial::Serial;
-use super::store::Pki;
+use super::store::{Pki, ServerRecords};
 use crate::atomic::{Batch, Mode};
 use crate::input::Kind;
 use crate::lifetime::Lifetime;
@@ -31,6 +31,8 @@ pub struct InitOptions<'a> {
     pub intermediate_lifetime: Lifetime,
     pub intermediate: bool,
     pub passphrase: Option<&'a Passphrase>,
+    /// A PostgreSQL database for the records, instead of `pki.db`.
+    pub records: Option<&'a ServerRecords>,
 }
 
 /// The current time at the precision certificates record (whole seconds), so the records say
@@ -103,7 +105,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
         return Err(PkiError::ZeroLifetime);
     }
     check_ca_name(&opts.name, opts.intermediate)?;
-    let mut pki = Pki::create(dir)?;
+    let mut pki = Pki::create(dir, opts.records)?;
     let layout = pki.layout().clone();
     let now = now();
     let start = not_before(now);

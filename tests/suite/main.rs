@@ -11,6 +11,8 @@ mod common;
 // The enrollment tests' shared fixture (`Rig`): a directory, a Mosquitto, `enroll serve` and
 // its log, devices that make CSRs and ask for certificates. No tests of its own.
 mod enroll_fixture;
+// A throwaway PostgreSQL cluster (`Cluster`) for the tests of records on PostgreSQL.
+mod pg_fixture;
 
 // `mqauth audit`: each check's finding, its behaviour shown on a real Mosquitto, JSON/SARIF.
 mod audit_checks;
@@ -63,6 +65,8 @@ mod pki_lifecycle;
 mod pki_mosquitto;
 // Certificates checked by other tools: `openssl verify`, `openssl pkey`, pkilint.
 mod pki_openssl;
+// A PKI whose records live in PostgreSQL, on a throwaway cluster: every command, two hosts.
+mod pki_postgres;
 // `mqauth psk`: generation, formats, rotation, revocation, the linter.
 mod psk_cli;
 // PSK files from mqauth loaded by a real Mosquitto PSK listener.

@@ -15,7 +15,9 @@ use mqauth::pki::{self, KeyAlgorithm, Profile};
     Examples:\n  \
     mqauth pki init --name \"Acme Fleet CA\"\n  \
     mqauth pki init --key rsa3072 --lifetime 20y --intermediate-lifetime 5y\n  \
-    mqauth pki init --passphrase-file ca.pass      # CA keys encrypted (PBES2)"
+    mqauth pki init --passphrase-file ca.pass      # CA keys encrypted (PBES2)\n  \
+    mqauth pki init --records postgres://mqauth@db.example/pki \\\n      \
+    --records-password-file db.pass            # records in PostgreSQL (docs/postgres.md)"
 )]
 pub(super) struct InitArgs {
     /// Common Name of the root CA (the intermediate gets "<NAME> Intermediate"); printable
@@ -34,10 +36,33 @@ pub(super) struct InitArgs {
     /// Issue leaves directly from the root (no intermediate CA)
     #[arg(long)]
     no_intermediate: bool,
+    /// Keep the records in this PostgreSQL database (postgres://USER@HOST[:PORT]/DB, no
+    /// password in it) instead of pki.db; the directory names it in records.url
+    #[arg(long, env = "MQAUTH_RECORDS", value_name = "URL")]
+    records: Option<String>,
+    /// File holding the database's password (kept as private/records.password); without it
+    /// PGPASSFILE or ~/.pgpass is read
+    #[arg(long, value_name = "FILE", requires = "records")]
+    records_password_file: Option<std::path::PathBuf>,
 }
 
 pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let pass = common.passphrase(ui)?;
+    let server = match &a.records {
+        None => None,
+        Some(url) => {
+            let password = match &a.records_password_file {
+                Some(file) => Some(zeroize::Zeroizing::new(pki::trim_newline(
+                    std::fs::read(file)
+                        .map_err(|e| mqauth::atomic::FileError::io("read", file, e))?,
+                ))),
+                None => None,
+            };
+            let location = pki::PgLocation::parse(url, password.as_ref().map(|p| p.as_slice()))
+                .map_err(|e| pki::PkiError::from(pki::RecordsError::from(e)))?;
+            Some(pki::ServerRecords { location, password })
+        }
+    };
     let opts = pki::InitOptions {
         name: a.name,
         key: a.key,
@@ -45,6 +70,7 @@ pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus
         intermediate_lifetime: a.intermediate_days,
         intermediate: !a.no_intermediate,
         passphrase: pass.as_ref(),
+        records: server.as_ref(),
     };
     let pki = pki::init(common.dir(), &opts)?;
     let layout = pki.layout();
@@ -69,6 +95,14 @@ pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus
         "chain",
         layout.chain().display()
     ));
+    if let Some(server) = &server {
+        lines.push(format!(
+            "  {:<13} {}  (in PostgreSQL at {})",
+            "records",
+            layout.records_url().display(),
+            server.location.url
+        ));
+    }
     if pass.is_some() {
         lines.push("  CA keys are encrypted with the passphrase".into());
     }

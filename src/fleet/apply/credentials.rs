@@ -56,6 +56,7 @@ fn certificates(
                 intermediate_lifetime: Profile::Intermediate.default_lifetime(),
                 intermediate: true,
                 passphrase,
+                records: None,
             },
         )?;
     }

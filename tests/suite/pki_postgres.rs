@@ -1,0 +1,135 @@
+//! A PKI whose records live in PostgreSQL (`pki init --records`), on a throwaway cluster:
+//! every `--pki` command works on it unchanged, a second directory holding only a copy of the
+//! CA material sees and revokes what the first issued, and secrets stay out of the URL.
+
+use crate::common::{fails, ok, run, write_secret};
+use crate::pg_fixture::{PASSWORD, requires_postgres};
+use std::path::Path;
+
+/// Copies what a second host needs: the CA files and the records' location.
+fn copy_ca_material(from: &Path, to: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(to.join("private")).unwrap();
+    std::fs::create_dir_all(to.join("issued")).unwrap();
+    std::fs::set_permissions(to.join("private"), std::fs::Permissions::from_mode(0o700)).unwrap();
+    for f in [
+        "ca.crt",
+        "ca.key",
+        "intermediate.crt",
+        "intermediate.key",
+        "chain.pem",
+        "records.url",
+        "private/records.password",
+    ] {
+        std::fs::copy(from.join(f), to.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    }
+}
+
+#[test]
+fn a_pki_on_postgres_serves_every_command_and_a_second_host() {
+    let pg = requires_postgres!();
+    let url = pg.database("pki_a");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_secret(&dir.join("db.pass"), &format!("{PASSWORD}\n"));
+    ok(
+        dir,
+        format!("pki init --records {url} --records-password-file db.pass"),
+    );
+    let pki = dir.join("pki");
+    assert!(!pki.join("pki.db").exists(), "no SQLite records");
+    let named = std::fs::read_to_string(pki.join("records.url")).unwrap();
+    assert_eq!(named.trim(), url);
+    assert_eq!(
+        crate::common::mode(&pki.join("private/records.password")) & 0o077,
+        0
+    );
+
+    ok(dir, "pki client dev-1 dev-2 dev-3");
+    ok(dir, "pki revoke dev-1 --reason keyCompromise");
+    let list = String::from_utf8(ok(dir, "pki list --json").stdout).unwrap();
+    for name in ["dev-1", "dev-2", "dev-3"] {
+        assert!(list.contains(name), "{list}");
+    }
+    let rows = pg.sql_in("pki_a", "SELECT count(*) FROM certificates");
+    assert_eq!(rows.trim(), "5", "root, intermediate, three clients");
+
+    // A second host: only the CA material and the location, no issued/ files, no pki.db.
+    let other = tmp.path().join("other");
+    copy_ca_material(&pki, &other.join("pki"));
+    let list = String::from_utf8(ok(&other, "pki list --json").stdout).unwrap();
+    assert!(list.contains("dev-2"), "{list}");
+    ok(&other, "pki revoke dev-2");
+    ok(&other, "pki client dev-4");
+    // The first host sees what the second did.
+    let list = String::from_utf8(ok(dir, "pki list --json").stdout).unwrap();
+    assert!(list.contains("dev-4"), "{list}");
+    let revoked = pg.sql_in(
+        "pki_a",
+        "SELECT name FROM certificates WHERE status = 'revoked' ORDER BY name",
+    );
+    assert_eq!(revoked.trim(), "dev-1\ndev-2");
+    let crl_number = pg.sql_in("pki_a", "SELECT crl_number FROM settings");
+    assert_eq!(
+        crl_number.trim(),
+        "2",
+        "one CRL number, shared: {crl_number}"
+    );
+
+    // A second init on a database that holds a PKI is refused.
+    let third = tmp.path().join("third");
+    std::fs::create_dir_all(&third).unwrap();
+    std::fs::copy(dir.join("db.pass"), third.join("db.pass")).unwrap();
+    let err = fails(
+        &third,
+        format!("pki init --records {url} --records-password-file db.pass"),
+    );
+    assert!(err.contains("already"), "{err}");
+}
+
+#[test]
+fn a_password_in_the_url_is_refused_without_being_shown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let err = fails(
+        tmp.path(),
+        "pki init --records postgres://app:hunter2@127.0.0.1:1/x",
+    );
+    assert!(err.contains("password"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(!tmp.path().join("pki/ca.key").exists());
+}
+
+#[test]
+fn a_database_from_a_newer_mqauth_is_refused_and_a_wrong_password_fails_cleanly() {
+    let pg = requires_postgres!();
+    let url = pg.database("pki_b");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_secret(&dir.join("bad.pass"), "wrong\n");
+    let err = fails(
+        dir,
+        format!("pki init --records {url} --records-password-file bad.pass"),
+    );
+    assert!(err.contains("password") || err.contains("auth"), "{err}");
+    assert!(!err.contains("wrong"), "{err}");
+    write_secret(&dir.join("db.pass"), PASSWORD);
+    // Through MQAUTH_RECORDS, as a service's environment gives it.
+    let out = crate::common::mqauth()
+        .current_dir(dir)
+        .env("MQAUTH_RECORDS", &url)
+        .args(["pki", "init", "--records-password-file", "db.pass"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    pg.sql_in("pki_b", "UPDATE mqauth_schema SET version = 99");
+    let out = run(dir, "pki list");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("newer mqauth"),
+        "{err}"
+    );
+}
