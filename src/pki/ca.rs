@@ -124,6 +124,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
     let root_params = root_spec.params(&root_key)?;
     let root_cert = root_params.self_signed(&root_key)?;
     let mut inserted = vec![ca_entry(&root_spec, &opts.name, root_cert.der())];
+    let mut der = vec![(root_serial.clone(), root_cert.der().to_vec())];
 
     let files = Batch::new(false);
     files.stage(
@@ -161,6 +162,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
             Mode::Public,
         )?;
         inserted.push(ca_entry(&spec, &opts.name, cert.der()));
+        der.push((serial.clone(), cert.der().to_vec()));
         chain.push_str(&cert.pem());
     }
     chain.push_str(&root_cert.pem());
@@ -173,6 +175,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
             root_crl_number: 0,
         }),
         insert: inserted,
+        der,
         ..Change::default()
     };
     pki.commit(files, change)?;

@@ -61,6 +61,12 @@ fn a_pki_on_postgres_serves_every_command_and_a_second_host() {
     assert!(list.contains("dev-2"), "{list}");
     ok(&other, "pki revoke dev-2");
     ok(&other, "pki client dev-4");
+    // The certificate itself comes from the records: the second host has no issued/dev-3.crt.
+    let exported = ok(&other, "export dev-3 --format pem --out -").stdout;
+    let exported = String::from_utf8(exported).unwrap();
+    let issued = std::fs::read_to_string(pki.join("issued/dev-3.crt")).unwrap();
+    assert!(exported.contains(issued.trim()), "{exported}");
+    ok(&other, "pki renew dev-3");
     // The first host sees what the second did.
     let list = String::from_utf8(ok(dir, "pki list --json").stdout).unwrap();
     assert!(list.contains("dev-4"), "{list}");

@@ -48,6 +48,9 @@ pub struct Change {
     pub revoke: Vec<(Serial, OffsetDateTime, Option<Reason>)>,
     /// Revoked certificates whose device an operator allowed to enroll again, and when.
     pub allow: Vec<(Serial, OffsetDateTime)>,
+    /// The DER of inserted certificates, by serial: kept by a backend that stores
+    /// certificates (PostgreSQL), so that any host reads them; SQLite keeps them in files.
+    pub der: Vec<(Serial, Vec<u8>)>,
     /// New CRL numbers.
     pub crl_number: Option<u64>,
     pub root_crl_number: Option<u64>,
@@ -146,6 +149,11 @@ pub trait Records: std::fmt::Debug {
     fn batch_committed(&self, id: &str) -> Result<bool, RecordsError>;
     /// Records `change` and the batch id `batch` in one transaction.
     fn commit(&mut self, batch: &str, change: &Change) -> Result<(), RecordsError>;
+    /// The DER of the certificate with this serial, where the records keep certificates
+    /// (PostgreSQL); `None` where they live only in files (SQLite: `issued/`).
+    fn certificate_der(&self, _serial: &Serial) -> Result<Option<Vec<u8>>, RecordsError> {
+        Ok(None)
+    }
 }
 
 /// Opens (or, with `create`, creates) the SQLite records kept at `path`, schema brought up to

@@ -340,6 +340,21 @@ impl Records for PgRecords {
         })
     }
 
+    fn certificate_der(&self, serial: &Serial) -> Result<Option<Vec<u8>>, RecordsError> {
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt(
+                "SELECT der FROM certificates WHERE serial = $1",
+                &[&serial.to_string()],
+            )
+            .map_err(|e| self.db(e))?;
+        match row {
+            Some(r) => r.try_get(0).map_err(|e| self.db(e)),
+            None => Ok(None),
+        }
+    }
+
     fn batch_committed(&self, id: &str) -> Result<bool, RecordsError> {
         self.exists("SELECT 1 FROM batches WHERE id = $1", &[&id])
     }
@@ -376,10 +391,12 @@ impl Records for PgRecords {
         }
         let insert = tx
             .prepare(&format!(
-                "INSERT INTO certificates ({COLUMNS}, batch) VALUES ($1, $2, $3, $4, $5, $6, \
-                 $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+                "INSERT INTO certificates ({COLUMNS}, batch, der) VALUES ($1, $2, $3, $4, $5, \
+                 $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
             ))
             .map_err(db)?;
+        let der: HashMap<&Serial, &[u8]> =
+            change.der.iter().map(|(s, d)| (s, d.as_slice())).collect();
         for e in &change.insert {
             tx.execute(
                 &insert,
@@ -402,6 +419,7 @@ impl Records for PgRecords {
                     &e.spki_sha256,
                     &e.allowed_at.map(|t| t.unix_timestamp()),
                     &batch,
+                    &der.get(&e.serial).copied(),
                 ],
             )
             .map_err(db)?;
