@@ -966,7 +966,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__enroll__subcmd__serve)
-            opts="-m -q -h -V --dir --pki --passphrase-file --manifest --out --fleet-dir --broker --cafile --cert --key --bootstrap-psk-file --bootstrap --reload-command --prefix --days --lifetime --renew-window --key-type --reenroll --rate --client-id --log-format --metrics --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --dir --pki --passphrase-file --manifest --out --fleet-dir --broker --cafile --cert --key --bootstrap-psk-file --bootstrap --reload-command --prefix --days --lifetime --renew-window --key-type --reenroll --rate --client-id --share-group --log-format --metrics --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1053,6 +1053,10 @@ _mqauth() {
                     return 0
                     ;;
                 --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --share-group)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -626,6 +626,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --key-type 'Key types certified (repeatable)'
             cand --rate 'Requests answered per device per minute; more are refused with rate-limited'
             cand --client-id 'MQTT client id of the service (its persistent session is kept under it)'
+            cand --share-group 'Subscribe as a member of this shared subscription group ($share/NAME/…, MQTT 5): the broker gives each request to one of the services in the group. For several services on one PKI whose records are in PostgreSQL (docs/postgres.md); each needs its own --client-id'
             cand --log-format 'Log lines as text or JSON'
             cand --metrics 'Serve GET /metrics (Prometheus) and /healthz over HTTP on ADDR, e.g. 127.0.0.1:9464 (only there; bound before the service connects)'
             cand --color 'When to colour output; NO_COLOR in the environment means never'

@@ -512,6 +512,7 @@ rsa3072\t'RSA 3072 bits'
 rsa4096\t'RSA 4096 bits'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l rate -d 'Requests answered per device per minute; more are refused with rate-limited' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l client-id -d 'MQTT client id of the service (its persistent session is kept under it)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l share-group -d 'Subscribe as a member of this shared subscription group ($share/NAME/…, MQTT 5): the broker gives each request to one of the services in the group. For several services on one PKI whose records are in PostgreSQL (docs/postgres.md); each needs its own --client-id' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l log-format -d 'Log lines as text or JSON' -r -f -a "text\t''
 json\t''"
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l metrics -d 'Serve GET /metrics (Prometheus) and /healthz over HTTP on ADDR, e.g. 127.0.0.1:9464 (only there; bound before the service connects)' -r

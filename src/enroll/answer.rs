@@ -273,7 +273,9 @@ fn current_certificate(pki: &Pki, entry: Entry) -> Option<CurrentCert> {
         // Issued by another host sharing the records (PostgreSQL): the records' copy.
         Err(_) => {
             let der = pki.records().certificate_der(&entry.serial).ok()??;
-            (pem::encode(&pem::Pem::new("CERTIFICATE", der.clone())), der)
+            let block = pem::Pem::new("CERTIFICATE", der.clone());
+            let lf = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
+            (pem::encode_config(&block, lf), der)
         }
     };
     let (_, cert) = x509_parser::certificate::X509Certificate::from_der(&der).ok()?;

@@ -43,6 +43,7 @@ impl Pki {
         let lock = lock::lock_file(&layout.lock())?;
         let migration = migrate_legacy(&layout)?;
         let mut records = records::open_in(layout.dir(), &layout.db(), false)?;
+        records.lock_writers()?;
         let recovery = recover_batch(&layout, records.as_ref())?;
         if !records.initialised()? {
             // An init that was interrupted (and now undone): there is no PKI yet.
@@ -71,7 +72,8 @@ impl Pki {
         if let Some(server) = server {
             name_server(&layout, server)?;
         }
-        let records = records::open_in(layout.dir(), &layout.db(), true)?;
+        let mut records = records::open_in(layout.dir(), &layout.db(), true)?;
+        records.lock_writers()?;
         // An init that was killed half-way is undone, so it can simply be run again.
         let recovery = recover_batch(&layout, records.as_ref())?;
         if records.initialised()? {

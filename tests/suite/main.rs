@@ -34,6 +34,8 @@ mod enroll_daemon;
 // `enroll device`, the reference device, against a real Mosquitto and `enroll serve`: PSK
 // enrollment, mTLS renewal, a wrong PSK, a rejection, silence, the files it writes.
 mod enroll_device;
+// Two `enroll serve` on one PKI whose records are in PostgreSQL, in a shared subscription.
+mod enroll_postgres;
 // Enrollment set up by a fleet manifest (`fleet apply`, `enroll serve -m`) on a real Mosquitto.
 mod enroll_fleet;
 // `enroll serve` set up by flags on a real Mosquitto: enroll, renew, ACL, the policy's

@@ -149,6 +149,12 @@ pub trait Records: std::fmt::Debug {
     fn batch_committed(&self, id: &str) -> Result<bool, RecordsError>;
     /// Records `change` and the batch id `batch` in one transaction.
     fn commit(&mut self, batch: &str, change: &Change) -> Result<(), RecordsError>;
+    /// Makes every other writer of these records, on any host, wait until this one is
+    /// dropped: where several hosts share the records (PostgreSQL), the directory's `.lock`
+    /// serialises the writers of one host only. SQLite needs nothing more than that lock.
+    fn lock_writers(&mut self) -> Result<(), RecordsError> {
+        Ok(())
+    }
     /// The DER of the certificate with this serial, where the records keep certificates
     /// (PostgreSQL); `None` where they live only in files (SQLite: `issued/`).
     fn certificate_der(&self, _serial: &Serial) -> Result<Option<Vec<u8>>, RecordsError> {

@@ -93,6 +93,10 @@ fn glob_regex(glob: &str) -> String {
     re
 }
 
+/// The advisory lock key that serialises the writers of one PKI's records ("mqwr" in ASCII).
+/// A database holds one PKI, so one constant serves.
+const WRITERS_LOCK: i64 = 0x6d71_7772;
+
 impl PgRecords {
     /// Connects to the database at `location` and brings its schema up to date (creating it
     /// in an empty database).
@@ -338,6 +342,16 @@ impl Records for PgRecords {
             key,
             certificates: self.entries(&sql, &[])?,
         })
+    }
+
+    fn lock_writers(&mut self) -> Result<(), RecordsError> {
+        // A session-level advisory lock: released by the server when the connection ends,
+        // so a writer killed with kill -9 (or cut off) holds nobody up.
+        self.client
+            .get_mut()
+            .execute("SELECT pg_advisory_lock($1)", &[&WRITERS_LOCK])
+            .map(|_| ())
+            .map_err(|e| self.db(e))
     }
 
     fn certificate_der(&self, serial: &Serial) -> Result<Option<Vec<u8>>, RecordsError> {

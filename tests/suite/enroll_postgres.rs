@@ -1,0 +1,136 @@
+//! Two `enroll serve` instances on one PKI whose records are in PostgreSQL, each in a directory
+//! of its own (as on two hosts: they share only the database and a copy of the CA material),
+//! in one shared subscription group on a real Mosquitto: both answer, a third directory lists
+//! every certificate, and a device asking twice gets one certificate.
+
+use crate::common::*;
+use crate::enroll_fixture::Rig;
+use crate::pg_fixture::{PASSWORD, requires_postgres};
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+const ANSWER: Duration = Duration::from_secs(15);
+
+/// Copies the CA material, the records' location and the service's TLS files to `to`.
+fn second_host(from: &Path, to: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for sub in ["issued", "private"] {
+        fs::create_dir_all(to.join(sub)).unwrap();
+    }
+    fs::set_permissions(to.join("private"), fs::Permissions::from_mode(0o700)).unwrap();
+    for f in [
+        "ca.crt",
+        "ca.key",
+        "intermediate.crt",
+        "intermediate.key",
+        "chain.pem",
+        "records.url",
+        "private/records.password",
+        "issued/enroll-service.crt",
+        "private/enroll-service.key",
+    ] {
+        fs::copy(from.join(f), to.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    }
+}
+
+fn issued_here(pki: &Path) -> usize {
+    fs::read_dir(pki.join("issued"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("dev-"))
+        .count()
+}
+
+#[test]
+fn two_services_share_the_load_and_the_records() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let pg = requires_postgres!();
+    let url = pg.database("enroll_pg");
+    let mut rig = Rig::new();
+    let d = rig.path().to_path_buf();
+    write_secret(&d.join("db.pass"), PASSWORD);
+    ok(
+        &d,
+        format!("-q pki init --records {url} --records-password-file db.pass"),
+    );
+    ok(&d, "-q pki broker broker1 --ip 127.0.0.1");
+    ok(&d, "-q pki client enroll-service");
+    let devices: Vec<String> = (1..=6).map(|n| format!("dev-{n}")).collect();
+    let mut psk_gen = vec!["-q", "psk", "gen", "--out", "bootstrap.psk"];
+    psk_gen.extend(devices.iter().map(String::as_str));
+    ok(&d, psk_gen);
+    second_host(&d.join("pki"), &d.join("host2/pki"));
+    let config = format!(
+        "listener {} 127.0.0.1\npsk_hint mqauth\npsk_file {p}/bootstrap.psk\n\
+         use_identity_as_username true\nallow_anonymous false\n\
+         listener {} 127.0.0.1\ncafile {p}/pki/chain.pem\n\
+         certfile {p}/pki/issued/broker1.fullchain.pem\nkeyfile {p}/pki/private/broker1.key\n\
+         require_certificate true\nuse_identity_as_username true\n",
+        rig.psk_port,
+        rig.tls_port,
+        p = d.display()
+    );
+    rig.start_broker(&config);
+    let broker = format!("127.0.0.1:{}", rig.tls_port);
+    let serve = |pki: &str, id: &str| {
+        rig.serve(&[
+            "--pki",
+            pki,
+            "--broker",
+            &broker,
+            "--cafile",
+            "pki/ca.crt",
+            "--cert",
+            &format!("{pki}/issued/enroll-service.crt"),
+            "--key",
+            &format!("{pki}/private/enroll-service.key"),
+            "--bootstrap-psk-file",
+            "bootstrap.psk",
+            "--share-group",
+            "mqauth",
+            "--client-id",
+            id,
+        ])
+    };
+    let _a = serve("pki", "enroll-a");
+    let _b = serve("host2/pki", "enroll-b");
+
+    let ask = |device: &str| {
+        let csr = d.join(format!("{device}.csr"));
+        rig.ask(
+            &rig.psk("bootstrap.psk", device),
+            device,
+            &format!("{device}/csr"),
+            &csr,
+            ANSWER,
+        )
+        .unwrap_or_else(|| panic!("{device}: no answer\n{}", rig.log_text()))
+    };
+    let mut serials = Vec::new();
+    for device in &devices {
+        rig.csr(device, device);
+        let answer = ask(device);
+        assert_eq!(answer["status"], "issued", "{answer}");
+        serials.push(answer["serial"].as_str().unwrap_or_default().to_string());
+    }
+    // Asked again (a lost answer), of either service: the same certificate, from the records
+    // where the other service issued it.
+    for (device, serial) in devices.iter().zip(&serials) {
+        let again = ask(device);
+        assert_eq!(again["serial"].as_str(), Some(serial.as_str()), "{again}");
+    }
+    // The broker shares the requests out: each service answered some.
+    let (a, b) = (
+        issued_here(&d.join("pki")),
+        issued_here(&d.join("host2/pki")),
+    );
+    assert!(a > 0 && b > 0, "answered by one service only: {a} and {b}");
+
+    // A third directory with only the CA material lists every certificate the two issued.
+    second_host(&d.join("pki"), &d.join("host3/pki"));
+    let list = String::from_utf8(ok(&d.join("host3"), "pki list --json").stdout).unwrap();
+    for serial in &serials {
+        assert!(list.contains(serial.as_str()), "{serial} missing: {list}");
+    }
+}
