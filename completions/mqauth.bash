@@ -271,6 +271,9 @@ _mqauth() {
             mqauth__subcmd__help__subcmd__pki,list)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__list"
                 ;;
+            mqauth__subcmd__help__subcmd__pki,migrate)
+                cmd="mqauth__subcmd__help__subcmd__pki__subcmd__migrate"
+                ;;
             mqauth__subcmd__help__subcmd__pki,pin)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__pin"
                 ;;
@@ -313,6 +316,9 @@ _mqauth() {
             mqauth__subcmd__pki,list)
                 cmd="mqauth__subcmd__pki__subcmd__list"
                 ;;
+            mqauth__subcmd__pki,migrate)
+                cmd="mqauth__subcmd__pki__subcmd__migrate"
+                ;;
             mqauth__subcmd__pki,pin)
                 cmd="mqauth__subcmd__pki__subcmd__pin"
                 ;;
@@ -342,6 +348,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__pki__subcmd__help,list)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__list"
+                ;;
+            mqauth__subcmd__pki__subcmd__help,migrate)
+                cmd="mqauth__subcmd__pki__subcmd__help__subcmd__migrate"
                 ;;
             mqauth__subcmd__pki__subcmd__help,pin)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__pin"
@@ -1990,7 +1999,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__pki)
-            opts="init broker client sign list revoke crl renew pin"
+            opts="init broker client sign list revoke crl renew pin migrate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2060,6 +2069,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__pki__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__pki__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2282,7 +2305,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki)
-            opts="-q -h -V --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version init broker client sign list revoke crl renew pin help"
+            opts="-q -h -V --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version init broker client sign list revoke crl renew pin migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2502,7 +2525,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__help)
-            opts="init broker client sign list revoke crl renew pin help"
+            opts="init broker client sign list revoke crl renew pin migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2586,6 +2609,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2734,6 +2771,48 @@ _mqauth() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "valid expired revoked superseded" -- "${cur}"))
+                    return 0
+                    ;;
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__migrate)
+            opts="-q -h -V --records --records-password-file --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --records)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --records-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pki)

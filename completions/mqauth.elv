@@ -62,6 +62,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+            cand migrate 'Move the records from pki.db into an empty PostgreSQL database'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;init'= {
@@ -235,6 +236,21 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mqauth;pki;migrate'= {
+            cand --records 'The empty PostgreSQL database to move the records into (postgres://USER@HOST[:PORT]/DB, no password in it)'
+            cand --records-password-file 'File holding the database''s password (kept as private/records.password); without it PGPASSFILE or ~/.pgpass is read'
+            cand --pki 'PKI directory'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqauth;pki;help'= {
             cand init 'Create a root CA and an intermediate issuing CA'
             cand broker 'Issue a broker (server) certificate with subject alternative names'
@@ -245,6 +261,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+            cand migrate 'Move the records from pki.db into an empty PostgreSQL database'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;help;init'= {
@@ -264,6 +281,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;pki;help;renew'= {
         }
         &'mqauth;pki;help;pin'= {
+        }
+        &'mqauth;pki;help;migrate'= {
         }
         &'mqauth;pki;help;help'= {
         }
@@ -863,6 +882,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand crl 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+            cand migrate 'Move the records from pki.db into an empty PostgreSQL database'
         }
         &'mqauth;help;pki;init'= {
         }
@@ -881,6 +901,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         &'mqauth;help;pki;renew'= {
         }
         &'mqauth;help;pki;pin'= {
+        }
+        &'mqauth;help;pki;migrate'= {
         }
         &'mqauth;help;psk'= {
             cand gen 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'

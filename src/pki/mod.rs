@@ -12,6 +12,7 @@ mod issue;
 mod keys;
 mod layout;
 mod legacy_index;
+mod migrate;
 mod passphrase;
 mod profile;
 mod records;
@@ -42,6 +43,7 @@ pub use keys::{
 };
 pub use layout::Layout;
 pub use legacy_index::{IndexError, LegacyIndex};
+pub use migrate::{Moved, move_records};
 pub use passphrase::{Passphrase, PassphraseError};
 pub use profile::{Profile, San, SanError};
 pub use records::location::trim_newline;

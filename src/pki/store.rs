@@ -188,7 +188,7 @@ pub struct ServerRecords {
 /// Writes `records.url` (and the password, if any) in a new PKI directory: every later
 /// command opens the records through it. Written before the records are: an init that fails
 /// leaves a directory that a second init, to the same or another URL, takes over.
-fn name_server(layout: &Layout, server: &ServerRecords) -> Result<(), PkiError> {
+pub(super) fn name_server(layout: &Layout, server: &ServerRecords) -> Result<(), PkiError> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let write = |path: &Path, bytes: &[u8], mode: u32| -> Result<(), FileError> {

@@ -139,3 +139,72 @@ fn a_database_from_a_newer_mqauth_is_refused_and_a_wrong_password_fails_cleanly(
         "{err}"
     );
 }
+
+#[test]
+fn a_sqlite_pki_moves_to_postgres_whole_and_checked() {
+    let pg = requires_postgres!();
+    let url = pg.database("pki_moved");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(dir, "-q pki init");
+    ok(dir, "-q pki broker broker1 --ip 127.0.0.1");
+    ok(dir, "-q pki client --count 1000 --template dev-{n:04}");
+    ok(dir, "-q pki revoke dev-0001 --reason keyCompromise");
+    ok(dir, "-q pki revoke dev-0002");
+    ok(dir, "-q pki renew dev-0003 dev-0004 --rekey");
+    let before = String::from_utf8(ok(dir, "pki list --json").stdout).unwrap();
+    let glob_before = String::from_utf8(ok(dir, "pki list dev-00[0-1]? --json").stdout).unwrap();
+    write_secret(&dir.join("db.pass"), PASSWORD);
+
+    let out = ok(
+        dir,
+        format!("pki migrate --records {url} --records-password-file db.pass"),
+    );
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("moved 1005 certificates"), "{said}");
+    let pki = dir.join("pki");
+    assert!(!pki.join("pki.db").exists() && pki.join("pki.db.migrated").exists());
+    assert_eq!(
+        std::fs::read_to_string(pki.join("records.url"))
+            .unwrap()
+            .trim(),
+        url
+    );
+    let after = String::from_utf8(ok(dir, "pki list --json").stdout).unwrap();
+    assert_eq!(before, after, "the same records, read from PostgreSQL");
+    let glob_after = String::from_utf8(ok(dir, "pki list dev-00[0-1]? --json").stdout).unwrap();
+    assert_eq!(glob_before, glob_after, "a glob matches the same names");
+    assert!(glob_after.contains("dev-0019") && !glob_after.contains("dev-0020"));
+    let der = pg.sql_in("pki_moved", "SELECT count(der) FROM certificates");
+    assert_eq!(
+        der.trim(),
+        "1003",
+        "all but the two superseded, whose files the renewal replaced: {der}"
+    );
+    // The PKI goes on from the database.
+    ok(dir, "-q pki client dev-new");
+    ok(dir, "-q pki crl");
+    assert_eq!(
+        pg.sql_in("pki_moved", "SELECT crl_number FROM settings")
+            .trim(),
+        "3"
+    );
+
+    // Once moved, not again; and never into a database that holds records.
+    let err = fails(
+        dir,
+        format!("pki migrate --records {url} --records-password-file db.pass"),
+    );
+    assert!(err.contains("PostgreSQL already"), "{err}");
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::copy(dir.join("db.pass"), other.join("db.pass")).unwrap();
+    ok(&other, "-q pki init");
+    let err = fails(
+        &other,
+        format!("pki migrate --records {url} --records-password-file db.pass"),
+    );
+    assert!(err.contains("not empty"), "{err}");
+    assert!(other.join("pki/pki.db").exists());
+}

@@ -46,22 +46,27 @@ pub(super) struct InitArgs {
     records_password_file: Option<std::path::PathBuf>,
 }
 
+/// The PostgreSQL database named by `url` (no password in it), with the password from `file`.
+pub(super) fn server_records(
+    url: &str,
+    file: Option<&std::path::Path>,
+) -> Result<pki::ServerRecords, CliError> {
+    let password = match file {
+        Some(file) => Some(zeroize::Zeroizing::new(pki::trim_newline(
+            std::fs::read(file).map_err(|e| mqauth::atomic::FileError::io("read", file, e))?,
+        ))),
+        None => None,
+    };
+    let location = pki::PgLocation::parse(url, password.as_ref().map(|p| p.as_slice()))
+        .map_err(|e| pki::PkiError::from(pki::RecordsError::from(e)))?;
+    Ok(pki::ServerRecords { location, password })
+}
+
 pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let pass = common.passphrase(ui)?;
     let server = match &a.records {
         None => None,
-        Some(url) => {
-            let password = match &a.records_password_file {
-                Some(file) => Some(zeroize::Zeroizing::new(pki::trim_newline(
-                    std::fs::read(file)
-                        .map_err(|e| mqauth::atomic::FileError::io("read", file, e))?,
-                ))),
-                None => None,
-            };
-            let location = pki::PgLocation::parse(url, password.as_ref().map(|p| p.as_slice()))
-                .map_err(|e| pki::PkiError::from(pki::RecordsError::from(e)))?;
-            Some(pki::ServerRecords { location, password })
-        }
+        Some(url) => Some(server_records(url, a.records_password_file.as_deref())?),
     };
     let opts = pki::InitOptions {
         name: a.name,

@@ -5,6 +5,7 @@ mod client;
 mod crl;
 mod init;
 mod list;
+mod migrate;
 mod pin;
 mod renew;
 mod revoke;
@@ -75,6 +76,8 @@ enum PkiVerb {
     Renew(renew::RenewArgs),
     /// Print a broker's public-key pin (SHA-256 of its SubjectPublicKeyInfo)
     Pin(pin::PinArgs),
+    /// Move the records from pki.db into an empty PostgreSQL database
+    Migrate(migrate::MigrateArgs),
 }
 
 pub fn run(args: PkiArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
@@ -89,6 +92,7 @@ pub fn run(args: PkiArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         PkiVerb::Crl(a) => crl::run(common, a, ui),
         PkiVerb::Renew(a) => renew::run(common, a, ui),
         PkiVerb::Pin(a) => pin::run(common, a, ui),
+        PkiVerb::Migrate(a) => migrate::run(common, a, ui),
     }
 }
 
