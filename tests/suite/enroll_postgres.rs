@@ -134,3 +134,64 @@ fn two_services_share_the_load_and_the_records() {
         assert!(list.contains(serial.as_str()), "{serial} missing: {list}");
     }
 }
+
+#[test]
+fn a_lost_database_is_an_internal_error_then_the_service_goes_on() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let pg = requires_postgres!();
+    let url = pg.database("enroll_lost");
+    let mut rig = Rig::new();
+    let d = rig.path().to_path_buf();
+    write_secret(&d.join("db.pass"), PASSWORD);
+    ok(
+        &d,
+        format!("-q pki init --records {url} --records-password-file db.pass"),
+    );
+    ok(&d, "-q pki broker broker1 --ip 127.0.0.1");
+    ok(&d, "-q pki client enroll-service");
+    ok(&d, "-q psk gen --out bootstrap.psk dev-1");
+    let config = format!(
+        "listener {} 127.0.0.1\npsk_hint mqauth\npsk_file {p}/bootstrap.psk\n\
+         use_identity_as_username true\nallow_anonymous false\n\
+         listener {} 127.0.0.1\ncafile {p}/pki/chain.pem\n\
+         certfile {p}/pki/issued/broker1.fullchain.pem\nkeyfile {p}/pki/private/broker1.key\n\
+         require_certificate true\nuse_identity_as_username true\n",
+        rig.psk_port,
+        rig.tls_port,
+        p = d.display()
+    );
+    rig.start_broker(&config);
+    let broker = format!("127.0.0.1:{}", rig.tls_port);
+    let _service = rig.serve(&[
+        "--broker",
+        &broker,
+        "--cafile",
+        "pki/ca.crt",
+        "--cert",
+        "pki/issued/enroll-service.crt",
+        "--key",
+        "pki/private/enroll-service.key",
+        "--bootstrap-psk-file",
+        "bootstrap.psk",
+    ]);
+    let csr = rig.csr("dev-1", "dev-1");
+    let ask = || {
+        rig.ask(
+            &rig.psk("bootstrap.psk", "dev-1"),
+            "dev-1",
+            "dev-1/csr",
+            &csr,
+            ANSWER,
+        )
+        .unwrap_or_else(|| panic!("no answer\n{}", rig.log_text()))
+    };
+    pg.halt();
+    let refused = ask();
+    assert_eq!(refused["status"], "rejected", "{refused}");
+    assert_eq!(refused["code"], "internal-error", "{refused}");
+    assert!(refused["retry_after"].as_u64().is_some(), "{refused}");
+    // The database is back: the same service, not restarted, answers.
+    pg.resume();
+    let issued = ask();
+    assert_eq!(issued["status"], "issued", "{issued}");
+}

@@ -81,34 +81,50 @@ impl Cluster {
             );
         }
         let port = free_port();
-        let data = dir.path().join("data");
         check(
             "initdb",
             as_postgres(&bin, "initdb")
                 .arg("-D")
-                .arg(&data)
+                .arg(dir.path().join("data"))
                 .args(["-U", "postgres", "--auth-local=trust"])
                 .args(["--auth-host=scram-sha-256", "--no-sync", "-E", "UTF8"])
                 .arg("--locale=C.UTF-8"),
         );
+        let cluster = Cluster { bin, dir, port };
+        cluster.resume();
+        cluster.sql(&format!("CREATE ROLE app LOGIN PASSWORD '{PASSWORD}'"));
+        Some(cluster)
+    }
+
+    /// Starts the server (again, after [`Cluster::halt`]).
+    pub fn resume(&self) {
         check(
             "pg_ctl start",
-            as_postgres(&bin, "pg_ctl")
+            as_postgres(&self.bin, "pg_ctl")
                 .arg("-D")
-                .arg(&data)
+                .arg(self.dir.path().join("data"))
                 .arg("-l")
-                .arg(dir.path().join("server.log"))
+                .arg(self.dir.path().join("server.log"))
                 .args(["-w", "-t", "30", "-o"])
                 .arg(format!(
-                    "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off \
+                    "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off \
                      -c synchronous_commit=off -c full_page_writes=off",
-                    dir.path().display()
+                    self.port,
+                    self.dir.path().display()
                 ))
                 .arg("start"),
         );
-        let cluster = Cluster { bin, dir, port };
-        cluster.sql(&format!("CREATE ROLE app LOGIN PASSWORD '{PASSWORD}'"));
-        Some(cluster)
+    }
+
+    /// Stops the server, as a database that went away.
+    pub fn halt(&self) {
+        check(
+            "pg_ctl stop",
+            as_postgres(&self.bin, "pg_ctl")
+                .arg("-D")
+                .arg(self.dir.path().join("data"))
+                .args(["-m", "fast", "-w", "stop"]),
+        );
     }
 
     /// Runs `sql` as the superuser over the socket, in database `postgres`.
