@@ -4,7 +4,7 @@
 //! every certificate, and a device asking twice gets one certificate.
 
 use crate::common::*;
-use crate::enroll_fixture::Rig;
+use crate::enroll_fixture::{PREFIX, Rig};
 use crate::pg_fixture::{PASSWORD, requires_postgres};
 use std::fs;
 use std::path::Path;
@@ -46,56 +46,11 @@ fn issued_here(pki: &Path) -> usize {
 fn two_services_share_the_load_and_the_records() {
     requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
     let pg = requires_postgres!();
-    let url = pg.database("enroll_pg");
-    let mut rig = Rig::new();
-    let d = rig.path().to_path_buf();
-    write_secret(&d.join("db.pass"), PASSWORD);
-    ok(
-        &d,
-        format!("-q pki init --records {url} --records-password-file db.pass"),
-    );
-    ok(&d, "-q pki broker broker1 --ip 127.0.0.1");
-    ok(&d, "-q pki client enroll-service");
     let devices: Vec<String> = (1..=6).map(|n| format!("dev-{n}")).collect();
-    let mut psk_gen = vec!["-q", "psk", "gen", "--out", "bootstrap.psk"];
-    psk_gen.extend(devices.iter().map(String::as_str));
-    ok(&d, psk_gen);
-    second_host(&d.join("pki"), &d.join("host2/pki"));
-    let config = format!(
-        "listener {} 127.0.0.1\npsk_hint mqauth\npsk_file {p}/bootstrap.psk\n\
-         use_identity_as_username true\nallow_anonymous false\n\
-         listener {} 127.0.0.1\ncafile {p}/pki/chain.pem\n\
-         certfile {p}/pki/issued/broker1.fullchain.pem\nkeyfile {p}/pki/private/broker1.key\n\
-         require_certificate true\nuse_identity_as_username true\n",
-        rig.psk_port,
-        rig.tls_port,
-        p = d.display()
-    );
-    rig.start_broker(&config);
-    let broker = format!("127.0.0.1:{}", rig.tls_port);
-    let serve = |pki: &str, id: &str| {
-        rig.serve(&[
-            "--pki",
-            pki,
-            "--broker",
-            &broker,
-            "--cafile",
-            "pki/ca.crt",
-            "--cert",
-            &format!("{pki}/issued/enroll-service.crt"),
-            "--key",
-            &format!("{pki}/private/enroll-service.key"),
-            "--bootstrap-psk-file",
-            "bootstrap.psk",
-            "--share-group",
-            "mqauth",
-            "--client-id",
-            id,
-        ])
-    };
-    let _a = serve("pki", "enroll-a");
-    let _b = serve("host2/pki", "enroll-b");
-
+    let names: Vec<&str> = devices.iter().map(String::as_str).collect();
+    let mut rig = Rig::new();
+    let _services = two_services(&mut rig, &pg, "enroll_pg", &names);
+    let d = rig.path().to_path_buf();
     let ask = |device: &str| {
         let csr = d.join(format!("{device}.csr"));
         rig.ask(
@@ -194,4 +149,120 @@ fn a_lost_database_is_an_internal_error_then_the_service_goes_on() {
     pg.resume();
     let issued = ask();
     assert_eq!(issued["status"], "issued", "{issued}");
+}
+
+/// Two services in one group on a PKI in database `db`, for `devices`.
+fn two_services(
+    rig: &mut Rig,
+    pg: &crate::pg_fixture::Cluster,
+    db: &str,
+    devices: &[&str],
+) -> [crate::enroll_fixture::Service; 2] {
+    let url = pg.database(db);
+    let d = rig.path().to_path_buf();
+    write_secret(&d.join("db.pass"), PASSWORD);
+    ok(
+        &d,
+        format!("-q pki init --records {url} --records-password-file db.pass"),
+    );
+    ok(&d, "-q pki broker broker1 --ip 127.0.0.1");
+    ok(&d, "-q pki client enroll-service");
+    let mut psk_gen = vec!["-q", "psk", "gen", "--out", "bootstrap.psk"];
+    psk_gen.extend(devices);
+    ok(&d, psk_gen);
+    second_host(&d.join("pki"), &d.join("host2/pki"));
+    let config = format!(
+        "listener {} 127.0.0.1\npsk_hint mqauth\npsk_file {p}/bootstrap.psk\n\
+         use_identity_as_username true\nallow_anonymous false\n\
+         listener {} 127.0.0.1\ncafile {p}/pki/chain.pem\n\
+         certfile {p}/pki/issued/broker1.fullchain.pem\nkeyfile {p}/pki/private/broker1.key\n\
+         require_certificate true\nuse_identity_as_username true\n",
+        rig.psk_port,
+        rig.tls_port,
+        p = d.display()
+    );
+    rig.start_broker(&config);
+    let broker = format!("127.0.0.1:{}", rig.tls_port);
+    let serve = |pki: &str, id: &str| {
+        rig.serve(&[
+            "--pki",
+            pki,
+            "--broker",
+            &broker,
+            "--cafile",
+            "pki/ca.crt",
+            "--cert",
+            &format!("{pki}/issued/enroll-service.crt"),
+            "--key",
+            &format!("{pki}/private/enroll-service.key"),
+            "--bootstrap-psk-file",
+            "bootstrap.psk",
+            "--share-group",
+            "mqauth",
+            "--client-id",
+            id,
+        ])
+    };
+    [serve("pki", "enroll-a"), serve("host2/pki", "enroll-b")]
+}
+
+#[test]
+fn one_request_sent_twice_at_once_to_two_services_gets_one_certificate() {
+    use std::process::{Command, Stdio};
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let pg = requires_postgres!();
+    let mut rig = Rig::new();
+    let _services = two_services(&mut rig, &pg, "enroll_race", &["dev-r"]);
+    let csr = rig.csr("dev-r", "dev-r");
+    let tls = rig.psk("bootstrap.psk", "dev-r");
+    let port = rig.psk_port.to_string();
+    let sub = Command::new(tool_path("mosquitto_sub"))
+        .args(["-h", "127.0.0.1", "-p", &port, "-q", "1", "-i", "race-sub"])
+        .args(&tls.args)
+        .args([
+            "-t",
+            &format!("{PREFIX}/dev-r/result"),
+            "-C",
+            "2",
+            "-W",
+            "20",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mosquitto_sub");
+    rig.wait_for_broker_log(
+        "race-sub is subscribed",
+        |l| l.trim_end().ends_with("Sending SUBACK to race-sub"),
+        1,
+    );
+    // The same request twice at the same moment: the broker gives one to each service.
+    let publishers: Vec<_> = (0..2)
+        .map(|_| {
+            Command::new(tool_path("mosquitto_pub"))
+                .args(["-h", "127.0.0.1", "-p", &port, "-q", "1"])
+                .args(&tls.args)
+                .args(["-t", &format!("{PREFIX}/dev-r/csr"), "-f"])
+                .arg(&csr)
+                .spawn()
+                .expect("mosquitto_pub")
+        })
+        .collect();
+    for mut p in publishers {
+        assert!(p.wait().unwrap().success());
+    }
+    let out = sub.wait_with_output().unwrap();
+    let answers: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), 2, "{answers:?}\n{}", rig.log_text());
+    for a in &answers {
+        assert_eq!(a["status"], "issued", "{a}");
+    }
+    assert_eq!(answers[0]["serial"], answers[1]["serial"], "{answers:?}");
+    let rows = pg.sql_in(
+        "enroll_race",
+        "SELECT count(*) FROM certificates WHERE name = 'dev-r'",
+    );
+    assert_eq!(rows.trim(), "1", "one certificate for the device");
 }
