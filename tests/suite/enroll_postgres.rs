@@ -151,6 +151,29 @@ fn a_lost_database_is_an_internal_error_then_the_service_goes_on() {
     assert_eq!(issued["status"], "issued", "{issued}");
 }
 
+/// One service of the group `mqauth`, on the PKI directory `pki`, with client id `id`.
+fn member(rig: &Rig, pki: &str, id: &str) -> crate::enroll_fixture::Service {
+    let broker = format!("127.0.0.1:{}", rig.tls_port);
+    rig.serve(&[
+        "--pki",
+        pki,
+        "--broker",
+        &broker,
+        "--cafile",
+        "pki/ca.crt",
+        "--cert",
+        &format!("{pki}/issued/enroll-service.crt"),
+        "--key",
+        &format!("{pki}/private/enroll-service.key"),
+        "--bootstrap-psk-file",
+        "bootstrap.psk",
+        "--share-group",
+        "mqauth",
+        "--client-id",
+        id,
+    ])
+}
+
 /// Two services in one group on a PKI in database `db`, for `devices`.
 fn two_services(
     rig: &mut Rig,
@@ -182,28 +205,10 @@ fn two_services(
         p = d.display()
     );
     rig.start_broker(&config);
-    let broker = format!("127.0.0.1:{}", rig.tls_port);
-    let serve = |pki: &str, id: &str| {
-        rig.serve(&[
-            "--pki",
-            pki,
-            "--broker",
-            &broker,
-            "--cafile",
-            "pki/ca.crt",
-            "--cert",
-            &format!("{pki}/issued/enroll-service.crt"),
-            "--key",
-            &format!("{pki}/private/enroll-service.key"),
-            "--bootstrap-psk-file",
-            "bootstrap.psk",
-            "--share-group",
-            "mqauth",
-            "--client-id",
-            id,
-        ])
-    };
-    [serve("pki", "enroll-a"), serve("host2/pki", "enroll-b")]
+    [
+        member(rig, "pki", "enroll-a"),
+        member(rig, "host2/pki", "enroll-b"),
+    ]
 }
 
 #[test]
@@ -265,4 +270,35 @@ fn one_request_sent_twice_at_once_to_two_services_gets_one_certificate() {
         "SELECT count(*) FROM certificates WHERE name = 'dev-r'",
     );
     assert_eq!(rows.trim(), "1", "one certificate for the device");
+}
+
+#[test]
+fn a_service_killed_with_kill_9_loses_nothing() {
+    requires!("mosquitto", "mosquitto_pub", "mosquitto_sub", "openssl");
+    let pg = requires_postgres!();
+    let mut rig = Rig::new();
+    let names = ["dev-k1", "dev-k2", "dev-k3", "dev-k4"];
+    let [a, _b] = two_services(&mut rig, &pg, "enroll_kill", &names);
+    a.kill9();
+    // The other service answers at once, and holds no lock the dead one left: the server
+    // ended its session. The broker keeps the dead member's share of the requests in its
+    // session (the service's session is persistent) until it is back.
+    let mut answered = 0;
+    for device in names {
+        let csr = rig.csr(device, device);
+        let tls = rig.psk("bootstrap.psk", device);
+        let topic = format!("{device}/csr");
+        if let Some(answer) = rig.ask(&tls, device, &topic, &csr, Duration::from_secs(3)) {
+            assert_eq!(answer["status"], "issued", "{answer}");
+            answered += 1;
+        }
+    }
+    assert!(answered > 0, "{}", rig.log_text());
+    // Restarted, it answers what waited for it: every device has its certificate.
+    let _a = member(&rig, "pki", "enroll-a");
+    let count = "SELECT count(*) FROM certificates WHERE name LIKE 'dev-k%' AND status = 'valid'";
+    wait_until("every request is answered", Duration::from_secs(30), || {
+        let n = pg.sql_in("enroll_kill", count);
+        if n.trim() == "4" { Ok(()) } else { Err(n) }
+    });
 }
