@@ -68,6 +68,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
             [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)')
             [CompletionResult]::new('hsm', 'hsm', [CompletionResultType]::ParameterValue, 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move the records from pki.db into an empty PostgreSQL database')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -82,6 +83,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--intermediate-hsm', '--intermediate-hsm', [CompletionResultType]::ParameterName, 'The intermediate''s key in a token [default: the --hsm URI with object <object>-issuing]')
             [CompletionResult]::new('--pkcs11-module', '--pkcs11-module', [CompletionResultType]::ParameterName, 'The PKCS#11 module (shared library) that reaches the token; recorded for later commands (unused without --hsm)')
             [CompletionResult]::new('--pin-file', '--pin-file', [CompletionResultType]::ParameterName, 'File whose first line is the token''s user PIN (or pin-source in the URI); later commands read MQAUTH_PKCS11_PIN_FILE (unused without --hsm)')
+            [CompletionResult]::new('--records', '--records', [CompletionResultType]::ParameterName, 'Keep the records in this PostgreSQL database (postgres://USER@HOST[:PORT]/DB, no password in it) instead of pki.db; the directory names it in records.url')
+            [CompletionResult]::new('--records-password-file', '--records-password-file', [CompletionResultType]::ParameterName, 'File holding the database''s password (kept as private/records.password); without it PGPASSFILE or ~/.pgpass is read')
             [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)')
@@ -300,6 +303,22 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
         'mqauth;pki;hsm;help;help' {
             break
         }
+        'mqauth;pki;migrate' {
+            [CompletionResult]::new('--records', '--records', [CompletionResultType]::ParameterName, 'The empty PostgreSQL database to move the records into (postgres://USER@HOST[:PORT]/DB, no password in it)')
+            [CompletionResult]::new('--records-password-file', '--records-password-file', [CompletionResultType]::ParameterName, 'File holding the database''s password (kept as private/records.password); without it PGPASSFILE or ~/.pgpass is read')
+            [CompletionResult]::new('--pki', '--pki', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'PKI directory')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors and warnings are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mqauth;pki;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a root CA and an intermediate issuing CA')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Issue a broker (server) certificate with subject alternative names')
@@ -311,6 +330,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
             [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)')
             [CompletionResult]::new('hsm', 'hsm', [CompletionResultType]::ParameterValue, 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move the records from pki.db into an empty PostgreSQL database')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -346,6 +366,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;pki;help;hsm;import' {
+            break
+        }
+        'mqauth;pki;help;migrate' {
             break
         }
         'mqauth;pki;help;help' {
@@ -749,6 +772,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key types certified (repeatable)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Requests answered per device per minute; more are refused with rate-limited')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'MQTT client id of the service (its persistent session is kept under it)')
+            [CompletionResult]::new('--share-group', '--share-group', [CompletionResultType]::ParameterName, 'Subscribe as a member of this shared subscription group ($share/NAME/…, MQTT 5): the broker gives each request to one of the services in the group. For several services on one PKI whose records are in PostgreSQL (docs/postgres.md); each needs its own --client-id')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text or JSON')
             [CompletionResult]::new('--metrics', '--metrics', [CompletionResultType]::ParameterName, 'Serve GET /metrics (Prometheus) and /healthz over HTTP on ADDR, e.g. 127.0.0.1:9464 (only there; bound before the service connects)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output; NO_COLOR in the environment means never')
@@ -1042,6 +1066,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Re-issue certificates that expire soon (or the named ones), keeping their keys')
             [CompletionResult]::new('pin', 'pin', [CompletionResultType]::ParameterValue, 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)')
             [CompletionResult]::new('hsm', 'hsm', [CompletionResultType]::ParameterValue, 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move the records from pki.db into an empty PostgreSQL database')
             break
         }
         'mqauth;help;pki;init' {
@@ -1076,6 +1101,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqauth' -ScriptBlock {
             break
         }
         'mqauth;help;pki;hsm;import' {
+            break
+        }
+        'mqauth;help;pki;migrate' {
             break
         }
         'mqauth;help;psk' {

@@ -280,6 +280,9 @@ _mqauth() {
             mqauth__subcmd__help__subcmd__pki,list)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__list"
                 ;;
+            mqauth__subcmd__help__subcmd__pki,migrate)
+                cmd="mqauth__subcmd__help__subcmd__pki__subcmd__migrate"
+                ;;
             mqauth__subcmd__help__subcmd__pki,pin)
                 cmd="mqauth__subcmd__help__subcmd__pki__subcmd__pin"
                 ;;
@@ -328,6 +331,9 @@ _mqauth() {
             mqauth__subcmd__pki,list)
                 cmd="mqauth__subcmd__pki__subcmd__list"
                 ;;
+            mqauth__subcmd__pki,migrate)
+                cmd="mqauth__subcmd__pki__subcmd__migrate"
+                ;;
             mqauth__subcmd__pki,pin)
                 cmd="mqauth__subcmd__pki__subcmd__pin"
                 ;;
@@ -360,6 +366,9 @@ _mqauth() {
                 ;;
             mqauth__subcmd__pki__subcmd__help,list)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__list"
+                ;;
+            mqauth__subcmd__pki__subcmd__help,migrate)
+                cmd="mqauth__subcmd__pki__subcmd__help__subcmd__migrate"
                 ;;
             mqauth__subcmd__pki__subcmd__help,pin)
                 cmd="mqauth__subcmd__pki__subcmd__help__subcmd__pin"
@@ -1007,7 +1016,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__enroll__subcmd__serve)
-            opts="-m -q -h -V --dir --pki --passphrase-file --manifest --out --fleet-dir --broker --cafile --cert --key --bootstrap-psk-file --bootstrap --reload-command --prefix --days --lifetime --renew-window --key-type --reenroll --rate --client-id --log-format --metrics --quiet --color --lock-timeout --help --version"
+            opts="-m -q -h -V --dir --pki --passphrase-file --manifest --out --fleet-dir --broker --cafile --cert --key --bootstrap-psk-file --bootstrap --reload-command --prefix --days --lifetime --renew-window --key-type --reenroll --rate --client-id --share-group --log-format --metrics --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1094,6 +1103,10 @@ _mqauth() {
                     return 0
                     ;;
                 --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --share-group)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2035,7 +2048,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__pki)
-            opts="init broker client sign list revoke crl renew pin hsm"
+            opts="init broker client sign list revoke crl renew pin hsm migrate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2133,6 +2146,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__help__subcmd__pki__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__help__subcmd__pki__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2369,7 +2396,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki)
-            opts="-q -h -V --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version init broker client sign list revoke crl renew pin hsm help"
+            opts="-q -h -V --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version init broker client sign list revoke crl renew pin hsm migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2593,7 +2620,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__help)
-            opts="init broker client sign list revoke crl renew pin hsm help"
+            opts="init broker client sign list revoke crl renew pin hsm migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2705,6 +2732,20 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2901,7 +2942,7 @@ _mqauth() {
             return 0
             ;;
         mqauth__subcmd__pki__subcmd__init)
-            opts="-q -h -V --name --key --days --lifetime --intermediate-days --intermediate-lifetime --no-intermediate --hsm --intermediate-hsm --pkcs11-module --pin-file --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            opts="-q -h -V --name --key --days --lifetime --intermediate-days --intermediate-lifetime --no-intermediate --hsm --intermediate-hsm --pkcs11-module --pin-file --records --records-password-file --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2947,6 +2988,14 @@ _mqauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --records)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --records-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pki)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2987,6 +3036,48 @@ _mqauth() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "valid expired revoked superseded" -- "${cur}"))
+                    return 0
+                    ;;
+                --pki)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqauth__subcmd__pki__subcmd__migrate)
+            opts="-q -h -V --records --records-password-file --dir --pki --passphrase-file --quiet --color --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --records)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --records-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pki)

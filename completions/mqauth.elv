@@ -64,6 +64,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
             cand hsm 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
+            cand migrate 'Move the records from pki.db into an empty PostgreSQL database'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;init'= {
@@ -77,6 +78,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --intermediate-hsm 'The intermediate''s key in a token [default: the --hsm URI with object <object>-issuing]'
             cand --pkcs11-module 'The PKCS#11 module (shared library) that reaches the token; recorded for later commands (unused without --hsm)'
             cand --pin-file 'File whose first line is the token''s user PIN (or pin-source in the URI); later commands read MQAUTH_PKCS11_PIN_FILE (unused without --hsm)'
+            cand --records 'Keep the records in this PostgreSQL database (postgres://USER@HOST[:PORT]/DB, no password in it) instead of pki.db; the directory names it in records.url'
+            cand --records-password-file 'File holding the database''s password (kept as private/records.password); without it PGPASSFILE or ~/.pgpass is read'
             cand --pki 'PKI directory'
             cand --dir 'PKI directory'
             cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
@@ -281,6 +284,21 @@ set edit:completion:arg-completer[mqauth] = {|@words|
         }
         &'mqauth;pki;hsm;help;help'= {
         }
+        &'mqauth;pki;migrate'= {
+            cand --records 'The empty PostgreSQL database to move the records into (postgres://USER@HOST[:PORT]/DB, no password in it)'
+            cand --records-password-file 'File holding the database''s password (kept as private/records.password); without it PGPASSFILE or ~/.pgpass is read'
+            cand --pki 'PKI directory'
+            cand --dir 'PKI directory'
+            cand --passphrase-file 'File whose first line is the CA keys'' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)'
+            cand --color 'When to colour output; NO_COLOR in the environment means never'
+            cand --lock-timeout 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file''s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h'
+            cand -q 'Print no summary on stderr (errors and warnings are still printed)'
+            cand --quiet 'Print no summary on stderr (errors and warnings are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqauth;pki;help'= {
             cand init 'Create a root CA and an intermediate issuing CA'
             cand broker 'Issue a broker (server) certificate with subject alternative names'
@@ -292,6 +310,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
             cand hsm 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
+            cand migrate 'Move the records from pki.db into an empty PostgreSQL database'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqauth;pki;help;init'= {
@@ -316,6 +335,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand import 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
         }
         &'mqauth;pki;help;hsm;import'= {
+        }
+        &'mqauth;pki;help;migrate'= {
         }
         &'mqauth;pki;help;help'= {
         }
@@ -682,6 +703,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand --key-type 'Key types certified (repeatable)'
             cand --rate 'Requests answered per device per minute; more are refused with rate-limited'
             cand --client-id 'MQTT client id of the service (its persistent session is kept under it)'
+            cand --share-group 'Subscribe as a member of this shared subscription group ($share/NAME/…, MQTT 5): the broker gives each request to one of the services in the group. For several services on one PKI whose records are in PostgreSQL (docs/postgres.md); each needs its own --client-id'
             cand --log-format 'Log lines as text or JSON'
             cand --metrics 'Serve GET /metrics (Prometheus) and /healthz over HTTP on ADDR, e.g. 127.0.0.1:9464 (only there; bound before the service connects)'
             cand --color 'When to colour output; NO_COLOR in the environment means never'
@@ -947,6 +969,7 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand renew 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
             cand pin 'Print a broker''s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
             cand hsm 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
+            cand migrate 'Move the records from pki.db into an empty PostgreSQL database'
         }
         &'mqauth;help;pki;init'= {
         }
@@ -970,6 +993,8 @@ set edit:completion:arg-completer[mqauth] = {|@words|
             cand import 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
         }
         &'mqauth;help;pki;hsm;import'= {
+        }
+        &'mqauth;help;pki;migrate'= {
         }
         &'mqauth;help;psk'= {
             cand gen 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'

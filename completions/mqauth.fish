@@ -46,26 +46,27 @@ complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "completions" -d 'Prin
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "man" -d 'Write one man page per command into DIR'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "generate" -d 'Write the man pages or shell completions (how `man/` and `completions/` are made)'
 complete -c mqauth -n "__fish_mqauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -l pki -l dir -d 'PKI directory' -r -F
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -l pki -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -s h -l help -d 'Print help'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -s V -l version -d 'Print version'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "sign" -d 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "list" -d 'List the certificates the PKI issued'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "revoke" -d 'Revoke a certificate and publish a new CRL'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "pin" -d 'Print a broker\'s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "hsm" -d 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
-complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -s V -l version -d 'Print version'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "sign" -d 'Sign a certificate signing request whose key was made elsewhere (a secure element)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "list" -d 'List the certificates the PKI issued'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "revoke" -d 'Revoke a certificate and publish a new CRL'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "crl" -d 'Re-sign the certificate revocation list (crl.pem, or ca.crl.pem with --ca root)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "pin" -d 'Print a broker\'s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "hsm" -d 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "migrate" -d 'Move the records from pki.db into an empty PostgreSQL database'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and not __fish_seen_subcommand_from init broker client sign list revoke crl renew pin hsm migrate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l name -d 'Common Name of the root CA (the intermediate gets "<NAME> Intermediate"); printable text, at most 64 characters with the suffix' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l key -d 'Key type of the CAs, and the default for keys issued later' -r -f -a "p256\t'ECDSA P-256: small, fast, read by every TLS stack'
 p384\t'ECDSA P-384'
@@ -79,6 +80,8 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l intermediate-hsm -d 'The intermediate\'s key in a token [default: the --hsm URI with object <object>-issuing]' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l pkcs11-module -d 'The PKCS#11 module (shared library) that reaches the token; recorded for later commands (unused without --hsm)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l pin-file -d 'File whose first line is the token\'s user PIN (or pin-source in the URI); later commands read MQAUTH_PKCS11_PIN_FILE (unused without --hsm)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l records -d 'Keep the records in this PostgreSQL database (postgres://USER@HOST[:PORT]/DB, no password in it) instead of pki.db; the directory names it in records.url' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l records-password-file -d 'File holding the database\'s password (kept as private/records.password); without it PGPASSFILE or ~/.pgpass is read' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l pki -l dir -d 'PKI directory' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from init" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
@@ -242,6 +245,17 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -f -a "import" -d 'Move a CA key from its file into a token; the file is removed once a test signature through the token verifies'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from hsm" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from migrate" -l records -d 'The empty PostgreSQL database to move the records into (postgres://USER@HOST[:PORT]/DB, no password in it)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from migrate" -l records-password-file -d 'File holding the database\'s password (kept as private/records.password); without it PGPASSFILE or ~/.pgpass is read' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from migrate" -l pki -l dir -d 'PKI directory' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from migrate" -l passphrase-file -d 'File whose first line is the CA keys\' passphrase: encrypts them at `pki init`, unlocks them when signing (a pipe such as <(pass show ca) works)' -r -F
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from migrate" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from migrate" -l lock-timeout -d 'How long to wait for a lock held by another mqauth (pki/.lock, a PSK file\'s or fleet directory) before giving up with exit code 1: seconds, or with s, m or h' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Print no summary on stderr (errors and warnings are still printed)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create a root CA and an intermediate issuing CA'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "broker" -d 'Issue a broker (server) certificate with subject alternative names'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "client" -d 'Issue client certificates, one key per device (CN = device ID)'
@@ -252,6 +266,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subco
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "pin" -d 'Print a broker\'s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "hsm" -d 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Move the records from pki.db into an empty PostgreSQL database'
 complete -c mqauth -n "__fish_mqauth_using_subcommand pki; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand psk; and not __fish_seen_subcommand_from gen rotate revoke check help" -l color -d 'When to colour output; NO_COLOR in the environment means never' -r -f -a "auto\t''
 always\t''
@@ -538,6 +553,7 @@ rsa3072\t'RSA 3072 bits'
 rsa4096\t'RSA 4096 bits'"
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l rate -d 'Requests answered per device per minute; more are refused with rate-limited' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l client-id -d 'MQTT client id of the service (its persistent session is kept under it)' -r
+complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l share-group -d 'Subscribe as a member of this shared subscription group ($share/NAME/…, MQTT 5): the broker gives each request to one of the services in the group. For several services on one PKI whose records are in PostgreSQL (docs/postgres.md); each needs its own --client-id' -r
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l log-format -d 'Log lines as text or JSON' -r -f -a "text\t''
 json\t''"
 complete -c mqauth -n "__fish_mqauth_using_subcommand enroll; and __fish_seen_subcommand_from serve" -l metrics -d 'Serve GET /metrics (Prometheus) and /healthz over HTTP on ADDR, e.g. 127.0.0.1:9464 (only there; bound before the service connects)' -r
@@ -734,6 +750,7 @@ complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subc
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "renew" -d 'Re-issue certificates that expire soon (or the named ones), keeping their keys'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "pin" -d 'Print a broker\'s public-key pin (SHA-256 of its SubjectPublicKeyInfo)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "hsm" -d 'CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)'
+complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from pki" -f -a "migrate" -d 'Move the records from pki.db into an empty PostgreSQL database'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "gen" -d 'Generate identities with their own random keys (Mosquitto psk_file, CSV or JSON)'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "rotate" -d 'Give identities fresh keys in an existing PSK file'
 complete -c mqauth -n "__fish_mqauth_using_subcommand help; and __fish_seen_subcommand_from psk" -f -a "revoke" -d 'Remove identities from a PSK file'

@@ -265,8 +265,19 @@ fn issued(entry: &Entry, pem: String, chain: &str, new: bool, policy: &Policy) -
 fn current_certificate(pki: &Pki, entry: Entry) -> Option<CurrentCert> {
     use x509_parser::prelude::FromDer;
     let path = pki.layout().leaf_cert(&entry.name);
-    let pem = std::fs::read_to_string(path).ok()?;
-    let der = pem::parse(&pem).ok()?.into_contents();
+    let (pem, der) = match std::fs::read_to_string(&path) {
+        Ok(pem) => {
+            let der = pem::parse(&pem).ok()?.into_contents();
+            (pem, der)
+        }
+        // Issued by another host sharing the records (PostgreSQL): the records' copy.
+        Err(_) => {
+            let der = pki.records().certificate_der(&entry.serial).ok()??;
+            let block = pem::Pem::new("CERTIFICATE", der.clone());
+            let lf = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
+            (pem::encode_config(&block, lf), der)
+        }
+    };
     let (_, cert) = x509_parser::certificate::X509Certificate::from_der(&der).ok()?;
     let spki = cert.public_key().raw.to_vec();
     (pki::Serial::from_bytes(cert.raw_serial()) == entry.serial).then_some(CurrentCert {
@@ -461,6 +472,7 @@ mod tests {
             intermediate: true,
             passphrase: None,
             hsm: None,
+            records: None,
         };
         crate::pki::init(&tmp.path().join("pki"), &opts).expect("pki init");
         tmp

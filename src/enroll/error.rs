@@ -16,6 +16,8 @@ pub enum SettingsError {
     Prefix { why: String },
     #[error("client id {given:?}: 1 to 256 printable characters")]
     ClientId { given: String },
+    #[error("shared subscription group {given:?}: 1 to 128 printable characters, no /, + or #")]
+    ShareGroup { given: String },
     #[error("the renewal window is a percentage, 1 to 100 (not {percent})")]
     RenewWindow { percent: u8 },
     #[error("the rate must be at least 1 request per minute")]

@@ -67,6 +67,8 @@ pub struct LinkOptions<'a> {
     pub port: u16,
     pub client_id: &'a str,
     pub prefix: &'a str,
+    /// Subscribe as a member of this shared subscription group (`$share/GROUP/…`).
+    pub share_group: Option<&'a str>,
     pub tls: rustls::ClientConfig,
 }
 
@@ -96,7 +98,11 @@ impl Link {
         network.set_tcp_nodelay(true);
         eventloop.options.set_network_options(network);
         let (tx, events) = mpsc::unbounded_channel();
-        let filters = protocol::request_filters(options.prefix);
+        let filters =
+            protocol::request_filters(options.prefix).map(|f| match options.share_group {
+                Some(group) => format!("$share/{group}/{f}"),
+                None => f,
+            });
         let network = tokio::spawn(drive(eventloop, client.clone(), filters, tx));
         Link {
             client,

@@ -37,6 +37,6 @@ pub use retire::RetireError;
 pub use service::{Log, ServiceEvent, serve};
 pub use settings::{
     Bootstrap, BootstrapRetirement, BrokerAddress, Given, Overrides, ServiceSettings, Setting,
-    TlsFiles, defaults,
+    TlsFiles, defaults, share_group,
 };
 pub use systemd::SystemdUnit;

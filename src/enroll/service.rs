@@ -228,6 +228,7 @@ impl Service {
             host: &settings.broker.host,
             port: settings.broker.port,
             client_id: &settings.client_id,
+            share_group: settings.share_group.as_deref(),
             prefix: &settings.prefix,
             tls,
         });

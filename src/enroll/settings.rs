@@ -140,6 +140,9 @@ pub struct ServiceSettings {
     /// Most requests answered in one batch.
     pub batch_max: usize,
     pub retirement: Option<BootstrapRetirement>,
+    /// Subscribe through `$share/GROUP/…`: the broker gives each request to one of the
+    /// services of the group (several hosts sharing a PKI whose records are in PostgreSQL).
+    pub share_group: Option<String>,
 }
 
 /// Values given one by one (the command line's flags); `None` takes the default.
@@ -186,6 +189,21 @@ fn rate(per_minute: u16) -> Result<u16, SettingsError> {
         return Err(SettingsError::Rate);
     }
     Ok(per_minute)
+}
+
+/// Checks a shared subscription's group name: MQTT 5 forbids `/`, `+` and `#` in it.
+pub fn share_group(name: &str) -> Result<String, SettingsError> {
+    if name.is_empty()
+        || name.len() > 128
+        || name
+            .chars()
+            .any(|c| matches!(c, '/' | '+' | '#') || c.is_control())
+    {
+        return Err(SettingsError::ShareGroup {
+            given: name.to_string(),
+        });
+    }
+    Ok(name.to_string())
 }
 
 fn client_id(given: Option<String>) -> Result<String, SettingsError> {
@@ -243,6 +261,7 @@ impl ServiceSettings {
                 .map_err(|_| SettingsError::Lifetime)?,
         };
         Ok(ServiceSettings {
+            share_group: None,
             broker,
             client_id: client_id(given.client_id)?,
             tls,
@@ -308,6 +327,7 @@ impl ServiceSettings {
             reload_command: enroll.reload_command.clone(),
         });
         Ok(ServiceSettings {
+            share_group: None,
             broker: broker_address,
             client_id: client_id(overrides.client_id)?,
             tls: TlsFiles {

@@ -106,6 +106,21 @@ fn certificate_der(path: &Path) -> Result<Vec<u8>, ExportError> {
         .ok_or_else(|| unreadable(path, "holds no certificate"))
 }
 
+/// The DER of a leaf certificate: its file under `issued/`, or, where this host did not
+/// write one, the copy the records keep (PostgreSQL keeps every certificate).
+fn leaf_der(
+    path: &Path,
+    records: &dyn Records,
+    serial: &pki::Serial,
+) -> Result<Vec<u8>, ExportError> {
+    if !path.exists()
+        && let Some(der) = records.certificate_der(serial)?
+    {
+        return Ok(der);
+    }
+    certificate_der(path)
+}
+
 /// The PKCS#8 DER of an unencrypted private key file; `None` when there is no file.
 fn private_key_der(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, ExportError> {
     let bytes = match input::read(path, Kind::PrivateKey) {
@@ -212,7 +227,7 @@ impl Sources {
                 ))
             })?;
         let path = layout.leaf_cert(name);
-        let der = certificate_der(&path)?;
+        let der = leaf_der(&path, records.as_ref(), &entry.serial)?;
         let pin = pin_of_certificate(&der).map_err(|e| unreadable(&path, e))?;
         Ok(BrokerFacts {
             name: name.to_string(),
@@ -233,7 +248,7 @@ impl Sources {
             && entry.profile == Profile::Client
         {
             let path = layout.leaf_cert(device);
-            let cert_der = certificate_der(&path)?;
+            let cert_der = leaf_der(&path, records.as_ref(), &entry.serial)?;
             if let Some(expected) = &entry.fingerprint_sha256
                 && pki::fingerprint(&cert_der) != *expected
             {

@@ -9,7 +9,7 @@ use super::passphrase::Passphrase;
 use super::profile::{CertSpec, Profile};
 use super::records::{Change, Settings};
 use super::serial::Serial;
-use super::store::Pki;
+use super::store::{Pki, ServerRecords};
 use super::token::{Pkcs11Uri, TokenAccess};
 use crate::atomic::{Batch, Mode};
 use crate::input::Kind;
@@ -33,6 +33,8 @@ pub struct InitOptions<'a> {
     pub intermediate_lifetime: Lifetime,
     pub intermediate: bool,
     pub passphrase: Option<&'a Passphrase>,
+    /// A PostgreSQL database for the records, instead of `pki.db`.
+    pub records: Option<&'a ServerRecords>,
     /// Keep the CA keys in a token instead of files.
     pub hsm: Option<HsmPlan>,
 }
@@ -164,7 +166,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
             plan.access.login(&plan.intermediate_uri())?;
         }
     }
-    let mut pki = Pki::create(dir)?;
+    let mut pki = Pki::create(dir, opts.records)?;
     let layout = pki.layout().clone();
     let now = now();
     let start = not_before(now);
@@ -185,6 +187,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
     let root_params = root_spec.params(&root_key)?;
     let root_cert = root_params.self_signed(&root_key)?;
     let mut inserted = vec![ca_entry(&root_spec, &opts.name, root_cert.der())];
+    let mut der = vec![(root_serial.clone(), root_cert.der().to_vec())];
 
     let files = Batch::new(false);
     stage_key_file(&files, &layout.ca_key(), &root_key, opts.passphrase)?;
@@ -215,6 +218,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
             Mode::Public,
         )?;
         inserted.push(ca_entry(&spec, &opts.name, cert.der()));
+        der.push((serial.clone(), cert.der().to_vec()));
         chain.push_str(&cert.pem());
     }
     chain.push_str(&root_cert.pem());
@@ -235,6 +239,7 @@ pub fn init(dir: &Path, opts: &InitOptions<'_>) -> Result<Pki, PkiError> {
             root_crl_number: 0,
         }),
         insert: inserted,
+        der,
         ..Change::default()
     };
     pki.commit(files, change)?;

@@ -15,6 +15,14 @@ pub enum PkiError {
     AlreadyInitialised { dir: PathBuf, file: PathBuf },
     #[error(transparent)]
     File(#[from] FileError),
+    #[error("the records of {} are in PostgreSQL already ({})", dir.display(), file.display())]
+    RecordsOnServer { dir: PathBuf, file: PathBuf },
+    #[error(
+        "records at {url}: the database is not empty; records are moved only into an empty one"
+    )]
+    ServerNotEmpty { url: String },
+    #[error("records at {url}: the copy differs from pki.db ({what}); pki.db stays in use")]
+    CopyDiffers { url: String, what: String },
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error(transparent)]

@@ -117,7 +117,7 @@ fn issue_batch(
 
     let layout = pki.layout.clone();
     let files = Batch::new(opts.force);
-    let issued: Vec<(Entry, String)> = requests
+    let mut issued: Vec<(Entry, String, Vec<u8>)> = requests
         .par_iter()
         .zip(serials.par_iter())
         .map(|(req, serial)| {
@@ -175,7 +175,11 @@ fn issue_batch(
                 spki_sha256: spki_sha256_of_certificate(cert.der()),
                 allowed_at: None,
             };
-            Ok((entry, if keep_pem { pem } else { String::new() }))
+            Ok((
+                entry,
+                if keep_pem { pem } else { String::new() },
+                cert.der().to_vec(),
+            ))
         })
         .collect::<Result<_, PkiError>>()?;
 
@@ -183,17 +187,21 @@ fn issue_batch(
         operation: format!("issue {}", issued.len()),
         supersede: issued
             .iter()
-            .filter_map(|(e, _)| {
+            .filter_map(|(e, _, _)| {
                 in_force
                     .get(&e.name)
                     .map(|old| (old.serial.clone(), e.serial.clone()))
             })
             .collect(),
-        insert: issued.iter().map(|(e, _)| e.clone()).collect(),
+        insert: issued.iter().map(|(e, _, _)| e.clone()).collect(),
+        der: issued
+            .iter_mut()
+            .map(|(e, _, der)| (e.serial.clone(), std::mem::take(der)))
+            .collect(),
         ..Change::default()
     };
     pki.commit(files, change)?;
-    Ok(issued)
+    Ok(issued.into_iter().map(|(e, pem, _)| (e, pem)).collect())
 }
 
 /// Refuses what cannot be issued; returns the certificates in force for the names (those a

@@ -39,6 +39,19 @@ impl Layout {
     pub fn db(&self) -> PathBuf {
         self.root.join("pki.db")
     }
+    /// Names the PostgreSQL database that holds the records instead of `pki.db` (no secrets).
+    pub fn records_url(&self) -> PathBuf {
+        self.root.join(crate::pki::records::location::URL_FILE)
+    }
+    /// The password of that database, when it needs one and `pki init` was given it.
+    pub fn records_password(&self) -> PathBuf {
+        self.root.join(crate::pki::records::location::PASSWORD_FILE)
+    }
+    /// The file that says where the records are: `records.url` when there is one.
+    pub fn records_file(&self) -> PathBuf {
+        let url = self.records_url();
+        if url.exists() { url } else { self.db() }
+    }
     /// Where records were kept before `pki.db`; migrated on first use.
     pub fn legacy_index(&self) -> PathBuf {
         self.root.join("index.json")

@@ -15,6 +15,7 @@ mod issue;
 mod keys;
 mod layout;
 mod legacy_index;
+mod migrate;
 mod passphrase;
 mod profile;
 mod records;
@@ -49,14 +50,16 @@ pub use keys::{
 };
 pub use layout::Layout;
 pub use legacy_index::{IndexError, LegacyIndex};
+pub use migrate::{Moved, move_records};
 pub use passphrase::{Passphrase, PassphraseError};
 pub use profile::{Profile, San, SanError};
-pub use records::{Change, Records, RecordsError, Settings};
+pub use records::location::trim_newline;
+pub use records::{Change, LocationError, PgLocation, Records, RecordsError, Settings};
 pub use renew::{
     RenewOptions, RenewPlan, RenewSelection, Renewal, plan as renew_plan, renew,
     select as renew_selection,
 };
 pub use revoke::{Revocation, RevokeTarget, revoke};
 pub use serial::{BadSerial, Serial};
-pub use store::{Migration, Pki, interrupted_run, prepare, read_records, snapshot};
+pub use store::{Migration, Pki, ServerRecords, interrupted_run, prepare, read_records, snapshot};
 pub use token::{MODULE_ENV, PIN_FILE_ENV, Pkcs11Uri, TokenAccess, TokenError, TokenKey, UriError};

@@ -122,9 +122,19 @@ pub fn renew(
         return Ok(Vec::new());
     }
     let layout = &pki.layout;
+    // Certificates another host issued (records in PostgreSQL) have no file here: their
+    // records' copies, read before the parallel part (the records are one connection).
+    let mut stored = std::collections::HashMap::new();
+    for e in &old {
+        if !layout.leaf_cert(&e.name).exists()
+            && let Some(der) = pki.records().certificate_der(&e.serial)?
+        {
+            stored.insert(e.serial.clone(), der);
+        }
+    }
     let requests = old
         .par_iter()
-        .map(|e| renewal_request(layout, e, opts))
+        .map(|e| renewal_request(layout, stored.get(&e.serial).map(Vec::as_slice), e, opts))
         .collect::<Result<Vec<_>, _>>()?;
     let fallback = opts
         .lifetime
@@ -152,6 +162,7 @@ pub fn renew(
 
 fn renewal_request(
     layout: &Layout,
+    stored: Option<&[u8]>,
     e: &Entry,
     opts: RenewOptions,
 ) -> Result<LeafRequest, PkiError> {
@@ -165,7 +176,7 @@ fn renewal_request(
         LeafKey::Generate(e.key)
     } else {
         LeafKey::Public {
-            spki_der: current_public_key(layout, e)?,
+            spki_der: current_public_key(layout, stored, e)?,
             algorithm: e.key,
         }
     };
@@ -188,15 +199,27 @@ fn new_lifetime(e: &Entry, opts: RenewOptions) -> Duration {
 
 /// The public key of the certificate in force, read from its file after checking that the
 /// file really holds the certificate the index names.
-fn current_public_key(layout: &Layout, e: &Entry) -> Result<Vec<u8>, PkiError> {
+fn current_public_key(
+    layout: &Layout,
+    stored: Option<&[u8]>,
+    e: &Entry,
+) -> Result<Vec<u8>, PkiError> {
     let path = layout.leaf_cert(&e.name);
     let bad = |message: String| PkiError::Certificate {
         path: path.clone(),
         message,
     };
-    let text = super::ca::read_text(&path, crate::input::Kind::Certificates)?;
-    let block = pem::parse(&text).map_err(|err| bad(format!("not a PEM certificate: {err}")))?;
-    let (_, cert) = X509Certificate::from_der(block.contents())
+    // A certificate another host issued (records in PostgreSQL) has no file here.
+    let der = match stored {
+        Some(der) => der.to_vec(),
+        None => {
+            let text = super::ca::read_text(&path, crate::input::Kind::Certificates)?;
+            pem::parse(&text)
+                .map_err(|err| bad(format!("not a PEM certificate: {err}")))?
+                .into_contents()
+        }
+    };
+    let (_, cert) = X509Certificate::from_der(&der)
         .map_err(|err| bad(format!("cannot parse certificate: {err}")))?;
     let serial = super::serial::Serial::from_bytes(cert.raw_serial());
     if serial != e.serial {

@@ -42,11 +42,12 @@ impl Pki {
         require_pki(&layout)?;
         let lock = lock::lock_file(&layout.lock())?;
         let migration = migrate_legacy(&layout)?;
-        let mut records = records::open(&layout.db(), false)?;
+        let mut records = records::open_in(layout.dir(), &layout.db(), false)?;
+        records.lock_writers()?;
         let recovery = recover_batch(&layout, records.as_ref())?;
         if !records.initialised()? {
             // An init that was interrupted (and now undone): there is no PKI yet.
-            return Err(missing(&layout, layout.db()));
+            return Err(missing(&layout, layout.records_file()));
         }
         record_keys(&layout, records.as_mut())?;
         check_private_dir(&layout)?;
@@ -61,7 +62,9 @@ impl Pki {
     }
 
     /// Starts a PKI in a directory that must not hold one yet; used by `pki init`.
-    pub(super) fn create(dir: &Path) -> Result<Pki, PkiError> {
+    /// With `server`, the records go to that PostgreSQL database (which must hold no PKI),
+    /// and the directory says so in `records.url`.
+    pub(super) fn create(dir: &Path, server: Option<&ServerRecords>) -> Result<Pki, PkiError> {
         let layout = Layout::new(dir);
         atomic::create_dir(layout.dir(), 0o755)?;
         let lock = lock::lock_file(&layout.lock())?;
@@ -72,13 +75,17 @@ impl Pki {
         {
             return Err(records::RecordsError::Empty { path: layout.db() }.into());
         }
-        let records = records::open(&layout.db(), true)?;
+        if let Some(server) = server {
+            name_server(&layout, server)?;
+        }
+        let mut records = records::open_in(layout.dir(), &layout.db(), true)?;
+        records.lock_writers()?;
         // An init that was killed half-way is undone, so it can simply be run again.
         let recovery = recover_batch(&layout, records.as_ref())?;
         if records.initialised()? {
             return Err(PkiError::AlreadyInitialised {
                 dir: dir.to_path_buf(),
-                file: layout.db(),
+                file: layout.records_file(),
             });
         }
         for file in [layout.ca_cert(), layout.ca_key()] {
@@ -175,26 +182,71 @@ fn recover_batch(layout: &Layout, records: &dyn Records) -> Result<Option<Recove
     })?)
 }
 
+/// A PostgreSQL database for a new PKI's records, and the password to keep for it.
+#[derive(Debug)]
+pub struct ServerRecords {
+    pub location: records::PgLocation,
+    /// Kept in `private/records.password` (0600) so that every later command finds it; none
+    /// when the password file (`~/.pgpass`) or the server's own authentication serves.
+    pub password: Option<zeroize::Zeroizing<Vec<u8>>>,
+}
+
+/// Writes `records.url` (and the password, if any) in a new PKI directory: every later
+/// command opens the records through it. Written before the records are: an init that fails
+/// leaves a directory that a second init, to the same or another URL, takes over.
+pub(super) fn name_server(layout: &Layout, server: &ServerRecords) -> Result<(), PkiError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let write = |path: &Path, bytes: &[u8], mode: u32| -> Result<(), FileError> {
+        let io = |e| FileError::io("write", path, e);
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(mode)
+            .open(path)
+            .map_err(io)?;
+        f.write_all(bytes).map_err(io)?;
+        f.sync_all().map_err(io)
+    };
+    atomic::create_dir(&layout.private_dir(), 0o700)?;
+    match &server.password {
+        Some(p) => write(&layout.records_password(), p, 0o600)?,
+        None => match std::fs::remove_file(layout.records_password()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(FileError::io("remove", layout.records_password(), e).into()),
+        },
+    }
+    write(
+        &layout.records_url(),
+        format!("{}\n", server.location.url).as_bytes(),
+        0o644,
+    )?;
+    sync_dir(layout.dir())?;
+    Ok(())
+}
+
 /// The records of the PKI at `dir`, for reading without the writers' lock (readers see every
 /// committed change, never half of one). An `index.json` that still needs migrating is
 /// migrated first, under the lock; the migration is returned so the caller can say so.
 pub fn read_records(dir: &Path) -> Result<(Box<dyn Records>, Option<Migration>), PkiError> {
     let layout = Layout::new(dir);
     require_pki(&layout)?;
-    let migration = if layout.db().exists() {
+    let migration = if layout.db().exists() || layout.records_url().exists() {
         None
     } else {
         Pki::open(dir)?.migration.take()
     };
-    let mut records = records::open(&layout.db(), false)?;
+    let mut records = records::open_in(layout.dir(), &layout.db(), false)?;
     if !records.initialised()? {
-        return Err(missing(&layout, layout.db()));
+        return Err(missing(&layout, layout.records_file()));
     }
     if records.keys_to_record()?.is_some() {
         // Reading the keys is a write: under the lock, as a writer does it.
         drop(records);
         drop(Pki::open(dir)?);
-        records = records::open(&layout.db(), false)?;
+        records = records::open_in(layout.dir(), &layout.db(), false)?;
     }
     Ok((records, migration))
 }
@@ -204,16 +256,16 @@ pub fn read_records(dir: &Path) -> Result<(Box<dyn Records>, Option<Migration>),
 pub fn snapshot(dir: &Path) -> Result<Snapshot, PkiError> {
     let layout = Layout::new(dir);
     require_pki(&layout)?;
-    if layout.db().exists() {
-        let mut records = records::open(&layout.db(), false)?;
+    if layout.db().exists() || layout.records_url().exists() {
+        let mut records = records::open_in(layout.dir(), &layout.db(), false)?;
         if !records.initialised()? {
-            return Err(missing(&layout, layout.db()));
+            return Err(missing(&layout, layout.records_file()));
         }
         if records.keys_to_record()?.is_some() {
             // Reading the keys is a write: under the lock, as a writer does it.
             drop(records);
             drop(Pki::open(dir)?);
-            records = records::open(&layout.db(), false)?;
+            records = records::open_in(layout.dir(), &layout.db(), false)?;
         }
         return Ok(records.snapshot()?);
     }
@@ -263,7 +315,7 @@ fn require_pki(layout: &Layout) -> Result<(), PkiError> {
     if !layout.ca_cert().exists() {
         return Err(missing(layout, layout.ca_cert()));
     }
-    if !layout.db().exists() && !layout.legacy_index().exists() {
+    if !layout.db().exists() && !layout.legacy_index().exists() && !layout.records_url().exists() {
         return Err(missing(layout, layout.db()));
     }
     Ok(())

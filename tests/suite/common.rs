@@ -127,7 +127,7 @@ pub fn available(tool: &str) -> bool {
 
 /// Says that `what` is missing: a skip notice naming the running test, or under CI=true a
 /// failure. Returns false, for the caller to return early.
-fn missing(what: &str) -> bool {
+pub fn missing(what: &str) -> bool {
     let test = std::thread::current()
         .name()
         .unwrap_or("a test")

@@ -11,6 +11,8 @@ mod common;
 // The enrollment tests' shared fixture (`Rig`): a directory, a Mosquitto, `enroll serve` and
 // its log, devices that make CSRs and ask for certificates. No tests of its own.
 mod enroll_fixture;
+// A throwaway PostgreSQL cluster (`Cluster`) for the tests of records on PostgreSQL.
+mod pg_fixture;
 
 // `mqauth audit`: each check's finding, its behaviour shown on a real Mosquitto, JSON/SARIF.
 mod audit_checks;
@@ -35,6 +37,8 @@ mod enroll_daemon;
 // `enroll device`, the reference device, against a real Mosquitto and `enroll serve`: PSK
 // enrollment, mTLS renewal, a wrong PSK, a rejection, silence, the files it writes.
 mod enroll_device;
+// Two `enroll serve` on one PKI whose records are in PostgreSQL, in a shared subscription.
+mod enroll_postgres;
 // Enrollment set up by a fleet manifest (`fleet apply`, `enroll serve -m`) on a real Mosquitto.
 mod enroll_fleet;
 // `enroll serve` set up by flags on a real Mosquitto: enroll, renew, ACL, the policy's
@@ -73,6 +77,8 @@ mod pki_mosquitto;
 mod pki_openssl;
 // `kind: rabbitmq` brokers: the rendered files run by a real RabbitMQ node of the test's own.
 mod rabbitmq;
+// A PKI whose records live in PostgreSQL, on a throwaway cluster: every command, two hosts.
+mod pki_postgres;
 // `mqauth psk`: generation, formats, rotation, revocation, the linter.
 mod psk_cli;
 // PSK files from mqauth loaded by a real Mosquitto PSK listener.

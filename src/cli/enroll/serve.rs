@@ -109,6 +109,12 @@ pub(super) struct ServeArgs {
     /// MQTT client id of the service (its persistent session is kept under it)
     #[arg(long, default_value = defaults::CLIENT_ID, value_name = "ID")]
     client_id: String,
+    /// Subscribe as a member of this shared subscription group ($share/NAME/…, MQTT 5): the
+    /// broker gives each request to one of the services in the group. For several services on
+    /// one PKI whose records are in PostgreSQL (docs/postgres.md); each needs its own
+    /// --client-id
+    #[arg(long, value_name = "NAME")]
+    share_group: Option<String>,
     /// Log lines as text or JSON
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -213,10 +219,16 @@ fn service_error(e: EnrollError, flags: bool) -> CliError {
 }
 
 pub(super) fn run(a: ServeArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
-    let settings = match &a.manifest {
+    let mut settings = match &a.manifest {
         Some(manifest) => from_manifest(&a, manifest)?,
         None => from_flags(&a)?,
     };
+    if let Some(group) = &a.share_group {
+        settings.share_group = Some(
+            enroll::share_group(group)
+                .map_err(|e| CliError::Usage(format!("--share-group {e}")))?,
+        );
+    }
     let passphrase = a.passphrase.read(ui)?;
     let format = a.log_format;
     let log: enroll::Log = Arc::new(move |event| log_line(format, &event));

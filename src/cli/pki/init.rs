@@ -17,7 +17,9 @@ use mqauth::pki::{self, KeyAlgorithm, Profile};
     mqauth pki init --key rsa3072 --lifetime 20y --intermediate-lifetime 5y\n  \
     mqauth pki init --passphrase-file ca.pass      # CA keys encrypted (PBES2)\n  \
     mqauth pki init --hsm 'pkcs11:token=fleet;object=root' --pin-file fleet.pin \\\n    \
-    --pkcs11-module /usr/lib/softhsm/libsofthsm2.so   # CA keys in a token (docs/hsm.md)"
+    --pkcs11-module /usr/lib/softhsm/libsofthsm2.so   # CA keys in a token (docs/hsm.md)\n  \
+    mqauth pki init --records postgres://mqauth@db.example/pki \\\n      \
+    --records-password-file db.pass            # records in PostgreSQL (docs/postgres.md)"
 )]
 pub(super) struct InitArgs {
     /// Common Name of the root CA (the intermediate gets "<NAME> Intermediate"); printable
@@ -52,14 +54,42 @@ pub(super) struct InitArgs {
     /// read MQAUTH_PKCS11_PIN_FILE (unused without --hsm)
     #[arg(long, value_name = "FILE", env = pki::PIN_FILE_ENV)]
     pin_file: Option<std::path::PathBuf>,
+    /// Keep the records in this PostgreSQL database (postgres://USER@HOST[:PORT]/DB, no
+    /// password in it) instead of pki.db; the directory names it in records.url
+    #[arg(long, env = "MQAUTH_RECORDS", value_name = "URL")]
+    records: Option<String>,
+    /// File holding the database's password (kept as private/records.password); without it
+    /// PGPASSFILE or ~/.pgpass is read
+    #[arg(long, value_name = "FILE", requires = "records")]
+    records_password_file: Option<std::path::PathBuf>,
 }
 
 fn parse_uri(text: &str) -> Result<pki::Pkcs11Uri, String> {
     pki::Pkcs11Uri::parse(text).map_err(|e| e.to_string())
 }
 
+/// The PostgreSQL database named by `url` (no password in it), with the password from `file`.
+pub(super) fn server_records(
+    url: &str,
+    file: Option<&std::path::Path>,
+) -> Result<pki::ServerRecords, CliError> {
+    let password = match file {
+        Some(file) => Some(zeroize::Zeroizing::new(pki::trim_newline(
+            std::fs::read(file).map_err(|e| mqauth::atomic::FileError::io("read", file, e))?,
+        ))),
+        None => None,
+    };
+    let location = pki::PgLocation::parse(url, password.as_ref().map(|p| p.as_slice()))
+        .map_err(|e| pki::PkiError::from(pki::RecordsError::from(e)))?;
+    Ok(pki::ServerRecords { location, password })
+}
+
 pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
     let pass = common.passphrase(ui)?;
+    let server = match &a.records {
+        None => None,
+        Some(url) => Some(server_records(url, a.records_password_file.as_deref())?),
+    };
     let opts = pki::InitOptions {
         name: a.name,
         key: a.key,
@@ -75,6 +105,7 @@ pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus
             root,
             intermediate: a.intermediate_hsm,
         }),
+        records: server.as_ref(),
     };
     let pki = pki::init(common.dir(), &opts)?;
     let layout = pki.layout();
@@ -111,6 +142,14 @@ pub(super) fn run(common: &PkiCommon, a: InitArgs, ui: &Ui) -> Result<ExitStatus
                 loc.uri
             ));
         }
+    }
+    if let Some(server) = &server {
+        lines.push(format!(
+            "  {:<13} {}  (in PostgreSQL at {})",
+            "records",
+            layout.records_url().display(),
+            server.location.url
+        ));
     }
     if pass.is_some() {
         lines.push("  CA keys are encrypted with the passphrase".into());

@@ -6,6 +6,7 @@ mod crl;
 mod hsm;
 mod init;
 mod list;
+mod migrate;
 mod pin;
 mod renew;
 mod revoke;
@@ -78,6 +79,8 @@ enum PkiVerb {
     Pin(pin::PinArgs),
     /// CA keys in a PKCS#11 token: move a file key into one (docs/hsm.md)
     Hsm(hsm::HsmArgs),
+    /// Move the records from pki.db into an empty PostgreSQL database
+    Migrate(migrate::MigrateArgs),
 }
 
 pub fn run(args: PkiArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
@@ -93,6 +96,7 @@ pub fn run(args: PkiArgs, ui: &Ui) -> Result<ExitStatus, CliError> {
         PkiVerb::Renew(a) => renew::run(common, a, ui),
         PkiVerb::Pin(a) => pin::run(common, a, ui),
         PkiVerb::Hsm(a) => hsm::run(common, a, ui),
+        PkiVerb::Migrate(a) => migrate::run(common, a, ui),
     }
 }
 

@@ -57,6 +57,7 @@ fn certificates(
                 intermediate: true,
                 passphrase,
                 hsm: None,
+                records: None,
             },
         )?;
     }

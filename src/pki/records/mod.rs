@@ -1,16 +1,22 @@
 //! The PKI's records: every certificate it issued, its settings and its CRL numbers.
 //!
-//! They live in SQLite (`pki/pki.db`). Every query the commands make is a method of
-//! [`Records`], and all the SQL is in [`sqlite`], so that a server database (several enrollment
-//! services sharing one PKI) is an addition beside it, not a rewrite.
+//! They live in SQLite (`pki/pki.db`), or in PostgreSQL when the PKI directory holds a
+//! `records.url` ([`location`]): a server database that several hosts (enrollment services)
+//! share. Every query the commands make is a method of [`Records`], and all the SQL is in
+//! [`sqlite`] and [`postgres`].
 //!
 //! A change is one transaction, and it is the commit point of the files that go with it: the
 //! files are staged, made durable and renamed into place first, then [`Records::commit`]
 //! records them together with the id of their batch, which is how a run after a crash tells a
 //! batch that committed from one to undo (`atomic::recover_with`).
 
+pub mod location;
+mod pg_schema;
+mod postgres;
 mod schema;
 mod sqlite;
+
+pub use location::{LocationError, PgLocation};
 
 use super::entry::{Entry, Reason, Snapshot};
 use super::keys::KeyAlgorithm;
@@ -43,6 +49,9 @@ pub struct Change {
     pub revoke: Vec<(Serial, OffsetDateTime, Option<Reason>)>,
     /// Revoked certificates whose device an operator allowed to enroll again, and when.
     pub allow: Vec<(Serial, OffsetDateTime)>,
+    /// The DER of inserted certificates, by serial: kept by a backend that stores
+    /// certificates (PostgreSQL), so that any host reads them; SQLite keeps them in files.
+    pub der: Vec<(Serial, Vec<u8>)>,
     /// New CRL numbers.
     pub crl_number: Option<u64>,
     pub root_crl_number: Option<u64>,
@@ -82,6 +91,36 @@ pub enum RecordsError {
         "{}: is a symbolic link; the PKI's records are kept only in a real file", path.display()
     )]
     Symlink { path: PathBuf },
+    #[error("records at {url}: {}", server_message(source))]
+    Server {
+        url: String,
+        #[source]
+        source: ::postgres::Error,
+    },
+    #[error(
+        "records at {url}: made by a newer mqauth (schema version {found}; this one knows up to {known})"
+    )]
+    TooNewServer { url: String, found: i64, known: i64 },
+    #[error(
+        "records at {url}: a record does not make sense ({what}); was the database edited by hand?"
+    )]
+    CorruptServer { url: String, what: String },
+    #[error("records at {url}: the PKI has no settings yet; run `mqauth pki init`")]
+    UninitialisedServer { url: String },
+    #[error(transparent)]
+    Location(#[from] LocationError),
+}
+
+/// What a PostgreSQL error says: the server's own message (its Display is only "db error"),
+/// or the client's, with its cause (connection refused, timed out).
+fn server_message(e: &::postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return db.message().to_string();
+    }
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    }
 }
 
 /// The queries and the one write the commands make.
@@ -125,10 +164,36 @@ pub trait Records: std::fmt::Debug {
     fn batch_committed(&self, id: &str) -> Result<bool, RecordsError>;
     /// Records `change` and the batch id `batch` in one transaction.
     fn commit(&mut self, batch: &str, change: &Change) -> Result<(), RecordsError>;
+    /// Makes every other writer of these records, on any host, wait until this one is
+    /// dropped: where several hosts share the records (PostgreSQL), the directory's `.lock`
+    /// serialises the writers of one host only. SQLite needs nothing more than that lock.
+    fn lock_writers(&mut self) -> Result<(), RecordsError> {
+        Ok(())
+    }
+    /// The DER of the certificate with this serial, where the records keep certificates
+    /// (PostgreSQL); `None` where they live only in files (SQLite: `issued/`).
+    fn certificate_der(&self, _serial: &Serial) -> Result<Option<Vec<u8>>, RecordsError> {
+        Ok(None)
+    }
 }
 
-/// Opens (or, with `create`, creates) the records kept at `path`, schema brought up to date.
-/// The one place that picks the backend.
+/// Opens (or, with `create`, creates) the SQLite records kept at `path`, schema brought up to
+/// date.
 pub fn open(path: &Path, create: bool) -> Result<Box<dyn Records>, RecordsError> {
     Ok(Box::new(sqlite::SqliteRecords::open(path, create)?))
+}
+
+/// Opens the records of the PKI directory `dir`: the PostgreSQL database its `records.url`
+/// names, else `db` (SQLite; created with `create`). The one place that picks the backend.
+pub fn open_in(dir: &Path, db: &Path, create: bool) -> Result<Box<dyn Records>, RecordsError> {
+    match PgLocation::of_dir(dir)? {
+        Some(location) => open_postgres(&location),
+        None => open(db, create),
+    }
+}
+
+/// Connects to the PostgreSQL records at `location`, creating the schema in an empty
+/// database and bringing an older one up to date.
+pub fn open_postgres(location: &PgLocation) -> Result<Box<dyn Records>, RecordsError> {
+    Ok(Box::new(postgres::PgRecords::open(location)?))
 }
