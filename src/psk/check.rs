@@ -3,6 +3,7 @@
 use super::file::{LineKind, classify};
 use super::key::{MIN_KEY_BYTES, decode_hex};
 use crate::names;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
@@ -62,6 +63,10 @@ impl std::hash::Hasher for DigestHasher {
 }
 
 type DigestMap<V> = HashMap<KeyDigest, V, std::hash::BuildHasherDefault<DigestHasher>>;
+
+/// A map whose keys arrive already hashed (a digest, or an identity hashed in the parallel
+/// scan): the same pass-through hasher serves both.
+type PassThroughMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<DigestHasher>>;
 
 fn digest(key: &[u8]) -> KeyDigest {
     let mut out = [0u8; 32];
@@ -148,93 +153,106 @@ impl Checker {
 
     fn check_lines(&mut self, bytes: &[u8], report: &mut FileReport) {
         let file_no = self.reports.len();
-        let mut identities: HashMap<&str, usize> = HashMap::new();
-        for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
-            let line = i + 1;
-            let mut add = |severity, code, message: String| {
-                report.findings.push(Finding {
-                    line: Some(line),
-                    severity,
-                    code,
-                    message,
-                })
-            };
-            let Ok(text) = std::str::from_utf8(raw) else {
-                add(
-                    Severity::Problem,
-                    "not-text",
-                    "the line is not valid UTF-8".into(),
-                );
-                continue;
-            };
-            let (identity, key, extra) = match classify(text) {
-                LineKind::Blank | LineKind::Comment => continue,
-                LineKind::NoSeparator => {
-                    add(
-                        Severity::Problem,
-                        "malformed",
-                        "no ':' between identity and key; Mosquitto skips this line silently"
-                            .into(),
-                    );
-                    continue;
-                }
-                LineKind::Entry {
-                    identity,
-                    key,
-                    extra,
-                } => (identity, key, extra),
-            };
-            report.entries += 1;
-            if extra.is_some() {
-                add(
-                    Severity::Problem,
-                    "malformed",
-                    format!("{identity}: text after a second ':' is dropped by Mosquitto"),
-                );
+        // Identities are hashed once, in the parallel scan, so that the serial merge below only
+        // probes the map; the state is random, so crafted identities cannot force collisions.
+        let state = std::hash::RandomState::new();
+        let mut identities: PassThroughMap<Ident<'_>, usize> = PassThroughMap::default();
+        // Sized once for every line: growing a million-entry table rehashes it into fresh
+        // pages again and again, and clearing those pages was most of the check's time.
+        let lines_in_file = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+        identities.reserve(lines_in_file);
+        self.keys.reserve(lines_in_file);
+        let mut lines = bytes.split(|b| *b == b'\n').enumerate();
+        loop {
+            let block: Vec<(usize, &[u8])> = lines.by_ref().take(BLOCK).collect();
+            if block.is_empty() {
+                break;
             }
-            check_identity(identity, &mut add);
-            if let Some(first) = identities.get(identity) {
+            let scanned: Vec<(usize, Scanned<'_>)> = block
+                .par_iter()
+                .filter_map(|(i, raw)| scan(i + 1, raw, &state).map(|s| (i + 1, s)))
+                .collect();
+            for (line, scanned) in scanned {
+                self.merge(file_no, line, scanned, &mut identities, report);
+            }
+        }
+    }
+
+    /// Adds one scanned line's findings in the order a serial pass emits them: the line's form
+    /// and identity, then a duplicate identity, then the key, then a key shared with another.
+    fn merge<'a>(
+        &mut self,
+        file_no: usize,
+        line: usize,
+        scanned: Scanned<'a>,
+        identities: &mut PassThroughMap<Ident<'a>, usize>,
+        report: &mut FileReport,
+    ) {
+        report.findings.extend(scanned.before);
+        let Some((ident, key_digest)) = scanned.entry else {
+            return;
+        };
+        report.entries += 1;
+        let identity = ident.name;
+        let mut add = |severity, code, message: String| {
+            report.findings.push(Finding {
+                line: Some(line),
+                severity,
+                code,
+                message,
+            })
+        };
+        match identities.entry(ident) {
+            std::collections::hash_map::Entry::Occupied(first) => add(
+                Severity::Problem,
+                "duplicate-identity",
+                format!(
+                    "{identity} also appears on line {}; Mosquitto uses the first and ignores this one",
+                    first.get()
+                ),
+            ),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(line);
+            }
+        }
+        report.findings.extend(scanned.after);
+        let Some(key_bytes) = key_digest else {
+            return;
+        };
+        let mut add = |severity, code, message: String| {
+            report.findings.push(Finding {
+                line: Some(line),
+                severity,
+                code,
+                message,
+            })
+        };
+        match self.keys.get(&key_bytes) {
+            Some(seen) if seen.identity != identity => {
+                let place = if seen.file == file_no {
+                    format!("line {}", seen.line)
+                } else {
+                    format!("{}:{}", self.reports[seen.file].file.display(), seen.line)
+                };
                 add(
                     Severity::Problem,
-                    "duplicate-identity",
+                    "shared-key",
                     format!(
-                        "{identity} also appears on line {first}; Mosquitto uses the first and ignores this one"
+                        "{identity} has the same key as {} ({place}): one extracted device clones the other",
+                        seen.identity
                     ),
                 );
-            } else {
-                identities.insert(identity, line);
             }
-            let Some(decoded) = check_key(identity, key, &mut add) else {
-                continue;
-            };
-            let key_bytes = digest(&decoded);
-            match self.keys.get(&key_bytes) {
-                Some(seen) if seen.identity != identity => {
-                    let place = if seen.file == file_no {
-                        format!("line {}", seen.line)
-                    } else {
-                        format!("{}:{}", self.reports[seen.file].file.display(), seen.line)
-                    };
-                    add(
-                        Severity::Problem,
-                        "shared-key",
-                        format!(
-                            "{identity} has the same key as {} ({place}): one extracted device clones the other",
-                            seen.identity
-                        ),
-                    );
-                }
-                Some(_) => {}
-                None => {
-                    self.keys.insert(
-                        key_bytes,
-                        Seen {
-                            file: file_no,
-                            line,
-                            identity: identity.to_string(),
-                        },
-                    );
-                }
+            Some(_) => {}
+            None => {
+                self.keys.insert(
+                    key_bytes,
+                    Seen {
+                        file: file_no,
+                        line,
+                        identity: identity.to_string(),
+                    },
+                );
             }
         }
     }
@@ -242,6 +260,112 @@ impl Checker {
     pub fn into_reports(self) -> Vec<FileReport> {
         self.reports
     }
+}
+
+/// Lines per block: enough to keep every core busy, few enough that the scanned block (about
+/// 100 bytes a line) stays small beside the file itself.
+const BLOCK: usize = 1 << 16;
+
+/// An identity with its hash computed in the parallel scan; equality is by name, and equal names
+/// have equal hashes because every hash comes from the same per-file state.
+#[derive(Clone, Copy)]
+struct Ident<'a> {
+    hash: u64,
+    name: &'a str,
+}
+
+impl std::hash::Hash for Ident<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl PartialEq for Ident<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Ident<'_> {}
+
+/// What one line yields on its own, before it meets the other lines.
+struct Scanned<'a> {
+    /// The identity, and the key's digest when the key decodes.
+    entry: Option<(Ident<'a>, Option<KeyDigest>)>,
+    /// Findings that precede the duplicate-identity check: the line's form, its identity.
+    before: Vec<Finding>,
+    /// Findings about the key, which follow it.
+    after: Vec<Finding>,
+}
+
+/// Everything about one line that needs no other line: the independent, costly part of the
+/// check (hex decoding, the weak and patterned key heuristics, the digest), run in parallel.
+/// `None` for blank lines and comments.
+fn scan<'a>(line: usize, raw: &'a [u8], state: &std::hash::RandomState) -> Option<Scanned<'a>> {
+    use std::hash::BuildHasher;
+    let finding = |severity, code, message| Finding {
+        line: Some(line),
+        severity,
+        code,
+        message,
+    };
+    let mut before = Vec::new();
+    let Ok(text) = std::str::from_utf8(raw) else {
+        before.push(finding(
+            Severity::Problem,
+            "not-text",
+            "the line is not valid UTF-8".into(),
+        ));
+        return Some(Scanned {
+            entry: None,
+            before,
+            after: Vec::new(),
+        });
+    };
+    let (identity, key, extra) = match classify(text) {
+        LineKind::Blank | LineKind::Comment => return None,
+        LineKind::NoSeparator => {
+            before.push(finding(
+                Severity::Problem,
+                "malformed",
+                "no ':' between identity and key; Mosquitto skips this line silently".into(),
+            ));
+            return Some(Scanned {
+                entry: None,
+                before,
+                after: Vec::new(),
+            });
+        }
+        LineKind::Entry {
+            identity,
+            key,
+            extra,
+        } => (identity, key, extra),
+    };
+    if extra.is_some() {
+        before.push(finding(
+            Severity::Problem,
+            "malformed",
+            format!("{identity}: text after a second ':' is dropped by Mosquitto"),
+        ));
+    }
+    check_identity(identity, &mut |severity, code, message| {
+        before.push(finding(severity, code, message))
+    });
+    let mut after = Vec::new();
+    let key_digest = check_key(identity, key, &mut |severity, code, message| {
+        after.push(finding(severity, code, message))
+    })
+    .map(|decoded| digest(&decoded));
+    let ident = Ident {
+        hash: state.hash_one(identity),
+        name: identity,
+    };
+    Some(Scanned {
+        entry: Some((ident, key_digest)),
+        before,
+        after,
+    })
 }
 
 fn check_identity(identity: &str, add: &mut impl FnMut(Severity, &'static str, String)) {
@@ -281,7 +405,9 @@ fn check_key(
         );
         return None;
     }
-    if !key.chars().all(|c| c.is_ascii_hexdigit()) {
+    // Bytewise: a non-ASCII character is no hex digit either way, and decoding chars was most
+    // of the per-line work.
+    if !key.bytes().all(|b| b.is_ascii_hexdigit()) {
         add(
             Severity::Problem,
             "bad-hex",

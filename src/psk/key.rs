@@ -47,7 +47,13 @@ pub fn decode_hex(text: &str) -> Option<Zeroizing<Vec<u8>>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }
-    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    // A match on bytes, not `char::to_digit`: the same digits, without widening each byte.
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
     let bytes = text.as_bytes();
     let mut out = Zeroizing::new(Vec::with_capacity(bytes.len() / 2));
     for pair in bytes.chunks_exact(2) {
