@@ -169,7 +169,9 @@ impl Sources {
             .map(|(root, intermediate)| super::stack::ca_keys(root, intermediate))
             .unwrap_or_default();
         let psk = match psk_file {
-            Some(path) => Some((path.to_path_buf(), PskFile::open(path)?)),
+            // Read, not held: the export may be written into the PSK file's own directory,
+            // whose lock the writers of both share.
+            Some(path) => Some((path.to_path_buf(), PskFile::read(path)?)),
             None => None,
         };
         let no_pki = match (&pki, pki_dir) {

@@ -26,6 +26,9 @@ pub enum PskError {
         identity: String,
         line: usize,
     },
+    /// A file loaded to be read, without the writers' lock, is never written back.
+    #[error("{}: was read without the writers' lock and cannot be saved", path.display())]
+    ReadOnly { path: PathBuf },
     #[error("{}: no identity {identity}", path.display())]
     UnknownIdentity { path: PathBuf, identity: String },
     #[error("{}:{line}: {identity} appears more than once (first on line {first}); fix the file before changing it", path.display())]

@@ -69,7 +69,8 @@ pub struct PskFile {
     /// identity -> index into `lines`
     entries: HashMap<String, usize>,
     order: Vec<String>,
-    _lock: Lock,
+    /// The writers' lock, held while the file may be changed; `None` once read only.
+    lock: Option<Lock>,
 }
 
 impl std::fmt::Debug for PskFile {
@@ -141,8 +142,18 @@ impl PskFile {
             lines,
             entries,
             order,
-            _lock: lock,
+            lock: Some(lock),
         })
+    }
+
+    /// Loads `path` as [`PskFile::open`] does (an interrupted change finished first), then lets
+    /// go of the writers' lock: for a reader that needs the contents only, and may itself lock
+    /// the directory the file is in (an export written beside its PSK file). Such a file cannot
+    /// be saved.
+    pub fn read(path: &Path) -> Result<PskFile, PskError> {
+        let mut file = PskFile::open(path)?;
+        file.lock = None;
+        Ok(file)
     }
 
     pub fn len(&self) -> usize {
@@ -232,6 +243,11 @@ impl PskFile {
 
     /// Writes the file back atomically, keeping its permissions.
     pub fn save(&self) -> Result<(), PskError> {
+        if self.lock.is_none() {
+            return Err(PskError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
         atomic::write_file(&self.path, &self.contents(), Mode::Preserve, true)?;
         Ok(())
     }

@@ -400,3 +400,22 @@ fn names_from_a_psk_file_never_leave_the_output_directory() {
     );
     assert!(d.join("ok/good.json").exists());
 }
+
+/// An export written beside the PSK file it reads: the reader does not hold the directory's
+/// writers' lock that the export's own output takes (it waited 30 s and failed before).
+#[test]
+fn an_export_beside_its_psk_file_does_not_wait_for_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, "-q psk gen gw1 gw2 --out psk.txt");
+    let started = std::time::Instant::now();
+    ok(d, "-q export gw1 --psk-file psk.txt --format json");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("gw1.json")).unwrap()).unwrap();
+    assert_eq!(json["device"], "gw1", "{json}");
+}
