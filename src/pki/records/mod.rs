@@ -123,6 +123,11 @@ fn server_message(e: &::postgres::Error) -> String {
     }
 }
 
+/// The certificate columns every backend reads, in the order its row decoder expects.
+pub(super) const COLUMNS: &str = "serial, name, profile, key_type, subject, issuer, sans, not_before, \
+    not_after, status, revoked_at, reason, fingerprint_sha256, key_held, superseded_by, \
+    spki_sha256, allowed_at";
+
 /// The queries and the one write the commands make.
 pub trait Records: std::fmt::Debug {
     fn settings(&self) -> Result<Settings, RecordsError>;

@@ -32,9 +32,7 @@ impl std::fmt::Debug for PgRecords {
     }
 }
 
-const COLUMNS: &str = "serial, name, profile, key_type, subject, issuer, sans, not_before, \
-    not_after, status, revoked_at, reason, fingerprint_sha256, key_held, superseded_by, \
-    spki_sha256, allowed_at";
+use super::COLUMNS;
 
 fn time_of(t: i64) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp(t).ok()

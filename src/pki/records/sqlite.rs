@@ -27,9 +27,7 @@ impl std::fmt::Debug for SqliteRecords {
     }
 }
 
-const COLUMNS: &str = "serial, name, profile, key_type, subject, issuer, sans, not_before, \
-    not_after, status, revoked_at, reason, fingerprint_sha256, key_held, superseded_by, \
-    spki_sha256, allowed_at";
+use super::COLUMNS;
 
 /// A row as SQLite gives it, before it is checked.
 struct Row {

@@ -180,16 +180,7 @@ impl TokenKey {
         algorithm: KeyAlgorithm,
     ) -> Result<TokenKey, TokenError> {
         let oid = curve_oid(algorithm)?;
-        let id = match &uri.id {
-            Some(id) => id.clone(),
-            None => {
-                let mut id = vec![0u8; 8];
-                ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut id)
-                    .map_err(|_| TokenError::Random)?;
-                id
-            }
-        };
-        let label = uri.object.clone().unwrap_or_default().into_bytes();
+        let (id, label) = Self::id_and_label(uri)?;
         let public = vec![
             Attribute::Token(true),
             Attribute::Private(false),
@@ -242,16 +233,7 @@ impl TokenKey {
                 uri: uri.to_string(),
             });
         }
-        let id = match &uri.id {
-            Some(id) => id.clone(),
-            None => {
-                let mut id = vec![0u8; 8];
-                ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut id)
-                    .map_err(|_| TokenError::Random)?;
-                id
-            }
-        };
-        let label = uri.object.clone().unwrap_or_default().into_bytes();
+        let (id, label) = Self::id_and_label(uri)?;
         // CKA_EC_POINT is a DER OCTET STRING around the point (65 or 97 bytes: short form).
         let mut octets = vec![0x04, point.len() as u8];
         octets.extend_from_slice(point);
@@ -308,6 +290,21 @@ impl TokenKey {
             }
             Ok(())
         })
+    }
+
+    /// The CKA_ID and CKA_LABEL of a key stored for `uri`: its `id` (else 8 random bytes, so that
+    /// the public and private halves pair up) and its `object`.
+    fn id_and_label(uri: &Pkcs11Uri) -> Result<(Vec<u8>, Vec<u8>), TokenError> {
+        let id = match &uri.id {
+            Some(id) => id.clone(),
+            None => {
+                let mut id = vec![0u8; 8];
+                ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut id)
+                    .map_err(|_| TokenError::Random)?;
+                id
+            }
+        };
+        Ok((id, uri.object.clone().unwrap_or_default().into_bytes()))
     }
 
     #[cfg(test)]
